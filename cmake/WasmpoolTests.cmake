@@ -1,0 +1,145 @@
+# ctest registration for wasmpool (included from the root CMakeLists.txt when
+# WASMPOOL_BUILD_TESTS is ON). Fixtures:
+#
+#   stage_install   --(staged)-->    c_tests_build --(c_built)-->        one test per tests/c/test_*.c[c]
+#                                    examples_build --(examples_built)--> one test per examples-c/*.c
+#                                    pkgconfig_build, install_layout
+#   cargo_test      (independent)    buildtree_header_c[_static] (built by the root build itself)
+
+set(WASMPOOL_STAGE_DIR "${CMAKE_CURRENT_BINARY_DIR}/stage")
+set(WASMPOOL_STAGE_LIBDIR "${WASMPOOL_STAGE_DIR}/${CMAKE_INSTALL_LIBDIR}")
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  message(FATAL_ERROR "wasmpool tests need a relative CMAKE_INSTALL_LIBDIR (got ${CMAKE_INSTALL_LIBDIR})")
+endif()
+
+# The sub-projects are built with this build's type (Release when none is set).
+if(CMAKE_BUILD_TYPE)
+  set(_sub_build_type "${CMAKE_BUILD_TYPE}")
+else()
+  set(_sub_build_type "Release")
+endif()
+
+# --- cargo test --------------------------------------------------------------------------------
+add_test(NAME cargo_test
+  COMMAND ${_cargo_env} ${WASMPOOL_CARGO} test --release ${_cargo_feature_args}
+  WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
+set_tests_properties(cargo_test PROPERTIES TIMEOUT 1200 LABELS "cargo")
+
+# --- stage the install -------------------------------------------------------------------------
+add_test(NAME stage_install
+  COMMAND ${CMAKE_COMMAND}
+    "-DWASMPOOL_BUILD_DIR=${CMAKE_CURRENT_BINARY_DIR}"
+    "-DWASMPOOL_PREFIX=${WASMPOOL_STAGE_DIR}"
+    "-DWASMPOOL_CONFIG=$<CONFIG>"
+    -P "${CMAKE_CURRENT_SOURCE_DIR}/cmake/WasmpoolStageInstall.cmake")
+set_tests_properties(stage_install PROPERTIES
+  FIXTURES_SETUP staged TIMEOUT 300 LABELS "install")
+
+add_test(NAME install_layout
+  COMMAND ${CMAKE_COMMAND}
+    "-DWASMPOOL_PREFIX=${WASMPOOL_STAGE_DIR}"
+    "-DWASMPOOL_LIBDIR=${CMAKE_INSTALL_LIBDIR}"
+    "-DWASMPOOL_INCLUDEDIR=${CMAKE_INSTALL_INCLUDEDIR}"
+    "-DWASMPOOL_VERSION=${PROJECT_VERSION}"
+    "-DWASMPOOL_SONAME=${WASMPOOL_SONAME}"
+    -P "${CMAKE_CURRENT_SOURCE_DIR}/cmake/WasmpoolCheckInstall.cmake")
+set_tests_properties(install_layout PROPERTIES
+  FIXTURES_REQUIRED staged TIMEOUT 60 LABELS "install")
+
+# --- separate CMake projects built against the staged install ----------------------------------
+function(_wasmpool_add_sub_build name source_dir binary_dir fixture)
+  set(_args
+    "-DWASMPOOL_SOURCE_DIR=${source_dir}"
+    "-DWASMPOOL_BINARY_DIR=${binary_dir}"
+    "-DWASMPOOL_PREFIX=${WASMPOOL_STAGE_DIR}"
+    "-DWASMPOOL_GENERATOR=${CMAKE_GENERATOR}"
+    "-DWASMPOOL_BUILD_TYPE=${_sub_build_type}"
+    "-DWASMPOOL_C_COMPILER=${CMAKE_C_COMPILER}"
+    "-DWASMPOOL_CXX_COMPILER=${CMAKE_CXX_COMPILER}")
+  if(CMAKE_MAKE_PROGRAM)
+    list(APPEND _args "-DWASMPOOL_MAKE_PROGRAM=${CMAKE_MAKE_PROGRAM}")
+  endif()
+  add_test(NAME ${name}
+    COMMAND ${CMAKE_COMMAND} ${_args}
+      -P "${CMAKE_CURRENT_SOURCE_DIR}/cmake/WasmpoolSubBuild.cmake")
+  set_tests_properties(${name} PROPERTIES
+    FIXTURES_REQUIRED staged FIXTURES_SETUP ${fixture} TIMEOUT 900 LABELS "install")
+endfunction()
+
+# C tests: tests/c/test_*.c and test_*.cc, one executable (and one ctest test) each.
+set(WASMPOOL_C_TESTS_BINARY_DIR "${CMAKE_CURRENT_BINARY_DIR}/c-tests")
+_wasmpool_add_sub_build(c_tests_build "${CMAKE_CURRENT_SOURCE_DIR}/tests/c"
+                        "${WASMPOOL_C_TESTS_BINARY_DIR}" c_built)
+file(GLOB _wasmpool_c_tests CONFIGURE_DEPENDS
+     "${CMAKE_CURRENT_SOURCE_DIR}/tests/c/test_*.c"
+     "${CMAKE_CURRENT_SOURCE_DIR}/tests/c/test_*.cc")
+list(SORT _wasmpool_c_tests)
+set(_seen "")
+foreach(_src IN LISTS _wasmpool_c_tests)
+  get_filename_component(_name "${_src}" NAME_WE)
+  if(_name IN_LIST _seen)
+    message(FATAL_ERROR "tests/c: two tests named ${_name} (a .c and a .cc?)")
+  endif()
+  list(APPEND _seen "${_name}")
+  add_test(NAME ${_name}
+    COMMAND "${WASMPOOL_C_TESTS_BINARY_DIR}/${_name}"
+    WORKING_DIRECTORY "${WASMPOOL_C_TESTS_BINARY_DIR}")
+  set_tests_properties(${_name} PROPERTIES
+    FIXTURES_REQUIRED c_built TIMEOUT 300 LABELS "c")
+endforeach()
+
+# Examples: examples-c/*.c, each an executable that exits 0; each is also linked statically
+# (<name>_static, against wasmpool::wasmpool_static).
+set(WASMPOOL_EXAMPLES_BINARY_DIR "${CMAKE_CURRENT_BINARY_DIR}/examples")
+_wasmpool_add_sub_build(examples_build "${CMAKE_CURRENT_SOURCE_DIR}/examples-c"
+                        "${WASMPOOL_EXAMPLES_BINARY_DIR}" examples_built)
+file(GLOB _wasmpool_examples CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/examples-c/*.c")
+list(SORT _wasmpool_examples)
+foreach(_src IN LISTS _wasmpool_examples)
+  get_filename_component(_name "${_src}" NAME_WE)
+  foreach(_exe IN ITEMS ${_name} ${_name}_static)
+    add_test(NAME example_${_exe}
+      COMMAND "${WASMPOOL_EXAMPLES_BINARY_DIR}/${_exe}"
+      WORKING_DIRECTORY "${WASMPOOL_EXAMPLES_BINARY_DIR}")
+    set_tests_properties(example_${_exe} PROPERTIES
+      FIXTURES_REQUIRED examples_built TIMEOUT 300 LABELS "example")
+  endforeach()
+endforeach()
+
+# pkg-config: compile examples-c/hello.c with `cc $(pkg-config --cflags --libs wasmpool)` against
+# the staged install and run it (and once more linked statically with Libs.private).
+find_program(WASMPOOL_PKG_CONFIG pkg-config DOC "pkg-config, for the pkgconfig_build test")
+find_program(WASMPOOL_SH sh REQUIRED)
+if(WASMPOOL_PKG_CONFIG)
+  add_test(NAME pkgconfig_build
+    COMMAND "${WASMPOOL_SH}" "${CMAKE_CURRENT_SOURCE_DIR}/cmake/check_pkgconfig.sh"
+      "${WASMPOOL_STAGE_LIBDIR}/pkgconfig"
+      "${CMAKE_CURRENT_SOURCE_DIR}/examples-c/hello.c"
+      "${CMAKE_CURRENT_BINARY_DIR}/pkgconfig-test"
+      "${PROJECT_VERSION}"
+    WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
+  set_tests_properties(pkgconfig_build PROPERTIES
+    FIXTURES_REQUIRED staged TIMEOUT 600 LABELS "install"
+    ENVIRONMENT "CC=${CMAKE_C_COMPILER};PKG_CONFIG=${WASMPOOL_PKG_CONFIG}")
+else()
+  message(WARNING "pkg-config not found: the pkgconfig_build test is not registered")
+endif()
+
+# --- the build-tree imported targets -----------------------------------------------------------
+# The header test built in this tree against wasmpool::wasmpool and wasmpool::wasmpool_static
+# proves the build-tree targets (include dir, SONAME lookup via build rpath, static deps).
+if(EXISTS "${WASMPOOL_INCLUDE_DIR}/wasmpool.h")
+  foreach(_variant IN ITEMS "" "_static")
+    set(_exe buildtree_header_c${_variant})
+    add_executable(${_exe} "${CMAKE_CURRENT_SOURCE_DIR}/tests/c/test_header_c.c")
+    target_link_libraries(${_exe} PRIVATE wasmpool::wasmpool${_variant})
+    set_target_properties(${_exe} PROPERTIES
+      C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF
+      RUNTIME_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/buildtree-tests")
+    target_compile_options(${_exe} PRIVATE -Wall -Wextra -Werror)
+    add_test(NAME ${_exe} COMMAND ${_exe})
+    set_tests_properties(${_exe} PROPERTIES TIMEOUT 60 LABELS "c")
+  endforeach()
+else()
+  message(WARNING "include/wasmpool.h does not exist yet: buildtree_header_c tests not registered")
+endif()

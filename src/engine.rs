@@ -1,0 +1,141 @@
+//! `wasmpool_engine_t`: a Wasmtime engine built from a `wasmpool_config_t`,
+//! with the strategy actually in force and, for `AUTO`, why pooling was not
+//! used.
+
+use std::ffi::{CString, c_char};
+
+use crate::config::{Knobs, wasmpool_config_t, wasmpool_strategy_t};
+use crate::error::{Error, Result, wasmpool_error_kind_t, wasmpool_error_t};
+use crate::ffi;
+
+/// A compilation and runtime environment: the pool of slots, compiled code,
+/// the configuration it was built with.
+///
+/// Create with `wasmpool_engine_new`, release with `wasmpool_engine_delete`
+/// after every module and store made from it has been deleted.
+///
+/// Thread safety: an engine may be used from any number of threads at once.
+pub struct wasmpool_engine_t {
+    pub(crate) engine: wasmtime::Engine,
+    pub(crate) knobs: Knobs,
+    pub(crate) strategy: wasmpool_strategy_t,
+    pub(crate) fallback_reason: Option<CString>,
+}
+
+impl wasmpool_engine_t {
+    pub(crate) fn is_pooling(&self) -> bool {
+        self.strategy == wasmpool_strategy_t::WASMPOOL_STRATEGY_POOLING
+    }
+}
+
+fn build(knobs: &Knobs, pooling: bool) -> Result<wasmtime::Engine, wasmtime::Error> {
+    wasmtime::Engine::new(&knobs.to_wasmtime(pooling))
+}
+
+fn engine_error(err: &wasmtime::Error, what: &str) -> Error {
+    Error::new(wasmpool_error_kind_t::WASMPOOL_ERROR_ENGINE, format!("{what}: {err:?}"))
+}
+
+/// Whether a failed pooling engine failed because the host refused to map
+/// the pool (an OS error in the cause chain), as opposed to a contradictory
+/// configuration, which AUTO must report instead of hiding.
+fn is_host_refusal(err: &wasmtime::Error) -> bool {
+    err.is::<rustix::io::Errno>() || err.is::<std::io::Error>()
+}
+
+fn new_engine(knobs: &Knobs) -> Result<wasmpool_engine_t> {
+    use wasmpool_strategy_t as S;
+    let made = |engine, strategy, fallback_reason| wasmpool_engine_t {
+        engine,
+        knobs: knobs.clone(),
+        strategy,
+        fallback_reason,
+    };
+    match knobs.engine.strategy {
+        S::WASMPOOL_STRATEGY_POOLING => build(knobs, true)
+            .map(|e| made(e, S::WASMPOOL_STRATEGY_POOLING, None))
+            .map_err(|e| engine_error(&e, "cannot create a pooling engine")),
+        S::WASMPOOL_STRATEGY_ON_DEMAND => build(knobs, false)
+            .map(|e| made(e, S::WASMPOOL_STRATEGY_ON_DEMAND, None))
+            .map_err(|e| engine_error(&e, "cannot create an on-demand engine")),
+        S::WASMPOOL_STRATEGY_AUTO => match build(knobs, true) {
+            Ok(e) => Ok(made(e, S::WASMPOOL_STRATEGY_POOLING, None)),
+            Err(pool_err) if is_host_refusal(&pool_err) => {
+                let reason = format!("the pooling allocator could not reserve its pools: {pool_err:#}");
+                let engine = build(knobs, false).map_err(|e| {
+                    engine_error(&e, &format!("{reason}; and the on-demand fallback failed"))
+                })?;
+                let reason = CString::new(reason.replace('\0', " ")).ok();
+                Ok(made(engine, S::WASMPOOL_STRATEGY_ON_DEMAND, reason))
+            }
+            Err(e) => Err(engine_error(&e, "cannot create a pooling engine")),
+        },
+    }
+}
+
+/// Builds an engine from `cfg` and writes it to `*out`.
+///
+/// `cfg` is only read: it stays owned by the caller and may be changed or
+/// deleted afterwards. The new engine is owned by the caller
+/// (`wasmpool_engine_delete`). With `WASMPOOL_STRATEGY_POOLING` the whole pool
+/// is reserved now; with `WASMPOOL_STRATEGY_AUTO` a refused reservation falls
+/// back to on-demand allocation (see `wasmpool_engine_strategy` and
+/// `wasmpool_engine_fallback_reason`).
+///
+/// Errors: INVALID_ARGUMENT (NULL `cfg` or `out`); ENGINE with Wasmtime's
+/// message when the configuration is contradictory or the pool cannot be
+/// reserved. The process is never aborted. `*out` is written only on success.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_engine_new(
+    cfg: *const wasmpool_config_t,
+    out: *mut *mut wasmpool_engine_t,
+) -> *mut wasmpool_error_t {
+    ffi::guard(|| {
+        let cfg = ffi::arg_ref(cfg, "cfg")?;
+        let out = ffi::out(out, "out")?;
+        let engine = new_engine(&cfg.knobs)?;
+        out.write(ffi::into_handle(engine));
+        Ok(())
+    })
+}
+
+/// Releases `engine`. NULL is accepted and ignored. Every module, store and
+/// other object created from it must have been deleted first.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_engine_delete(engine: *mut wasmpool_engine_t) {
+    ffi::guard_value((), || unsafe { ffi::delete_handle(engine) })
+}
+
+/// The strategy in force: `WASMPOOL_STRATEGY_POOLING` or
+/// `WASMPOOL_STRATEGY_ON_DEMAND`, never `AUTO` (which resolves to one of
+/// them). Returns `WASMPOOL_STRATEGY_AUTO` only when `engine` is NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_engine_strategy(engine: *const wasmpool_engine_t) -> wasmpool_strategy_t {
+    let unknown = wasmpool_strategy_t::WASMPOOL_STRATEGY_AUTO;
+    ffi::guard_value(unknown, || ffi::opt_ref(engine).map_or(unknown, |e| e.strategy))
+}
+
+/// Why an `AUTO` engine is not pooling: a NUL-terminated string naming what
+/// the host refused, or NULL when the engine uses the strategy it was asked
+/// for (or `engine` is NULL). The string is borrowed from the engine and
+/// valid until `wasmpool_engine_delete`.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_engine_fallback_reason(engine: *const wasmpool_engine_t) -> *const c_char {
+    ffi::guard_value(std::ptr::null(), || {
+        ffi::opt_ref(engine)
+            .and_then(|e| e.fallback_reason.as_deref())
+            .map_or(std::ptr::null(), |s| s.as_ptr())
+    })
+}
+
+/// Advances the engine's epoch by one tick, for hosts that drive deadlines
+/// themselves. Safe to call from any thread, including a signal-free timer
+/// thread, while guests run. NULL is ignored.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_engine_increment_epoch(engine: *const wasmpool_engine_t) {
+    ffi::guard_value((), || {
+        if let Some(e) = ffi::opt_ref(engine) {
+            e.engine.increment_epoch();
+        }
+    })
+}

@@ -1,0 +1,19 @@
+//! wasmpool: a C ABI over Wasmtime's pooling instance allocator.
+//!
+//! Every exported function lives in the file of the handle it serves and
+//! goes through the boundary helpers in `ffi.rs`. The C header
+//! `include/wasmpool.h` is generated from these sources by cbindgen.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+// Exported C types keep their C names (`wasmpool_*_t`).
+#![allow(non_camel_case_types)]
+
+pub mod config;
+pub mod config_pooling;
+pub mod engine;
+pub mod error;
+mod ffi;
+pub mod instance;
+pub mod module;
+pub mod store;
+pub mod val;
