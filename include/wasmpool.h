@@ -360,6 +360,102 @@ typedef struct wasmpool_val_t {
   union wasmpool_valunion_t of;
 } wasmpool_val_t;
 
+/**
+ * A snapshot of an engine's pool: what is live now, what is warm but unused
+ * (and how much memory that keeps resident), and the pool's capacities.
+ *
+ * Versioning: before calling `wasmpool_engine_metrics`, set `struct_size`
+ * to `sizeof(wasmpool_metrics_t)`. Fields are only ever added at the end;
+ * wasmpool fills the fields that fit in `struct_size` bytes, so a host
+ * compiled against an older header keeps working with a newer library.
+ */
+typedef struct wasmpool_metrics_t {
+  /**
+   * In: the size of the caller's struct, `sizeof(wasmpool_metrics_t)`.
+   */
+  size_t struct_size;
+  /**
+   * True when the engine uses the pooling allocator. When false (an
+   * on-demand engine) every other field is 0: there is no pool to observe.
+   */
+  bool pooling;
+  /**
+   * Live core module instances.
+   */
+  uint64_t core_instances;
+  /**
+   * Live component instances.
+   */
+  uint64_t component_instances;
+  /**
+   * Live linear memories.
+   */
+  uint64_t memories;
+  /**
+   * Live tables.
+   */
+  uint64_t tables;
+  /**
+   * Live async stacks.
+   */
+  uint64_t stacks;
+  /**
+   * Live GC heaps.
+   */
+  uint64_t gc_heaps;
+  /**
+   * Memory slots not in use that were used before (warm, affine to the
+   * module that last used them). Bounded by `max_unused_warm_slots` plus
+   * the peak concurrency.
+   */
+  uint64_t unused_warm_memories;
+  /**
+   * Bytes kept resident by unused warm memory slots
+   * (`linear_memory_keep_resident` each, at most).
+   */
+  uint64_t unused_memory_bytes_resident;
+  /**
+   * Table slots not in use that were used before.
+   */
+  uint64_t unused_warm_tables;
+  /**
+   * Bytes kept resident by unused warm table slots.
+   */
+  uint64_t unused_table_bytes_resident;
+  /**
+   * Stack slots not in use that were used before.
+   */
+  uint64_t unused_warm_stacks;
+  /**
+   * Bytes kept resident by unused warm stacks (0 when not tracked).
+   */
+  uint64_t unused_stack_bytes_resident;
+  /**
+   * Capacity: `total_core_instances` of the engine's config.
+   */
+  uint64_t total_core_instances;
+  /**
+   * Capacity: `total_component_instances`.
+   */
+  uint64_t total_component_instances;
+  /**
+   * Capacity: `total_memories`.
+   */
+  uint64_t total_memories;
+  /**
+   * Capacity: `total_tables`.
+   */
+  uint64_t total_tables;
+  /**
+   * Capacity: `total_stacks`.
+   */
+  uint64_t total_stacks;
+  /**
+   * Capacity: `total_gc_heaps`.
+   */
+  uint64_t total_gc_heaps;
+} wasmpool_metrics_t;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -890,6 +986,20 @@ struct wasmpool_error_t *wasmpool_instance_call(struct wasmpool_instance_t *inst
                                                 size_t nargs,
                                                 struct wasmpool_val_t *results,
                                                 size_t nresults);
+
+/**
+ * Fills `*out` with a snapshot of `engine`'s pool.
+ *
+ * `out->struct_size` must be set to `sizeof(wasmpool_metrics_t)` first; the
+ * fields that fit in it are written. Safe to call from any thread at any
+ * time, also while other threads instantiate; the counters are read one by
+ * one, so a snapshot taken during churn may mix neighbouring moments.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `engine` or `out`, `struct_size` too small).
+ * On an on-demand engine the call succeeds with `pooling` false.
+ */
+struct wasmpool_error_t *wasmpool_engine_metrics(const struct wasmpool_engine_t *engine,
+                                                 struct wasmpool_metrics_t *out);
 
 /**
  * Compiles a module from `len` bytes at `bytes`: the WebAssembly binary

@@ -20,6 +20,8 @@ pub struct wasmpool_engine_t {
     pub(crate) knobs: Knobs,
     pub(crate) strategy: wasmpool_strategy_t,
     pub(crate) fallback_reason: Option<CString>,
+    /// Kept so that a metrics snapshot does not clone the engine each time.
+    pub(crate) metrics: Option<wasmtime::PoolingAllocatorMetrics>,
 }
 
 impl wasmpool_engine_t {
@@ -45,7 +47,8 @@ fn is_host_refusal(err: &wasmtime::Error) -> bool {
 
 fn new_engine(knobs: &Knobs) -> Result<wasmpool_engine_t> {
     use wasmpool_strategy_t as S;
-    let made = |engine, strategy, fallback_reason| wasmpool_engine_t {
+    let made = |engine: wasmtime::Engine, strategy, fallback_reason| wasmpool_engine_t {
+        metrics: engine.pooling_allocator_metrics(),
         engine,
         knobs: knobs.clone(),
         strategy,

@@ -65,16 +65,16 @@ pub(crate) fn opt_ref<'a, T>(p: *const T) -> Option<&'a T> {
     arg_ref(p, "").ok()
 }
 
-/// An optional mutable pointer (NULL allowed), for functions without errors.
-pub(crate) fn opt_mut<'a, T>(p: *mut T) -> Option<&'a mut T> {
-    arg_mut(p, "").ok()
-}
-
 /// A checked out-parameter: written once, by value, only on success. It is
 /// never read, so it may point to uninitialised memory.
 pub(crate) struct Out<T>(NonNull<T>);
 
 impl<T> Out<T> {
+    /// The checked pointer, for out-structs the callee fills field by field.
+    pub(crate) fn as_ptr(self) -> *mut T {
+        self.0.as_ptr()
+    }
+
     pub(crate) fn write(self, value: T) {
         // SAFETY: checked non-NULL and aligned at construction; `write`
         // does not read or drop the old contents.

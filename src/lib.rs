@@ -14,6 +14,7 @@ pub mod engine;
 pub mod error;
 mod ffi;
 pub mod instance;
+pub mod metrics;
 pub mod module;
 pub mod store;
 pub mod val;
