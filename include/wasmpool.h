@@ -85,68 +85,6 @@ typedef enum wasmpool_enabled_t {
 } wasmpool_enabled_t;
 
 /**
- * What kind of failure a `wasmpool_error_t` reports.
- *
- * More kinds may be added at the end in later minor versions; hosts should
- * treat unknown values like `WASMPOOL_ERROR_OTHER`.
- */
-typedef enum wasmpool_error_kind_t {
-  /**
-   * A NULL pointer where a value was required, a value out of range, a
-   * string that is not UTF-8, a wrong number or type of arguments.
-   */
-  WASMPOOL_ERROR_INVALID_ARGUMENT = 0,
-  /**
-   * The engine could not be created: the configuration is contradictory or
-   * the pool's address space could not be reserved.
-   */
-  WASMPOOL_ERROR_ENGINE = 1,
-  /**
-   * The bytes are not a valid WebAssembly module (binary or text).
-   */
-  WASMPOOL_ERROR_COMPILE = 2,
-  /**
-   * An import could not be satisfied, or an export is missing.
-   */
-  WASMPOOL_ERROR_LINK = 3,
-  /**
-   * The module is valid but exceeds a per-module or per-store limit of the
-   * configuration (memories, tables, sizes, instance metadata size).
-   */
-  WASMPOOL_ERROR_LIMIT_EXCEEDED = 4,
-  /**
-   * The pool has no free slot right now (too many concurrent instances,
-   * memories, tables, stacks or GC heaps). Retry after a store is deleted.
-   */
-  WASMPOOL_ERROR_POOL_EXHAUSTED = 5,
-  /**
-   * The guest trapped; `wasmpool_error_trap_code` says why.
-   */
-  WASMPOOL_ERROR_TRAP = 6,
-  /**
-   * The guest was interrupted because its epoch deadline passed.
-   */
-  WASMPOOL_ERROR_INTERRUPTED = 7,
-  /**
-   * The guest ran out of fuel.
-   */
-  WASMPOOL_ERROR_OUT_OF_FUEL = 8,
-  /**
-   * A file could not be read or written.
-   */
-  WASMPOOL_ERROR_IO = 9,
-  /**
-   * A Rust panic was caught at the C boundary. The library is still usable,
-   * but the object that was being operated on may be in an unusable state.
-   */
-  WASMPOOL_ERROR_PANIC = 10,
-  /**
-   * Anything else.
-   */
-  WASMPOOL_ERROR_OTHER = 11,
-} wasmpool_error_kind_t;
-
-/**
  * Why a guest trapped (see `wasmpool_error_trap_code`).
  */
 typedef enum wasmpool_trap_code_t {
@@ -225,6 +163,68 @@ typedef enum wasmpool_trap_code_t {
 } wasmpool_trap_code_t;
 
 /**
+ * What kind of failure a `wasmpool_error_t` reports.
+ *
+ * More kinds may be added at the end in later minor versions; hosts should
+ * treat unknown values like `WASMPOOL_ERROR_OTHER`.
+ */
+typedef enum wasmpool_error_kind_t {
+  /**
+   * A NULL pointer where a value was required, a value out of range, a
+   * string that is not UTF-8, a wrong number or type of arguments.
+   */
+  WASMPOOL_ERROR_INVALID_ARGUMENT = 0,
+  /**
+   * The engine could not be created: the configuration is contradictory or
+   * the pool's address space could not be reserved.
+   */
+  WASMPOOL_ERROR_ENGINE = 1,
+  /**
+   * The bytes are not a valid WebAssembly module (binary or text).
+   */
+  WASMPOOL_ERROR_COMPILE = 2,
+  /**
+   * An import could not be satisfied, or an export is missing.
+   */
+  WASMPOOL_ERROR_LINK = 3,
+  /**
+   * The module is valid but exceeds a per-module or per-store limit of the
+   * configuration (memories, tables, sizes, instance metadata size).
+   */
+  WASMPOOL_ERROR_LIMIT_EXCEEDED = 4,
+  /**
+   * The pool has no free slot right now (too many concurrent instances,
+   * memories, tables, stacks or GC heaps). Retry after a store is deleted.
+   */
+  WASMPOOL_ERROR_POOL_EXHAUSTED = 5,
+  /**
+   * The guest trapped; `wasmpool_error_trap_code` says why.
+   */
+  WASMPOOL_ERROR_TRAP = 6,
+  /**
+   * The guest was interrupted because its epoch deadline passed.
+   */
+  WASMPOOL_ERROR_INTERRUPTED = 7,
+  /**
+   * The guest ran out of fuel.
+   */
+  WASMPOOL_ERROR_OUT_OF_FUEL = 8,
+  /**
+   * A file could not be read or written.
+   */
+  WASMPOOL_ERROR_IO = 9,
+  /**
+   * A Rust panic was caught at the C boundary. The library is still usable,
+   * but the object that was being operated on may be in an unusable state.
+   */
+  WASMPOOL_ERROR_PANIC = 10,
+  /**
+   * Anything else.
+   */
+  WASMPOOL_ERROR_OTHER = 11,
+} wasmpool_error_kind_t;
+
+/**
  * The type of a `wasmpool_val_t`.
  */
 typedef enum wasmpool_valkind_t {
@@ -248,7 +248,52 @@ typedef enum wasmpool_valkind_t {
    * 128-bit vector (`of.v128`, little-endian bytes).
    */
   WASMPOOL_VALKIND_V128 = 4,
+  /**
+   * A reference type (funcref, externref, GC references). Appears only in
+   * type descriptions: calls cannot pass or return references.
+   */
+  WASMPOOL_VALKIND_REF = 5,
 } wasmpool_valkind_t;
+
+/**
+ * What an import or export is.
+ */
+typedef enum wasmpool_externkind_t {
+  /**
+   * A function (its type is in `params` / `results`).
+   */
+  WASMPOOL_EXTERN_FUNC = 0,
+  /**
+   * A global.
+   */
+  WASMPOOL_EXTERN_GLOBAL = 1,
+  /**
+   * A table.
+   */
+  WASMPOOL_EXTERN_TABLE = 2,
+  /**
+   * A linear memory.
+   */
+  WASMPOOL_EXTERN_MEMORY = 3,
+  /**
+   * An exception tag.
+   */
+  WASMPOOL_EXTERN_TAG = 4,
+} wasmpool_externkind_t;
+
+/**
+ * An owned byte buffer (a serialised module).
+ *
+ * Read with `wasmpool_bytes_data` / `wasmpool_bytes_len`; release with
+ * `wasmpool_bytes_delete`. Plain data: usable from any thread.
+ */
+typedef struct wasmpool_bytes_t wasmpool_bytes_t;
+
+/**
+ * The instance calling a host function; lets the callback reach the
+ * caller's exported memory. Valid only during the callback; never store it.
+ */
+typedef struct wasmpool_caller_t wasmpool_caller_t;
 
 /**
  * A configuration for `wasmpool_engine_new`: every pooling limit, the
@@ -285,12 +330,34 @@ typedef struct wasmpool_engine_t wasmpool_engine_t;
 typedef struct wasmpool_error_t wasmpool_error_t;
 
 /**
+ * A module with its imports resolved by a linker: the fast path to
+ * instantiate the same module once per request.
+ *
+ * Create with `wasmpool_linker_instantiate_pre`, release with
+ * `wasmpool_instance_pre_delete`. Thread safety: may be used by any number
+ * of threads at once (each with its own store).
+ */
+typedef struct wasmpool_instance_pre_t wasmpool_instance_pre_t;
+
+/**
  * An instance of a module. Owned by its store: there is no delete; it is
  * released, with its pool slots, by `wasmpool_store_delete`.
  *
  * Thread safety: as its store (one thread at a time).
  */
 typedef struct wasmpool_instance_t wasmpool_instance_t;
+
+/**
+ * Maps module/name pairs to host functions, and resolves a module's imports
+ * against them.
+ *
+ * Create with `wasmpool_linker_new`, release with `wasmpool_linker_delete`
+ * (pre-linked instances made from it stay valid).
+ *
+ * Thread safety: defining needs exclusive access; `wasmpool_linker_instantiate_pre`
+ * may run on several threads at once when no thread defines.
+ */
+typedef struct wasmpool_linker_t wasmpool_linker_t;
 
 /**
  * A module compiled for one engine. It can be instantiated any number of
@@ -305,7 +372,7 @@ typedef struct wasmpool_module_t wasmpool_module_t;
 
 /**
  * A store: a set of instances that live and die together, with their
- * memories, tables and globals.
+ * memories, tables and globals, limits, fuel and deadline.
  *
  * Create with `wasmpool_store_new`, release with `wasmpool_store_delete`,
  * which frees every instance in it and returns their slots to the pool.
@@ -359,6 +426,34 @@ typedef struct wasmpool_val_t {
    */
   union wasmpool_valunion_t of;
 } wasmpool_val_t;
+
+/**
+ * A host function implemented in C.
+ *
+ * Called on the thread that runs the guest, with the `env` given to
+ * `wasmpool_linker_define_func`, the calling instance (`caller`, valid only
+ * during this call), `nargs` arguments and room for `nresults` results. The
+ * results arrive with their kinds already set to the declared result types;
+ * the callback writes the values (and must keep the kinds).
+ *
+ * Return NULL on success. To trap the guest, return an error (for example
+ * from `wasmpool_trap_new`); wasmpool takes ownership of it, and the
+ * guest's caller receives a TRAP error with its message and trap code
+ * (`WASMPOOL_TRAP_HOST` unless the error carries another).
+ */
+typedef struct wasmpool_error_t *(*wasmpool_func_callback_t)(void *env,
+                                                             struct wasmpool_caller_t *caller,
+                                                             const struct wasmpool_val_t *args,
+                                                             size_t nargs,
+                                                             struct wasmpool_val_t *results,
+                                                             size_t nresults);
+
+/**
+ * Releases a host function's `env`. Runs exactly once, when the last
+ * linker, pre-linked instance or store that uses the function is gone, on
+ * whichever thread drops it.
+ */
+typedef void (*wasmpool_finalizer_t)(void *env);
 
 /**
  * A snapshot of an engine's pool: what is live now, what is warm but unused
@@ -456,6 +551,73 @@ typedef struct wasmpool_metrics_t {
   uint64_t total_gc_heaps;
 } wasmpool_metrics_t;
 
+/**
+ * One import or export of a module.
+ *
+ * Every pointer is borrowed from the module (for `wasmpool_module_import` /
+ * `_export`) or from the instance's store (for `wasmpool_instance_func_type`)
+ * and stays valid until that is deleted. Never free them.
+ */
+typedef struct wasmpool_extern_info_t {
+  /**
+   * The import's module name; NULL for exports.
+   */
+  const char *module;
+  /**
+   * The item's name.
+   */
+  const char *name;
+  /**
+   * What the item is.
+   */
+  enum wasmpool_externkind_t kind;
+  /**
+   * For functions: the parameter kinds (`nparams` of them); else NULL.
+   */
+  const enum wasmpool_valkind_t *params;
+  /**
+   * Number of parameters (0 for non-functions).
+   */
+  size_t nparams;
+  /**
+   * For functions: the result kinds (`nresults` of them); else NULL.
+   */
+  const enum wasmpool_valkind_t *results;
+  /**
+   * Number of results (0 for non-functions).
+   */
+  size_t nresults;
+} wasmpool_extern_info_t;
+
+/**
+ * Per-store limits. `SIZE_MAX` means unlimited (the default for every
+ * field); pool-wide limits from the engine's config apply in any case.
+ */
+typedef struct wasmpool_store_limits_t {
+  /**
+   * Maximum bytes of any one linear memory. Growth beyond it fails the
+   * way WebAssembly says (`memory.grow` returns -1); a module whose
+   * initial memory is larger fails to instantiate with LIMIT_EXCEEDED.
+   */
+  size_t memory_size;
+  /**
+   * Maximum elements of any one table (`table.grow` returns -1 beyond).
+   */
+  size_t table_elements;
+  /**
+   * Maximum instances in the store (LIMIT_EXCEEDED beyond).
+   */
+  size_t instances;
+  /**
+   * Maximum tables in the store (LIMIT_EXCEEDED beyond).
+   */
+  size_t tables;
+  /**
+   * Maximum linear memories in the store (LIMIT_EXCEEDED beyond).
+   */
+  size_t memories;
+} wasmpool_store_limits_t;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -506,6 +668,22 @@ struct wasmpool_error_t *wasmpool_config_epoch_interruption_set(struct wasmpool_
  * Whether epoch interruption is enabled (false if `cfg` is NULL).
  */
 bool wasmpool_config_epoch_interruption_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * The period, in milliseconds, of the engine's own epoch ticker thread.
+ * When epoch interruption is on and this is above 0, each engine runs one
+ * thread that advances the epoch every `value` ms (stopped and joined by
+ * `wasmpool_engine_delete`), which is what `wasmpool_store_deadline_ms_set`
+ * counts in. 0 (the default) starts no thread: the host ticks with
+ * `wasmpool_engine_increment_epoch`. Errors: NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_epoch_tick_interval_ms_set(struct wasmpool_config_t *cfg,
+                                                                    uint64_t value);
+
+/**
+ * The configured ticker period in ms (0 if none or `cfg` is NULL).
+ */
+uint64_t wasmpool_config_epoch_tick_interval_ms_get(const struct wasmpool_config_t *cfg);
 
 /**
  * Enables fuel metering (needed for store fuel limits). Off by default.
@@ -894,7 +1072,8 @@ struct wasmpool_error_t *wasmpool_engine_new(const struct wasmpool_config_t *cfg
 
 /**
  * Releases `engine`. NULL is accepted and ignored. Every module, store and
- * other object created from it must have been deleted first.
+ * other object created from it must have been deleted first. The engine's
+ * epoch ticker thread, if any, is stopped and joined before this returns.
  */
 void wasmpool_engine_delete(struct wasmpool_engine_t *engine);
 
@@ -919,6 +1098,26 @@ const char *wasmpool_engine_fallback_reason(const struct wasmpool_engine_t *engi
  * thread, while guests run. NULL is ignored.
  */
 void wasmpool_engine_increment_epoch(const struct wasmpool_engine_t *engine);
+
+/**
+ * A new error of kind `WASMPOOL_ERROR_TRAP` with code `WASMPOOL_TRAP_HOST`
+ * and a copy of `message`, for a host function to return: the guest traps
+ * and the caller of `wasmpool_instance_call` gets this message back.
+ *
+ * The caller owns the result (a host callback hands it to wasmpool by
+ * returning it). `message` is a NUL-terminated UTF-8 string; NULL or invalid
+ * UTF-8 gives an error of kind INVALID_ARGUMENT instead, which still traps.
+ */
+struct wasmpool_error_t *wasmpool_trap_new(const char *message);
+
+/**
+ * Like `wasmpool_trap_new`, with a chosen trap code (for example
+ * `WASMPOOL_TRAP_UNREACHABLE`). The error kind follows the code: TRAP, or
+ * INTERRUPTED / OUT_OF_FUEL for those codes. An unknown code is an
+ * INVALID_ARGUMENT error.
+ */
+struct wasmpool_error_t *wasmpool_trap_new_with_code(enum wasmpool_trap_code_t code,
+                                                     const char *message);
 
 /**
  * The kind of `err`.
@@ -948,6 +1147,19 @@ bool wasmpool_error_trap_code(const struct wasmpool_error_t *err, enum wasmpool_
  * obtained from it, after this call is undefined behaviour.
  */
 void wasmpool_error_delete(struct wasmpool_error_t *err);
+
+/**
+ * Instantiates the pre-linked module `pre` in `store` and writes the
+ * instance to `*out`: the per-request fast path. Slots are taken from the
+ * pool until the store is deleted; the instance is owned by `store`.
+ *
+ * `pre` may be used by several threads at once, each with its own store.
+ * Errors: as `wasmpool_instantiate` (but a pre-linked module has no
+ * unresolved imports).
+ */
+struct wasmpool_error_t *wasmpool_instance_pre_instantiate(const struct wasmpool_instance_pre_t *pre,
+                                                           struct wasmpool_store_t *store,
+                                                           struct wasmpool_instance_t **out);
 
 /**
  * Instantiates `module`, which must have no imports, in `store`, and writes
@@ -986,6 +1198,119 @@ struct wasmpool_error_t *wasmpool_instance_call(struct wasmpool_instance_t *inst
                                                 size_t nargs,
                                                 struct wasmpool_val_t *results,
                                                 size_t nresults);
+
+/**
+ * The exported memory `name` of `inst`: writes its base address to `*data`
+ * and its size in bytes to `*size`.
+ *
+ * The pointer is valid until the next call into any guest of this store
+ * (the guest may grow the memory, which can move it) or the store's
+ * deletion. Reading and writing through it is how a host passes data.
+ * Errors: INVALID_ARGUMENT (NULL argument); LINK (no such memory).
+ */
+struct wasmpool_error_t *wasmpool_instance_memory(const struct wasmpool_instance_t *inst,
+                                                  const char *name,
+                                                  uint8_t **data,
+                                                  size_t *size);
+
+/**
+ * Reads the exported global `name` of `inst` into `*out` (kind and value).
+ * Errors: INVALID_ARGUMENT (NULL argument, a reference-typed global); LINK
+ * (no such global).
+ */
+struct wasmpool_error_t *wasmpool_instance_global_get(const struct wasmpool_instance_t *inst,
+                                                      const char *name,
+                                                      struct wasmpool_val_t *out);
+
+/**
+ * Writes `*value` to the exported mutable global `name` of `inst`.
+ * Errors: INVALID_ARGUMENT (NULL argument, wrong kind, immutable global);
+ * LINK (no such global).
+ */
+struct wasmpool_error_t *wasmpool_instance_global_set(struct wasmpool_instance_t *inst,
+                                                      const char *name,
+                                                      const struct wasmpool_val_t *value);
+
+/**
+ * A new, empty linker for modules of `engine`, written to `*out`.
+ *
+ * The caller owns the linker (`wasmpool_linker_delete`); `engine` must
+ * outlive it. Errors: INVALID_ARGUMENT (NULL `engine` or `out`).
+ */
+struct wasmpool_error_t *wasmpool_linker_new(const struct wasmpool_engine_t *engine,
+                                             struct wasmpool_linker_t **out);
+
+/**
+ * Releases `linker`. NULL is accepted and ignored. Host function
+ * definitions still used by pre-linked instances or stores stay alive; their
+ * finalizers run when the last of those is gone.
+ */
+void wasmpool_linker_delete(struct wasmpool_linker_t *linker);
+
+/**
+ * Defines the host function `module_name`.`name` with the given parameter
+ * and result kinds, implemented by `callback`.
+ *
+ * `env` is passed to every call of `callback`; the callback and `env` must
+ * be usable from any thread that runs guests. `finalizer` (may be NULL) is
+ * called with `env` exactly once, when the last linker, pre-linked instance
+ * or store using this definition is gone. If this function fails, nothing
+ * is kept and the finalizer is not called: `env` stays the caller's.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `linker`, names, `callback`, NULL arrays
+ * with non-zero counts, unknown kinds); LINK (the name is already defined).
+ */
+struct wasmpool_error_t *wasmpool_linker_define_func(struct wasmpool_linker_t *linker,
+                                                     const char *module_name,
+                                                     const char *name,
+                                                     const enum wasmpool_valkind_t *params,
+                                                     size_t nparams,
+                                                     const enum wasmpool_valkind_t *results,
+                                                     size_t nresults,
+                                                     wasmpool_func_callback_t callback,
+                                                     void *env,
+                                                     wasmpool_finalizer_t finalizer);
+
+/**
+ * Defines every import of `module` that `linker` does not define yet as a
+ * function that traps when called, so a module with optional imports can be
+ * instantiated. Errors: INVALID_ARGUMENT (NULL argument); LINK.
+ */
+struct wasmpool_error_t *wasmpool_linker_define_unknown_imports_as_traps(struct wasmpool_linker_t *linker,
+                                                                         const struct wasmpool_module_t *module);
+
+/**
+ * Resolves every import of `module` against `linker` once, and writes the
+ * pre-linked instance to `*out`.
+ *
+ * The result is owned by the caller (`wasmpool_instance_pre_delete`) and
+ * keeps what it needs of `linker` and `module`: both may be deleted
+ * afterwards. Errors: INVALID_ARGUMENT (NULL argument, module of another
+ * engine); LINK (an import is missing or has the wrong type; the message
+ * names it).
+ */
+struct wasmpool_error_t *wasmpool_linker_instantiate_pre(const struct wasmpool_linker_t *linker,
+                                                         const struct wasmpool_module_t *module,
+                                                         struct wasmpool_instance_pre_t **out);
+
+/**
+ * Releases `pre`. NULL is accepted and ignored. Instances made from it are
+ * not affected.
+ */
+void wasmpool_instance_pre_delete(struct wasmpool_instance_pre_t *pre);
+
+/**
+ * The calling instance's exported memory `name`: writes its base address to
+ * `*data` and its current size in bytes to `*size`.
+ *
+ * The pointer is valid until the callback returns or calls back into the
+ * guest (a guest's `memory.grow` may move it). Errors: INVALID_ARGUMENT
+ * (NULL argument); LINK (no exported memory of that name).
+ */
+struct wasmpool_error_t *wasmpool_caller_memory(struct wasmpool_caller_t *caller,
+                                                const char *name,
+                                                uint8_t **data,
+                                                size_t *size);
 
 /**
  * Fills `*out` with a snapshot of `engine`'s pool.
@@ -1035,11 +1360,106 @@ struct wasmpool_error_t *wasmpool_module_new_file(const struct wasmpool_engine_t
 void wasmpool_module_delete(struct wasmpool_module_t *module);
 
 /**
+ * Serialises `module`'s compiled code to `*out`, to be loaded later with
+ * `wasmpool_module_deserialize` by an engine with the same configuration
+ * and the same wasmpool/Wasmtime version.
+ *
+ * The buffer is owned by the caller (`wasmpool_bytes_delete`).
+ * Errors: INVALID_ARGUMENT (NULL argument); OTHER.
+ */
+struct wasmpool_error_t *wasmpool_module_serialize(const struct wasmpool_module_t *module,
+                                                   struct wasmpool_bytes_t **out);
+
+/**
+ * The first byte of `bytes` (NULL if `bytes` is NULL or empty); valid until
+ * `wasmpool_bytes_delete`.
+ */
+const uint8_t *wasmpool_bytes_data(const struct wasmpool_bytes_t *bytes);
+
+/**
+ * The length of `bytes` in bytes (0 if `bytes` is NULL).
+ */
+size_t wasmpool_bytes_len(const struct wasmpool_bytes_t *bytes);
+
+/**
+ * Releases `bytes`. NULL is accepted and ignored.
+ */
+void wasmpool_bytes_delete(struct wasmpool_bytes_t *bytes);
+
+/**
+ * Loads a module serialised by `wasmpool_module_serialize` from `len` bytes
+ * at `bytes` (copied; the buffer may be freed afterwards).
+ *
+ * TRUSTED INPUT ONLY: the bytes contain native machine code that will be
+ * run as is. Wasmtime checks the header (format, Wasmtime version, engine
+ * configuration) and the structure, so truncated bytes, other versions and
+ * other configurations are reported as errors; but bytes crafted or
+ * corrupted inside the code sections can execute arbitrary code. Only load
+ * what you (or a party you trust) produced and stored safely.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument); COMPILE (not a compatible
+ * precompiled module).
+ */
+struct wasmpool_error_t *wasmpool_module_deserialize(const struct wasmpool_engine_t *engine,
+                                                     const uint8_t *bytes,
+                                                     size_t len,
+                                                     struct wasmpool_module_t **out);
+
+/**
+ * Like `wasmpool_module_deserialize`, from the file at `path` (mapped, not
+ * copied: the file must not change while the module lives). TRUSTED INPUT
+ * ONLY, as above. Errors: INVALID_ARGUMENT; IO (cannot open the file);
+ * COMPILE.
+ */
+struct wasmpool_error_t *wasmpool_module_deserialize_file(const struct wasmpool_engine_t *engine,
+                                                          const char *path,
+                                                          struct wasmpool_module_t **out);
+
+/**
+ * Number of imports of `module` (0 if `module` is NULL).
+ */
+size_t wasmpool_module_import_count(const struct wasmpool_module_t *module);
+
+/**
+ * Describes import number `index` (0-based, in module order) of `module`
+ * in `*out`; the strings and arrays are borrowed from the module.
+ * Errors: INVALID_ARGUMENT (NULL argument, index out of range).
+ */
+struct wasmpool_error_t *wasmpool_module_import(const struct wasmpool_module_t *module,
+                                                size_t index,
+                                                struct wasmpool_extern_info_t *out);
+
+/**
+ * Number of exports of `module` (0 if `module` is NULL).
+ */
+size_t wasmpool_module_export_count(const struct wasmpool_module_t *module);
+
+/**
+ * Describes export number `index` of `module` in `*out` (`module` field
+ * NULL); borrowed from the module. Errors: INVALID_ARGUMENT (NULL argument,
+ * index out of range).
+ */
+struct wasmpool_error_t *wasmpool_module_export(const struct wasmpool_module_t *module,
+                                                size_t index,
+                                                struct wasmpool_extern_info_t *out);
+
+/**
+ * Describes the exported function `name` of `inst` (its parameter and
+ * result kinds) in `*out`; borrowed until the instance's store is deleted.
+ * Errors: INVALID_ARGUMENT (NULL argument); LINK (no exported function of
+ * that name).
+ */
+struct wasmpool_error_t *wasmpool_instance_func_type(const struct wasmpool_instance_t *inst,
+                                                     const char *name,
+                                                     struct wasmpool_extern_info_t *out);
+
+/**
  * Creates an empty store in `engine` and writes it to `*out`.
  *
  * The store is owned by the caller (`wasmpool_store_delete`); `engine` must
  * outlive it. Creating a store takes no slot from the pool: slots are taken
- * by instantiation.
+ * by instantiation. The store starts with no limits of its own, no fuel and
+ * no deadline.
  *
  * Errors: INVALID_ARGUMENT (NULL `engine` or `out`).
  */
@@ -1052,6 +1472,66 @@ struct wasmpool_error_t *wasmpool_store_new(const struct wasmpool_engine_t *engi
  * the store are invalid afterwards.
  */
 void wasmpool_store_delete(struct wasmpool_store_t *store);
+
+/**
+ * Limits with every field unlimited (`SIZE_MAX`), to start from.
+ */
+struct wasmpool_store_limits_t wasmpool_store_limits_unlimited(void);
+
+/**
+ * Sets the limits of `store` (copied from `*limits`). They apply to
+ * instantiations and growth from now on; what exists already is kept.
+ * Errors: INVALID_ARGUMENT (NULL argument).
+ */
+struct wasmpool_error_t *wasmpool_store_limits_set(struct wasmpool_store_t *store,
+                                                   const struct wasmpool_store_limits_t *limits);
+
+/**
+ * Writes the limits of `store` to `*out`. Errors: INVALID_ARGUMENT (NULL
+ * argument).
+ */
+struct wasmpool_error_t *wasmpool_store_limits_get(const struct wasmpool_store_t *store,
+                                                   struct wasmpool_store_limits_t *out);
+
+/**
+ * Bytes of linear memory the store's instances hold now (the sum of their
+ * memories' current sizes). 0 if `store` is NULL.
+ */
+size_t wasmpool_store_memory_consumed(const struct wasmpool_store_t *store);
+
+/**
+ * Sets the fuel left in `store` (the engine must consume fuel). A call that
+ * runs out fails with OUT_OF_FUEL; the store stays usable after refuelling.
+ * Errors: INVALID_ARGUMENT (NULL `store`, fuel not enabled).
+ */
+struct wasmpool_error_t *wasmpool_store_fuel_set(struct wasmpool_store_t *store, uint64_t fuel);
+
+/**
+ * Writes the fuel left in `store` to `*out`. Errors: INVALID_ARGUMENT (NULL
+ * argument, fuel not enabled).
+ */
+struct wasmpool_error_t *wasmpool_store_fuel_get(const struct wasmpool_store_t *store,
+                                                 uint64_t *out);
+
+/**
+ * Interrupts guest code in `store` once the engine's epoch has advanced
+ * `ticks` times from now (a call then fails with INTERRUPTED). A deadline
+ * that has passed stays passed: set a new one before calling again.
+ * Errors: INVALID_ARGUMENT (NULL `store`, epoch interruption off).
+ */
+struct wasmpool_error_t *wasmpool_store_epoch_deadline_set(struct wasmpool_store_t *store,
+                                                           uint64_t ticks);
+
+/**
+ * Interrupts guest code in `store` `ms` milliseconds from now, measured by
+ * the engine's ticker (see `wasmpool_config_epoch_tick_interval_ms_set`):
+ * it fires between `ms` and `ms` + one tick from now. As with
+ * `wasmpool_store_epoch_deadline_set`, set a new deadline after it fired.
+ * Errors: INVALID_ARGUMENT (NULL `store`, epoch interruption off, or the
+ * engine has no ticker).
+ */
+struct wasmpool_error_t *wasmpool_store_deadline_ms_set(struct wasmpool_store_t *store,
+                                                        uint64_t ms);
 
 #ifdef __cplusplus
 }  // extern "C"

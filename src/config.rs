@@ -64,6 +64,7 @@ pub(crate) mod raw {
     pub type wasmpool_enabled_t = u32;
     pub type wasmpool_opt_level_t = u32;
     pub type wasmpool_valkind_t = u32;
+    pub type wasmpool_trap_code_t = u32;
 }
 
 const _: () = assert!(size_of::<wasmpool_strategy_t>() == size_of::<raw::wasmpool_strategy_t>());
@@ -213,6 +214,7 @@ impl PoolKnobs {
 pub(crate) struct EngineKnobs {
     pub(crate) strategy: wasmpool_strategy_t,
     pub(crate) epoch_interruption: bool,
+    pub(crate) epoch_tick_interval_ms: u64,
     pub(crate) consume_fuel: bool,
     pub(crate) max_wasm_stack: usize,
     pub(crate) memory_reservation: u64,
@@ -226,6 +228,7 @@ impl Default for EngineKnobs {
         EngineKnobs {
             strategy: wasmpool_strategy_t::WASMPOOL_STRATEGY_POOLING,
             epoch_interruption: false,
+            epoch_tick_interval_ms: 0,
             consume_fuel: false,
             max_wasm_stack: 512 << 10,
             memory_reservation: 1 << 32,
@@ -367,6 +370,26 @@ pub extern "C" fn wasmpool_config_epoch_interruption_set(
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_config_epoch_interruption_get(cfg: *const wasmpool_config_t) -> bool {
     get_knob(cfg, false, |k| k.engine.epoch_interruption)
+}
+
+/// The period, in milliseconds, of the engine's own epoch ticker thread.
+/// When epoch interruption is on and this is above 0, each engine runs one
+/// thread that advances the epoch every `value` ms (stopped and joined by
+/// `wasmpool_engine_delete`), which is what `wasmpool_store_deadline_ms_set`
+/// counts in. 0 (the default) starts no thread: the host ticks with
+/// `wasmpool_engine_increment_epoch`. Errors: NULL `cfg`.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_config_epoch_tick_interval_ms_set(
+    cfg: *mut wasmpool_config_t,
+    value: u64,
+) -> *mut wasmpool_error_t {
+    set_knob(cfg, |k| Ok(k.engine.epoch_tick_interval_ms = value))
+}
+
+/// The configured ticker period in ms (0 if none or `cfg` is NULL).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_config_epoch_tick_interval_ms_get(cfg: *const wasmpool_config_t) -> u64 {
+    get_knob(cfg, 0, |k| k.engine.epoch_tick_interval_ms)
 }
 
 /// Enables fuel metering (needed for store fuel limits). Off by default.

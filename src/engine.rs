@@ -3,6 +3,9 @@
 //! used.
 
 use std::ffi::{CString, c_char};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
 
 use crate::config::{Knobs, wasmpool_config_t, wasmpool_strategy_t};
 use crate::error::{Error, Result, wasmpool_error_kind_t, wasmpool_error_t};
@@ -16,6 +19,8 @@ use crate::ffi;
 ///
 /// Thread safety: an engine may be used from any number of threads at once.
 pub struct wasmpool_engine_t {
+    // Dropped first: stops and joins the ticker thread.
+    ticker: Option<Ticker>,
     pub(crate) engine: wasmtime::Engine,
     pub(crate) knobs: Knobs,
     pub(crate) strategy: wasmpool_strategy_t,
@@ -27,6 +32,44 @@ pub struct wasmpool_engine_t {
 impl wasmpool_engine_t {
     pub(crate) fn is_pooling(&self) -> bool {
         self.strategy == wasmpool_strategy_t::WASMPOOL_STRATEGY_POOLING
+    }
+
+    /// The ticker's period, when this engine runs one.
+    pub(crate) fn tick_interval(&self) -> Option<Duration> {
+        self.ticker.as_ref().map(|t| t.interval)
+    }
+}
+
+/// One thread per engine that advances the epoch at a fixed period. Dropping
+/// it closes the channel, which wakes the thread at once, and joins it.
+struct Ticker {
+    interval: Duration,
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl Ticker {
+    fn start(engine: &wasmtime::Engine, interval: Duration) -> Result<Ticker> {
+        let (stop, stopped) = mpsc::channel::<()>();
+        let engine = engine.clone();
+        let thread = thread::Builder::new()
+            .name("wasmpool-epoch".into())
+            .spawn(move || {
+                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(interval) {
+                    engine.increment_epoch();
+                }
+            })
+            .map_err(|e| Error::new(wasmpool_error_kind_t::WASMPOOL_ERROR_ENGINE, format!("cannot start the epoch ticker thread: {e}")))?;
+        Ok(Ticker { interval, stop: Some(stop), thread: Some(thread) })
+    }
+}
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
@@ -46,14 +89,27 @@ fn is_host_refusal(err: &wasmtime::Error) -> bool {
 }
 
 fn new_engine(knobs: &Knobs) -> Result<wasmpool_engine_t> {
-    use wasmpool_strategy_t as S;
     let made = |engine: wasmtime::Engine, strategy, fallback_reason| wasmpool_engine_t {
+        ticker: None,
         metrics: engine.pooling_allocator_metrics(),
         engine,
         knobs: knobs.clone(),
         strategy,
         fallback_reason,
     };
+    let mut engine = pick_strategy(knobs, made)?;
+    let e = &knobs.engine;
+    if e.epoch_interruption && e.epoch_tick_interval_ms > 0 {
+        engine.ticker = Some(Ticker::start(&engine.engine, Duration::from_millis(e.epoch_tick_interval_ms))?);
+    }
+    Ok(engine)
+}
+
+fn pick_strategy(
+    knobs: &Knobs,
+    made: impl Fn(wasmtime::Engine, wasmpool_strategy_t, Option<CString>) -> wasmpool_engine_t,
+) -> Result<wasmpool_engine_t> {
+    use wasmpool_strategy_t as S;
     match knobs.engine.strategy {
         S::WASMPOOL_STRATEGY_POOLING => build(knobs, true)
             .map(|e| made(e, S::WASMPOOL_STRATEGY_POOLING, None))
@@ -103,7 +159,8 @@ pub extern "C" fn wasmpool_engine_new(
 }
 
 /// Releases `engine`. NULL is accepted and ignored. Every module, store and
-/// other object created from it must have been deleted first.
+/// other object created from it must have been deleted first. The engine's
+/// epoch ticker thread, if any, is stopped and joined before this returns.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_engine_delete(engine: *mut wasmpool_engine_t) {
     ffi::guard_value((), || unsafe { ffi::delete_handle(engine) })

@@ -8,6 +8,7 @@
 use std::ffi::{CString, c_char};
 use std::fmt::Display;
 
+use crate::config::raw;
 use crate::ffi;
 
 /// What kind of failure a `wasmpool_error_t` reports.
@@ -139,9 +140,12 @@ impl Error {
     /// or a start function during instantiation). Traps keep their code.
     pub(crate) fn from_wasmtime(err: wasmtime::Error, otherwise: wasmpool_error_kind_t) -> Self {
         let message = format!("{err:?}");
+        if let Some(host) = err.downcast_ref::<HostTrap>() {
+            return Error { kind: kind_of_trap(host.code), message, trap: Some(host.code) };
+        }
         if let Some(trap) = err.downcast_ref::<wasmtime::Trap>() {
-            let (kind, code) = classify_trap(*trap);
-            return Error { kind, message, trap: Some(code) };
+            let code = trap_code(*trap);
+            return Error { kind: kind_of_trap(code), message, trap: Some(code) };
         }
         if err.is::<wasmtime::PoolConcurrencyLimitError>() {
             return Self::new(K::WASMPOOL_ERROR_POOL_EXHAUSTED, message);
@@ -159,11 +163,46 @@ impl Error {
     }
 }
 
-/// Maps a Wasmtime trap to the error kind and the stable C trap code.
-fn classify_trap(trap: wasmtime::Trap) -> (wasmpool_error_kind_t, wasmpool_trap_code_t) {
+/// The error a host function returned, carried through the guest's stack as
+/// a trap and turned back into a TRAP error with the host's code and message.
+#[derive(Debug)]
+pub(crate) struct HostTrap {
+    pub(crate) code: wasmpool_trap_code_t,
+    pub(crate) message: String,
+}
+
+impl std::fmt::Display for HostTrap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "host function failed: {}", self.message)
+    }
+}
+
+impl std::error::Error for HostTrap {}
+
+impl wasmpool_error_t {
+    /// Turns an error a host callback returned into the trap it raises.
+    pub(crate) fn into_host_trap(self) -> HostTrap {
+        HostTrap {
+            code: self.trap.unwrap_or(wasmpool_trap_code_t::WASMPOOL_TRAP_HOST),
+            message: self.message.to_string_lossy().into_owned(),
+        }
+    }
+}
+
+/// The error kind for a trap code: deadlines and fuel have kinds of their own.
+fn kind_of_trap(code: wasmpool_trap_code_t) -> wasmpool_error_kind_t {
+    match code {
+        wasmpool_trap_code_t::WASMPOOL_TRAP_INTERRUPT => K::WASMPOOL_ERROR_INTERRUPTED,
+        wasmpool_trap_code_t::WASMPOOL_TRAP_OUT_OF_FUEL => K::WASMPOOL_ERROR_OUT_OF_FUEL,
+        _ => K::WASMPOOL_ERROR_TRAP,
+    }
+}
+
+/// Maps a Wasmtime trap to the stable C trap code.
+fn trap_code(trap: wasmtime::Trap) -> wasmpool_trap_code_t {
     use wasmpool_trap_code_t as T;
     use wasmtime::Trap as W;
-    let code = match trap {
+    match trap {
         W::StackOverflow => T::WASMPOOL_TRAP_STACK_OVERFLOW,
         W::MemoryOutOfBounds => T::WASMPOOL_TRAP_MEMORY_OUT_OF_BOUNDS,
         W::HeapMisaligned => T::WASMPOOL_TRAP_HEAP_MISALIGNED,
@@ -181,13 +220,67 @@ fn classify_trap(trap: wasmtime::Trap) -> (wasmpool_error_kind_t, wasmpool_trap_
         W::AllocationTooLarge => T::WASMPOOL_TRAP_ALLOCATION_TOO_LARGE,
         W::CastFailure => T::WASMPOOL_TRAP_CAST_FAILURE,
         _ => T::WASMPOOL_TRAP_OTHER,
-    };
-    let kind = match code {
-        T::WASMPOOL_TRAP_INTERRUPT => K::WASMPOOL_ERROR_INTERRUPTED,
-        T::WASMPOOL_TRAP_OUT_OF_FUEL => K::WASMPOOL_ERROR_OUT_OF_FUEL,
-        _ => K::WASMPOOL_ERROR_TRAP,
-    };
-    (kind, code)
+    }
+}
+
+impl wasmpool_trap_code_t {
+    fn from_raw(v: u32) -> Result<Self> {
+        use wasmpool_trap_code_t as T;
+        const ALL: [wasmpool_trap_code_t; 18] = [
+            T::WASMPOOL_TRAP_STACK_OVERFLOW,
+            T::WASMPOOL_TRAP_MEMORY_OUT_OF_BOUNDS,
+            T::WASMPOOL_TRAP_HEAP_MISALIGNED,
+            T::WASMPOOL_TRAP_TABLE_OUT_OF_BOUNDS,
+            T::WASMPOOL_TRAP_INDIRECT_CALL_TO_NULL,
+            T::WASMPOOL_TRAP_BAD_SIGNATURE,
+            T::WASMPOOL_TRAP_INTEGER_OVERFLOW,
+            T::WASMPOOL_TRAP_INTEGER_DIVISION_BY_ZERO,
+            T::WASMPOOL_TRAP_BAD_CONVERSION_TO_INTEGER,
+            T::WASMPOOL_TRAP_UNREACHABLE,
+            T::WASMPOOL_TRAP_INTERRUPT,
+            T::WASMPOOL_TRAP_OUT_OF_FUEL,
+            T::WASMPOOL_TRAP_NULL_REFERENCE,
+            T::WASMPOOL_TRAP_ARRAY_OUT_OF_BOUNDS,
+            T::WASMPOOL_TRAP_ALLOCATION_TOO_LARGE,
+            T::WASMPOOL_TRAP_CAST_FAILURE,
+            T::WASMPOOL_TRAP_HOST,
+            T::WASMPOOL_TRAP_OTHER,
+        ];
+        ALL.iter()
+            .copied()
+            .find(|c| *c as u32 == v)
+            .ok_or_else(|| Error::invalid(format!("{v} is not a wasmpool_trap_code_t")))
+    }
+}
+
+/// A new error of kind `WASMPOOL_ERROR_TRAP` with code `WASMPOOL_TRAP_HOST`
+/// and a copy of `message`, for a host function to return: the guest traps
+/// and the caller of `wasmpool_instance_call` gets this message back.
+///
+/// The caller owns the result (a host callback hands it to wasmpool by
+/// returning it). `message` is a NUL-terminated UTF-8 string; NULL or invalid
+/// UTF-8 gives an error of kind INVALID_ARGUMENT instead, which still traps.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_trap_new(message: *const c_char) -> *mut wasmpool_error_t {
+    wasmpool_trap_new_with_code(wasmpool_trap_code_t::WASMPOOL_TRAP_HOST as u32, message)
+}
+
+/// Like `wasmpool_trap_new`, with a chosen trap code (for example
+/// `WASMPOOL_TRAP_UNREACHABLE`). The error kind follows the code: TRAP, or
+/// INTERRUPTED / OUT_OF_FUEL for those codes. An unknown code is an
+/// INVALID_ARGUMENT error.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_trap_new_with_code(
+    code: raw::wasmpool_trap_code_t,
+    message: *const c_char,
+) -> *mut wasmpool_error_t {
+    let made = ffi::guard(|| {
+        let code = wasmpool_trap_code_t::from_raw(code)?;
+        let message = ffi::arg_str(message, "message")?;
+        Err(Error { kind: kind_of_trap(code), message: message.to_string(), trap: Some(code) })
+    });
+    debug_assert!(!made.is_null());
+    made
 }
 
 /// The kind of `err`.

@@ -3,9 +3,14 @@
 
 use std::ptr::NonNull;
 
+use std::ffi::c_char;
+use std::sync::Arc;
+
 use crate::error::{Error, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
 use crate::ffi::{self, OutSlice};
+use crate::linker::wasmpool_instance_pre_t;
 use crate::module::wasmpool_module_t;
+use crate::module_info::ModuleInfo;
 use crate::store::{WStore, wasmpool_store_t};
 use crate::val::{kind_for, wasmpool_val_t};
 
@@ -16,6 +21,7 @@ use crate::val::{kind_for, wasmpool_val_t};
 pub struct wasmpool_instance_t {
     pub(crate) instance: wasmtime::Instance,
     pub(crate) store: NonNull<WStore>,
+    pub(crate) info: Arc<ModuleInfo>,
 }
 
 impl wasmpool_instance_t {
@@ -30,8 +36,8 @@ impl wasmpool_instance_t {
 }
 
 /// Records a new Wasmtime instance in `store` and returns its handle.
-pub(crate) fn adopt(store: &mut wasmpool_store_t, instance: wasmtime::Instance) -> *mut wasmpool_instance_t {
-    let mut handle = Box::new(wasmpool_instance_t { instance, store: store.store_ptr() });
+fn adopt(store: &mut wasmpool_store_t, instance: wasmtime::Instance, info: Arc<ModuleInfo>) -> *mut wasmpool_instance_t {
+    let mut handle = Box::new(wasmpool_instance_t { instance, store: store.store_ptr(), info });
     let ptr: *mut wasmpool_instance_t = &mut *handle;
     store.instances.push(handle);
     ptr
@@ -48,15 +54,16 @@ pub(crate) fn extern_kind_name(ty: &wasmtime::ExternType) -> &'static str {
     }
 }
 
-/// Classifies an instantiation failure.
-pub(crate) fn instantiate_error(err: wasmtime::Error) -> Error {
-    Error::from_wasmtime(err, K::WASMPOOL_ERROR_OTHER)
+fn same_engine(store: &wasmpool_store_t, engine: &wasmtime::Engine, what: &str) -> Result<()> {
+    if wasmtime::Engine::same(store.store.engine(), engine) {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!("the {what} belongs to another engine than the store")))
+    }
 }
 
 fn instantiate(store: &mut wasmpool_store_t, module: &wasmpool_module_t) -> Result<*mut wasmpool_instance_t> {
-    if !wasmtime::Engine::same(store.store.engine(), module.module.engine()) {
-        return Err(Error::invalid("the module was compiled for another engine than the store's"));
-    }
+    same_engine(store, module.module.engine(), "module")?;
     if let Some(import) = module.module.imports().next() {
         return Err(Error::new(
             K::WASMPOOL_ERROR_LINK,
@@ -68,8 +75,42 @@ fn instantiate(store: &mut wasmpool_store_t, module: &wasmpool_module_t) -> Resu
             ),
         ));
     }
-    let instance = wasmtime::Instance::new(&mut *store.store, &module.module, &[]).map_err(instantiate_error)?;
-    Ok(adopt(store, instance))
+    store.check_instance_limit()?;
+    match wasmtime::Instance::new(&mut *store.store, &module.module, &[]) {
+        Ok(instance) => Ok(adopt(store, instance, module.info())),
+        Err(e) => Err(store.instantiate_error(e)),
+    }
+}
+
+fn instantiate_pre(store: &mut wasmpool_store_t, pre: &wasmpool_instance_pre_t) -> Result<*mut wasmpool_instance_t> {
+    same_engine(store, pre.pre.module().engine(), "pre-linked instance")?;
+    store.check_instance_limit()?;
+    match pre.pre.instantiate(&mut *store.store) {
+        Ok(instance) => Ok(adopt(store, instance, Arc::clone(&pre.info))),
+        Err(e) => Err(store.instantiate_error(e)),
+    }
+}
+
+/// Instantiates the pre-linked module `pre` in `store` and writes the
+/// instance to `*out`: the per-request fast path. Slots are taken from the
+/// pool until the store is deleted; the instance is owned by `store`.
+///
+/// `pre` may be used by several threads at once, each with its own store.
+/// Errors: as `wasmpool_instantiate` (but a pre-linked module has no
+/// unresolved imports).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_instance_pre_instantiate(
+    pre: *const wasmpool_instance_pre_t,
+    store: *mut wasmpool_store_t,
+    out: *mut *mut wasmpool_instance_t,
+) -> *mut wasmpool_error_t {
+    ffi::guard(|| {
+        let pre = ffi::arg_ref(pre, "pre")?;
+        let store = ffi::arg_mut(store, "store")?;
+        let out = ffi::out(out, "out")?;
+        out.write(instantiate_pre(store, pre)?);
+        Ok(())
+    })
 }
 
 /// Instantiates `module`, which must have no imports, in `store`, and writes
@@ -151,7 +192,7 @@ fn call(
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_instance_call(
     inst: *mut wasmpool_instance_t,
-    name: *const std::ffi::c_char,
+    name: *const c_char,
     args: *const wasmpool_val_t,
     nargs: usize,
     results: *mut wasmpool_val_t,
@@ -163,5 +204,83 @@ pub extern "C" fn wasmpool_instance_call(
         let args = ffi::arg_slice(args, nargs, "args")?;
         let results = ffi::out_slice(results, nresults, "results")?;
         call(inst, name, args, results)
+    })
+}
+
+fn export_missing(what: &str, name: &str) -> Error {
+    Error::new(K::WASMPOOL_ERROR_LINK, format!("the instance exports no {what} `{name}`"))
+}
+
+/// The exported memory `name` of `inst`: writes its base address to `*data`
+/// and its size in bytes to `*size`.
+///
+/// The pointer is valid until the next call into any guest of this store
+/// (the guest may grow the memory, which can move it) or the store's
+/// deletion. Reading and writing through it is how a host passes data.
+/// Errors: INVALID_ARGUMENT (NULL argument); LINK (no such memory).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_instance_memory(
+    inst: *const wasmpool_instance_t,
+    name: *const c_char,
+    data: *mut *mut u8,
+    size: *mut usize,
+) -> *mut wasmpool_error_t {
+    ffi::guard(|| {
+        let inst = ffi::arg_ref(inst, "inst")?;
+        let name = ffi::arg_str(name, "name")?;
+        let data = ffi::out(data, "data")?;
+        let size = ffi::out(size, "size")?;
+        // SAFETY: the instance's store is alive (caller contract).
+        let store = unsafe { inst.store_mut() };
+        let memory = inst.instance.get_memory(&mut *store, name).ok_or_else(|| export_missing("memory", name))?;
+        data.write(memory.data_ptr(&*store));
+        size.write(memory.data_size(&*store));
+        Ok(())
+    })
+}
+
+/// Reads the exported global `name` of `inst` into `*out` (kind and value).
+/// Errors: INVALID_ARGUMENT (NULL argument, a reference-typed global); LINK
+/// (no such global).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_instance_global_get(
+    inst: *const wasmpool_instance_t,
+    name: *const c_char,
+    out: *mut wasmpool_val_t,
+) -> *mut wasmpool_error_t {
+    ffi::guard(|| {
+        let inst = ffi::arg_ref(inst, "inst")?;
+        let name = ffi::arg_str(name, "name")?;
+        let out = ffi::out(out, "out")?;
+        // SAFETY: the instance's store is alive (caller contract).
+        let store = unsafe { inst.store_mut() };
+        let global = inst.instance.get_global(&mut *store, name).ok_or_else(|| export_missing("global", name))?;
+        out.write(wasmpool_val_t::from_wasmtime(&global.get(&mut *store))?);
+        Ok(())
+    })
+}
+
+/// Writes `*value` to the exported mutable global `name` of `inst`.
+/// Errors: INVALID_ARGUMENT (NULL argument, wrong kind, immutable global);
+/// LINK (no such global).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_instance_global_set(
+    inst: *mut wasmpool_instance_t,
+    name: *const c_char,
+    value: *const wasmpool_val_t,
+) -> *mut wasmpool_error_t {
+    ffi::guard(|| {
+        let inst = ffi::arg_ref(inst, "inst")?;
+        let name = ffi::arg_str(name, "name")?;
+        let value = ffi::arg_ref(value, "value")?;
+        // SAFETY: the instance's store is alive (caller contract).
+        let store = unsafe { inst.store_mut() };
+        let global = inst.instance.get_global(&mut *store, name).ok_or_else(|| export_missing("global", name))?;
+        let ty = global.ty(&*store);
+        if ty.mutability() != wasmtime::Mutability::Var {
+            return Err(Error::invalid(format!("global `{name}` is immutable")));
+        }
+        let v = value.to_wasmtime(ty.content(), &|| format!("the value for global `{name}`"))?;
+        global.set(&mut *store, v).map_err(|e| Error::invalid(format!("{e}")))
     })
 }

@@ -18,6 +18,9 @@ pub enum wasmpool_valkind_t {
     WASMPOOL_VALKIND_F64 = 3,
     /// 128-bit vector (`of.v128`, little-endian bytes).
     WASMPOOL_VALKIND_V128 = 4,
+    /// A reference type (funcref, externref, GC references). Appears only in
+    /// type descriptions: calls cannot pass or return references.
+    WASMPOOL_VALKIND_REF = 5,
 }
 
 /// The payload of a `wasmpool_val_t`; which member is valid is given by
@@ -49,6 +52,11 @@ pub struct wasmpool_val_t {
     pub kind: raw::wasmpool_valkind_t,
     /// The value.
     pub of: wasmpool_valunion_t,
+}
+
+/// The kind describing `ty` in type listings (references become `REF`).
+pub(crate) fn describe(ty: &wasmtime::ValType) -> raw::wasmpool_valkind_t {
+    kind_of(ty).unwrap_or(wasmpool_valkind_t::WASMPOOL_VALKIND_REF) as u32
 }
 
 fn kind_of(ty: &wasmtime::ValType) -> Option<wasmpool_valkind_t> {
@@ -92,6 +100,7 @@ impl wasmpool_val_t {
                 wasmpool_valkind_t::WASMPOOL_VALKIND_V128 => {
                     wasmtime::Val::V128(u128::from_le_bytes(self.of.v128).into())
                 }
+                wasmpool_valkind_t::WASMPOOL_VALKIND_REF => unreachable!("kind_for never yields REF"),
             }
         })
     }

@@ -1,0 +1,323 @@
+//! `wasmpool_linker_t` and `wasmpool_caller_t`: C host functions that guests
+//! import, and the pre-linking step that resolves imports once per module.
+
+use std::ffi::{c_char, c_void};
+use std::ptr::NonNull;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::config::raw;
+use crate::engine::wasmpool_engine_t;
+use crate::error::{Error, HostTrap, Result, wasmpool_error_kind_t as K, wasmpool_error_t, wasmpool_trap_code_t};
+use crate::ffi;
+use crate::module::wasmpool_module_t;
+use crate::store::StoreData;
+use crate::val::{wasmpool_val_t, wasmpool_valkind_t};
+
+/// A host function implemented in C.
+///
+/// Called on the thread that runs the guest, with the `env` given to
+/// `wasmpool_linker_define_func`, the calling instance (`caller`, valid only
+/// during this call), `nargs` arguments and room for `nresults` results. The
+/// results arrive with their kinds already set to the declared result types;
+/// the callback writes the values (and must keep the kinds).
+///
+/// Return NULL on success. To trap the guest, return an error (for example
+/// from `wasmpool_trap_new`); wasmpool takes ownership of it, and the
+/// guest's caller receives a TRAP error with its message and trap code
+/// (`WASMPOOL_TRAP_HOST` unless the error carries another).
+pub type wasmpool_func_callback_t = Option<
+    unsafe extern "C" fn(
+        env: *mut c_void,
+        caller: *mut wasmpool_caller_t,
+        args: *const wasmpool_val_t,
+        nargs: usize,
+        results: *mut wasmpool_val_t,
+        nresults: usize,
+    ) -> *mut wasmpool_error_t,
+>;
+
+/// Releases a host function's `env`. Runs exactly once, when the last
+/// linker, pre-linked instance or store that uses the function is gone, on
+/// whichever thread drops it.
+pub type wasmpool_finalizer_t = Option<unsafe extern "C" fn(env: *mut c_void)>;
+
+/// The instance calling a host function; lets the callback reach the
+/// caller's exported memory. Valid only during the callback; never store it.
+pub struct wasmpool_caller_t {
+    caller: NonNull<wasmtime::Caller<'static, StoreData>>,
+}
+
+/// Maps module/name pairs to host functions, and resolves a module's imports
+/// against them.
+///
+/// Create with `wasmpool_linker_new`, release with `wasmpool_linker_delete`
+/// (pre-linked instances made from it stay valid).
+///
+/// Thread safety: defining needs exclusive access; `wasmpool_linker_instantiate_pre`
+/// may run on several threads at once when no thread defines.
+pub struct wasmpool_linker_t {
+    linker: wasmtime::Linker<StoreData>,
+}
+
+/// A module with its imports resolved by a linker: the fast path to
+/// instantiate the same module once per request.
+///
+/// Create with `wasmpool_linker_instantiate_pre`, release with
+/// `wasmpool_instance_pre_delete`. Thread safety: may be used by any number
+/// of threads at once (each with its own store).
+pub struct wasmpool_instance_pre_t {
+    pub(crate) pre: wasmtime::InstancePre<StoreData>,
+    pub(crate) info: Arc<crate::module_info::ModuleInfo>,
+}
+
+/// The host's `env` and its finalizer, shared by every copy of the function
+/// definition. The finalizer runs when the last copy is dropped, but only if
+/// the definition was accepted (`armed`): a failed define leaves `env` to
+/// the caller.
+struct HostEnv {
+    env: *mut c_void,
+    finalizer: wasmpool_finalizer_t,
+    armed: AtomicBool,
+}
+
+// SAFETY: the host promises (documented on `wasmpool_linker_define_func`)
+// that `env` may be used from any thread, as linkers and pre-linked
+// instances are shareable.
+unsafe impl Send for HostEnv {}
+unsafe impl Sync for HostEnv {}
+
+impl Drop for HostEnv {
+    fn drop(&mut self) {
+        if let (true, Some(finalize)) = (self.armed.load(Ordering::Acquire), self.finalizer) {
+            // SAFETY: the host gave this function for this env.
+            unsafe { finalize(self.env) };
+        }
+    }
+}
+
+fn valtype(raw_kind: raw::wasmpool_valkind_t, what: &dyn Fn() -> String) -> Result<wasmtime::ValType> {
+    use wasmpool_valkind_t as V;
+    Ok(match raw_kind {
+        k if k == V::WASMPOOL_VALKIND_I32 as u32 => wasmtime::ValType::I32,
+        k if k == V::WASMPOOL_VALKIND_I64 as u32 => wasmtime::ValType::I64,
+        k if k == V::WASMPOOL_VALKIND_F32 as u32 => wasmtime::ValType::F32,
+        k if k == V::WASMPOOL_VALKIND_F64 as u32 => wasmtime::ValType::F64,
+        k if k == V::WASMPOOL_VALKIND_V128 as u32 => wasmtime::ValType::V128,
+        k => return Err(Error::invalid(format!("{}: {k} is not a value kind a host function can take", what()))),
+    })
+}
+
+/// Calls the C callback with converted values and converts its answer back.
+fn call_host(
+    host: &HostEnv,
+    callback: unsafe extern "C" fn(
+        *mut c_void,
+        *mut wasmpool_caller_t,
+        *const wasmpool_val_t,
+        usize,
+        *mut wasmpool_val_t,
+        usize,
+    ) -> *mut wasmpool_error_t,
+    mut caller: wasmtime::Caller<'_, StoreData>,
+    params: &[wasmtime::Val],
+    results: &mut [wasmtime::Val],
+    result_types: &[wasmtime::ValType],
+) -> wasmtime::Result<()> {
+    let host_trap = |message: String| {
+        wasmtime::Error::new(HostTrap { code: wasmpool_trap_code_t::WASMPOOL_TRAP_HOST, message })
+    };
+    let args = params
+        .iter()
+        .map(wasmpool_val_t::from_wasmtime)
+        .collect::<Result<Vec<_>>>()
+        .map_err(|e| host_trap(e.message))?;
+    let mut outs = result_types
+        .iter()
+        .map(|ty| wasmpool_val_t::from_wasmtime(&wasmtime::Val::default_for_ty(ty).unwrap_or(wasmtime::Val::I32(0))))
+        .collect::<Result<Vec<_>>>()
+        .map_err(|e| host_trap(e.message))?;
+    // The callback sees the caller only through this pointer, valid for the
+    // duration of the call; the 'static is never observable outside it.
+    let mut handle = wasmpool_caller_t {
+        caller: NonNull::from(&mut caller).cast::<wasmtime::Caller<'static, StoreData>>(),
+    };
+    // SAFETY: all pointers are valid for the stated lengths during the call.
+    let err = unsafe { callback(host.env, &mut handle, args.as_ptr(), args.len(), outs.as_mut_ptr(), outs.len()) };
+    if !err.is_null() {
+        // SAFETY: a non-NULL return is an owned error handle (documented).
+        let err = unsafe { Box::from_raw(err) };
+        return Err(wasmtime::Error::new(err.into_host_trap()));
+    }
+    for (i, ((slot, out), ty)) in results.iter_mut().zip(&outs).zip(result_types).enumerate() {
+        *slot = out
+            .to_wasmtime(ty, &|| format!("result {i} written by the host function"))
+            .map_err(|e| host_trap(e.message))?;
+    }
+    Ok(())
+}
+
+/// A new, empty linker for modules of `engine`, written to `*out`.
+///
+/// The caller owns the linker (`wasmpool_linker_delete`); `engine` must
+/// outlive it. Errors: INVALID_ARGUMENT (NULL `engine` or `out`).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_linker_new(
+    engine: *const wasmpool_engine_t,
+    out: *mut *mut wasmpool_linker_t,
+) -> *mut wasmpool_error_t {
+    ffi::guard(|| {
+        let engine = ffi::arg_ref(engine, "engine")?;
+        let out = ffi::out(out, "out")?;
+        out.write(ffi::into_handle(wasmpool_linker_t { linker: wasmtime::Linker::new(&engine.engine) }));
+        Ok(())
+    })
+}
+
+/// Releases `linker`. NULL is accepted and ignored. Host function
+/// definitions still used by pre-linked instances or stores stay alive; their
+/// finalizers run when the last of those is gone.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_linker_delete(linker: *mut wasmpool_linker_t) {
+    ffi::guard_value((), || unsafe { ffi::delete_handle(linker) })
+}
+
+/// Defines the host function `module_name`.`name` with the given parameter
+/// and result kinds, implemented by `callback`.
+///
+/// `env` is passed to every call of `callback`; the callback and `env` must
+/// be usable from any thread that runs guests. `finalizer` (may be NULL) is
+/// called with `env` exactly once, when the last linker, pre-linked instance
+/// or store using this definition is gone. If this function fails, nothing
+/// is kept and the finalizer is not called: `env` stays the caller's.
+///
+/// Errors: INVALID_ARGUMENT (NULL `linker`, names, `callback`, NULL arrays
+/// with non-zero counts, unknown kinds); LINK (the name is already defined).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_linker_define_func(
+    linker: *mut wasmpool_linker_t,
+    module_name: *const c_char,
+    name: *const c_char,
+    params: *const raw::wasmpool_valkind_t,
+    nparams: usize,
+    results: *const raw::wasmpool_valkind_t,
+    nresults: usize,
+    callback: wasmpool_func_callback_t,
+    env: *mut c_void,
+    finalizer: wasmpool_finalizer_t,
+) -> *mut wasmpool_error_t {
+    ffi::guard(|| {
+        let linker = ffi::arg_mut(linker, "linker")?;
+        let module_name = ffi::arg_str(module_name, "module_name")?;
+        let name = ffi::arg_str(name, "name")?;
+        let params = ffi::arg_slice(params, nparams, "params")?;
+        let results = ffi::arg_slice(results, nresults, "results")?;
+        let callback = callback.ok_or_else(|| Error::invalid("argument `callback` is NULL"))?;
+        let params = params
+            .iter()
+            .enumerate()
+            .map(|(i, k)| valtype(*k, &|| format!("parameter {i}")))
+            .collect::<Result<Vec<_>>>()?;
+        let result_types = results
+            .iter()
+            .enumerate()
+            .map(|(i, k)| valtype(*k, &|| format!("result {i}")))
+            .collect::<Result<Vec<_>>>()?;
+        let ty = wasmtime::FuncType::new(linker.linker.engine(), params, result_types.clone());
+        let host = Arc::new(HostEnv { env, finalizer, armed: AtomicBool::new(false) });
+        let shared = Arc::clone(&host);
+        linker
+            .linker
+            .func_new(module_name, name, ty, move |caller, args, outs| {
+                call_host(&shared, callback, caller, args, outs, &result_types)
+            })
+            .map_err(|e| Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define `{module_name}`.`{name}`: {e}")))?;
+        host.armed.store(true, Ordering::Release);
+        Ok(())
+    })
+}
+
+/// Defines every import of `module` that `linker` does not define yet as a
+/// function that traps when called, so a module with optional imports can be
+/// instantiated. Errors: INVALID_ARGUMENT (NULL argument); LINK.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_linker_define_unknown_imports_as_traps(
+    linker: *mut wasmpool_linker_t,
+    module: *const wasmpool_module_t,
+) -> *mut wasmpool_error_t {
+    ffi::guard(|| {
+        let linker = ffi::arg_mut(linker, "linker")?;
+        let module = ffi::arg_ref(module, "module")?;
+        linker
+            .linker
+            .define_unknown_imports_as_traps(&module.module)
+            .map_err(|e| Error::new(K::WASMPOOL_ERROR_LINK, format!("{e:?}")))
+    })
+}
+
+/// Resolves every import of `module` against `linker` once, and writes the
+/// pre-linked instance to `*out`.
+///
+/// The result is owned by the caller (`wasmpool_instance_pre_delete`) and
+/// keeps what it needs of `linker` and `module`: both may be deleted
+/// afterwards. Errors: INVALID_ARGUMENT (NULL argument, module of another
+/// engine); LINK (an import is missing or has the wrong type; the message
+/// names it).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_linker_instantiate_pre(
+    linker: *const wasmpool_linker_t,
+    module: *const wasmpool_module_t,
+    out: *mut *mut wasmpool_instance_pre_t,
+) -> *mut wasmpool_error_t {
+    ffi::guard(|| {
+        let linker = ffi::arg_ref(linker, "linker")?;
+        let module = ffi::arg_ref(module, "module")?;
+        let out = ffi::out(out, "out")?;
+        if !wasmtime::Engine::same(linker.linker.engine(), module.module.engine()) {
+            return Err(Error::invalid("the module was compiled for another engine than the linker's"));
+        }
+        let pre = linker
+            .linker
+            .instantiate_pre(&module.module)
+            .map_err(|e| Error::new(K::WASMPOOL_ERROR_LINK, format!("{e:?}")))?;
+        out.write(ffi::into_handle(wasmpool_instance_pre_t { pre, info: module.info() }));
+        Ok(())
+    })
+}
+
+/// Releases `pre`. NULL is accepted and ignored. Instances made from it are
+/// not affected.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_instance_pre_delete(pre: *mut wasmpool_instance_pre_t) {
+    ffi::guard_value((), || unsafe { ffi::delete_handle(pre) })
+}
+
+/// The calling instance's exported memory `name`: writes its base address to
+/// `*data` and its current size in bytes to `*size`.
+///
+/// The pointer is valid until the callback returns or calls back into the
+/// guest (a guest's `memory.grow` may move it). Errors: INVALID_ARGUMENT
+/// (NULL argument); LINK (no exported memory of that name).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_caller_memory(
+    caller: *mut wasmpool_caller_t,
+    name: *const c_char,
+    data: *mut *mut u8,
+    size: *mut usize,
+) -> *mut wasmpool_error_t {
+    ffi::guard(|| {
+        let caller = ffi::arg_mut(caller, "caller")?;
+        let name = ffi::arg_str(name, "name")?;
+        let data = ffi::out(data, "data")?;
+        let size = ffi::out(size, "size")?;
+        // SAFETY: the handle lives only during the callback that owns the caller.
+        let caller = unsafe { caller.caller.as_mut() };
+        let memory = caller
+            .get_export(name)
+            .and_then(|e| e.into_memory())
+            .ok_or_else(|| Error::new(K::WASMPOOL_ERROR_LINK, format!("the caller exports no memory `{name}`")))?;
+        data.write(memory.data_ptr(&*caller));
+        size.write(memory.data_size(&*caller));
+        Ok(())
+    })
+}

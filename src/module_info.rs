@@ -1,0 +1,182 @@
+//! Import and export listings of a module, with C strings and kind arrays
+//! built once per module so that the pointers handed out stay valid as long
+//! as the module (or an instance of it) lives.
+
+use std::ffi::{CString, c_char};
+use std::sync::Arc;
+
+use crate::config::raw;
+use crate::error::{Error, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
+use crate::ffi;
+use crate::instance::wasmpool_instance_t;
+use crate::module::wasmpool_module_t;
+use crate::val::describe;
+
+/// What an import or export is.
+#[repr(C)]
+#[allow(clippy::upper_case_acronyms)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum wasmpool_externkind_t {
+    /// A function (its type is in `params` / `results`).
+    WASMPOOL_EXTERN_FUNC = 0,
+    /// A global.
+    WASMPOOL_EXTERN_GLOBAL = 1,
+    /// A table.
+    WASMPOOL_EXTERN_TABLE = 2,
+    /// A linear memory.
+    WASMPOOL_EXTERN_MEMORY = 3,
+    /// An exception tag.
+    WASMPOOL_EXTERN_TAG = 4,
+}
+
+/// One import or export of a module.
+///
+/// Every pointer is borrowed from the module (for `wasmpool_module_import` /
+/// `_export`) or from the instance's store (for `wasmpool_instance_func_type`)
+/// and stays valid until that is deleted. Never free them.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct wasmpool_extern_info_t {
+    /// The import's module name; NULL for exports.
+    pub module: *const c_char,
+    /// The item's name.
+    pub name: *const c_char,
+    /// What the item is.
+    pub kind: wasmpool_externkind_t,
+    /// For functions: the parameter kinds (`nparams` of them); else NULL.
+    pub params: *const raw::wasmpool_valkind_t,
+    /// Number of parameters (0 for non-functions).
+    pub nparams: usize,
+    /// For functions: the result kinds (`nresults` of them); else NULL.
+    pub results: *const raw::wasmpool_valkind_t,
+    /// Number of results (0 for non-functions).
+    pub nresults: usize,
+}
+
+/// An owned import/export description behind a `wasmpool_extern_info_t`.
+pub(crate) struct ExternInfo {
+    module: Option<CString>,
+    pub(crate) name: CString,
+    kind: wasmpool_externkind_t,
+    params: Vec<raw::wasmpool_valkind_t>,
+    results: Vec<raw::wasmpool_valkind_t>,
+}
+
+impl ExternInfo {
+    fn new(module: Option<&str>, name: &str, ty: &wasmtime::ExternType) -> Self {
+        let c = |s: &str| CString::new(s.replace('\0', "\\0")).unwrap_or_default();
+        let (kind, params, results) = match ty {
+            wasmtime::ExternType::Func(f) => (
+                wasmpool_externkind_t::WASMPOOL_EXTERN_FUNC,
+                f.params().map(|t| describe(&t)).collect(),
+                f.results().map(|t| describe(&t)).collect(),
+            ),
+            wasmtime::ExternType::Global(_) => (wasmpool_externkind_t::WASMPOOL_EXTERN_GLOBAL, vec![], vec![]),
+            wasmtime::ExternType::Table(_) => (wasmpool_externkind_t::WASMPOOL_EXTERN_TABLE, vec![], vec![]),
+            wasmtime::ExternType::Memory(_) => (wasmpool_externkind_t::WASMPOOL_EXTERN_MEMORY, vec![], vec![]),
+            wasmtime::ExternType::Tag(_) => (wasmpool_externkind_t::WASMPOOL_EXTERN_TAG, vec![], vec![]),
+        };
+        ExternInfo { module: module.map(c), name: c(name), kind, params, results }
+    }
+
+    pub(crate) fn to_c(&self) -> wasmpool_extern_info_t {
+        let arr = |v: &Vec<u32>| if v.is_empty() { std::ptr::null() } else { v.as_ptr() };
+        wasmpool_extern_info_t {
+            module: self.module.as_ref().map_or(std::ptr::null(), |m| m.as_ptr()),
+            name: self.name.as_ptr(),
+            kind: self.kind,
+            params: arr(&self.params),
+            nparams: self.params.len(),
+            results: arr(&self.results),
+            nresults: self.results.len(),
+        }
+    }
+}
+
+/// The listings of one module.
+pub(crate) struct ModuleInfo {
+    pub(crate) imports: Vec<ExternInfo>,
+    pub(crate) exports: Vec<ExternInfo>,
+}
+
+impl ModuleInfo {
+    pub(crate) fn of(module: &wasmtime::Module) -> Arc<Self> {
+        Arc::new(ModuleInfo {
+            imports: module.imports().map(|i| ExternInfo::new(Some(i.module()), i.name(), &i.ty())).collect(),
+            exports: module.exports().map(|e| ExternInfo::new(None, e.name(), &e.ty())).collect(),
+        })
+    }
+
+    pub(crate) fn export(&self, name: &str) -> Option<&ExternInfo> {
+        self.exports.iter().find(|e| e.name.to_bytes() == name.as_bytes())
+    }
+}
+
+fn nth(list: &[ExternInfo], index: usize, what: &str, out: *mut wasmpool_extern_info_t) -> Result<()> {
+    let out = ffi::out(out, "out")?;
+    let item = list
+        .get(index)
+        .ok_or_else(|| Error::invalid(format!("{what} index {index} is out of range (there are {})", list.len())))?;
+    out.write(item.to_c());
+    Ok(())
+}
+
+/// Number of imports of `module` (0 if `module` is NULL).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_module_import_count(module: *const wasmpool_module_t) -> usize {
+    ffi::guard_value(0, || ffi::opt_ref(module).map_or(0, |m| m.info.imports.len()))
+}
+
+/// Describes import number `index` (0-based, in module order) of `module`
+/// in `*out`; the strings and arrays are borrowed from the module.
+/// Errors: INVALID_ARGUMENT (NULL argument, index out of range).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_module_import(
+    module: *const wasmpool_module_t,
+    index: usize,
+    out: *mut wasmpool_extern_info_t,
+) -> *mut wasmpool_error_t {
+    ffi::guard(|| nth(&ffi::arg_ref(module, "module")?.info.imports, index, "import", out))
+}
+
+/// Number of exports of `module` (0 if `module` is NULL).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_module_export_count(module: *const wasmpool_module_t) -> usize {
+    ffi::guard_value(0, || ffi::opt_ref(module).map_or(0, |m| m.info.exports.len()))
+}
+
+/// Describes export number `index` of `module` in `*out` (`module` field
+/// NULL); borrowed from the module. Errors: INVALID_ARGUMENT (NULL argument,
+/// index out of range).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_module_export(
+    module: *const wasmpool_module_t,
+    index: usize,
+    out: *mut wasmpool_extern_info_t,
+) -> *mut wasmpool_error_t {
+    ffi::guard(|| nth(&ffi::arg_ref(module, "module")?.info.exports, index, "export", out))
+}
+
+/// Describes the exported function `name` of `inst` (its parameter and
+/// result kinds) in `*out`; borrowed until the instance's store is deleted.
+/// Errors: INVALID_ARGUMENT (NULL argument); LINK (no exported function of
+/// that name).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_instance_func_type(
+    inst: *const wasmpool_instance_t,
+    name: *const c_char,
+    out: *mut wasmpool_extern_info_t,
+) -> *mut wasmpool_error_t {
+    ffi::guard(|| {
+        let inst = ffi::arg_ref(inst, "inst")?;
+        let name = ffi::arg_str(name, "name")?;
+        let out = ffi::out(out, "out")?;
+        let info = inst
+            .info
+            .export(name)
+            .filter(|e| e.kind == wasmpool_externkind_t::WASMPOOL_EXTERN_FUNC)
+            .ok_or_else(|| Error::new(K::WASMPOOL_ERROR_LINK, format!("the instance exports no function `{name}`")))?;
+        out.write(info.to_c());
+        Ok(())
+    })
+}
