@@ -218,6 +218,9 @@ pub extern "C" fn wasmpool_store_limits_set(
         let store = ffi::arg_mut(store, "store")?;
         let limits = ffi::arg_ref(limits, "limits")?;
         store.store.data_mut().limiter.limits = *limits;
+        // Wasmtime reads the count limits when the limiter is installed, so
+        // install it again for them to take effect.
+        store.store.limiter(|d| &mut d.limiter);
         Ok(())
     })
 }

@@ -4,6 +4,24 @@
 
 #define NULL_ARG(expr) EXPECT_ERR((expr), WASMPOOL_ERROR_INVALID_ARGUMENT)
 
+static int caller_cases = 0;
+
+/* A host function that sweeps wasmpool_caller_memory with NULLs. */
+static wasmpool_error_t *sweep_caller(void *env, wasmpool_caller_t *caller,
+                                      const wasmpool_val_t *args, size_t nargs,
+                                      wasmpool_val_t *results, size_t nresults) {
+  (void)env, (void)args, (void)nargs, (void)results, (void)nresults;
+  uint8_t *data;
+  size_t size;
+  NULL_ARG(wasmpool_caller_memory(NULL, "memory", &data, &size));
+  NULL_ARG(wasmpool_caller_memory(caller, NULL, &data, &size));
+  NULL_ARG(wasmpool_caller_memory(caller, "memory", NULL, &size));
+  NULL_ARG(wasmpool_caller_memory(caller, "memory", &data, NULL));
+  OK(wasmpool_caller_memory(caller, "memory", &data, &size));
+  caller_cases += 4;
+  return NULL;
+}
+
 static int cases = 0;
 #define CASE(stmt) \
   do {             \
@@ -18,6 +36,11 @@ int main(void) {
   wasmpool_trap_code_t code = WASMPOOL_TRAP_OTHER;
   CASE(CHECK(!wasmpool_error_trap_code(NULL, &code) && code == WASMPOOL_TRAP_OTHER));
   CASE(wasmpool_error_delete(NULL));
+  CASE(NULL_ARG(wasmpool_trap_new(NULL)));
+  CASE(NULL_ARG(wasmpool_trap_new_with_code(WASMPOOL_TRAP_HOST, NULL)));
+  CASE(NULL_ARG(wasmpool_trap_new_with_code((wasmpool_trap_code_t)999, "x")));
+  CASE(NULL_ARG(wasmpool_config_epoch_tick_interval_ms_set(NULL, 1)));
+  CASE(CHECK(wasmpool_config_epoch_tick_interval_ms_get(NULL) == 0));
 
   /* Config: every setter and getter with a NULL config. */
   CASE(wasmpool_config_delete(NULL));
@@ -94,8 +117,107 @@ int main(void) {
   CASE(NULL_ARG(wasmpool_instance_call(inst, "f", &arg, 1, NULL, 1)));
   OK(wasmpool_instance_call(inst, "f", &arg, 1, &res, 1));
   CHECK(res.of.i32 == 7);
-  /* The pool holds nothing after a failed call with NULLs: one instance. */
+  /* The failed calls with NULLs left nothing behind: one instance. */
   CHECK(metrics_of(engine).core_instances == 1);
+
+
+  /* Instance access and types. */
+  uint8_t *data;
+  size_t size;
+  wasmpool_val_t v;
+  wasmpool_extern_info_t info;
+  CASE(NULL_ARG(wasmpool_instance_memory(NULL, "memory", &data, &size)));
+  CASE(NULL_ARG(wasmpool_instance_memory(inst, NULL, &data, &size)));
+  CASE(NULL_ARG(wasmpool_instance_memory(inst, "memory", NULL, &size)));
+  CASE(NULL_ARG(wasmpool_instance_memory(inst, "memory", &data, NULL)));
+  CASE(NULL_ARG(wasmpool_instance_global_get(NULL, "g", &v)));
+  CASE(NULL_ARG(wasmpool_instance_global_get(inst, NULL, &v)));
+  CASE(NULL_ARG(wasmpool_instance_global_get(inst, "g", NULL)));
+  CASE(NULL_ARG(wasmpool_instance_global_set(NULL, "g", &v)));
+  CASE(NULL_ARG(wasmpool_instance_global_set(inst, NULL, &v)));
+  CASE(NULL_ARG(wasmpool_instance_global_set(inst, "g", NULL)));
+  CASE(NULL_ARG(wasmpool_instance_func_type(NULL, "f", &info)));
+  CASE(NULL_ARG(wasmpool_instance_func_type(inst, NULL, &info)));
+  CASE(NULL_ARG(wasmpool_instance_func_type(inst, "f", NULL)));
+  CASE(CHECK(wasmpool_module_import_count(NULL) == 0));
+  CASE(CHECK(wasmpool_module_export_count(NULL) == 0));
+  CASE(NULL_ARG(wasmpool_module_import(NULL, 0, &info)));
+  CASE(NULL_ARG(wasmpool_module_import(module, 0, NULL)));
+  CASE(NULL_ARG(wasmpool_module_export(NULL, 0, &info)));
+  CASE(NULL_ARG(wasmpool_module_export(module, 0, NULL)));
+
+  /* Store limits, fuel, deadlines. */
+  wasmpool_store_limits_t lim = wasmpool_store_limits_unlimited();
+  uint64_t fuel;
+  CASE(NULL_ARG(wasmpool_store_limits_set(NULL, &lim)));
+  CASE(NULL_ARG(wasmpool_store_limits_set(store, NULL)));
+  CASE(NULL_ARG(wasmpool_store_limits_get(NULL, &lim)));
+  CASE(NULL_ARG(wasmpool_store_limits_get(store, NULL)));
+  CASE(CHECK(wasmpool_store_memory_consumed(NULL) == 0));
+  CASE(NULL_ARG(wasmpool_store_fuel_set(NULL, 1)));
+  CASE(NULL_ARG(wasmpool_store_fuel_get(NULL, &fuel)));
+  CASE(NULL_ARG(wasmpool_store_fuel_get(store, NULL)));
+  CASE(NULL_ARG(wasmpool_store_epoch_deadline_set(NULL, 1)));
+  CASE(NULL_ARG(wasmpool_store_deadline_ms_set(NULL, 1)));
+
+  /* Serialisation. */
+  wasmpool_bytes_t *bytes = NULL;
+  wasmpool_module_t *loaded = NULL;
+  CASE(NULL_ARG(wasmpool_module_serialize(NULL, &bytes)));
+  CASE(NULL_ARG(wasmpool_module_serialize(module, NULL)));
+  CASE(CHECK(wasmpool_bytes_data(NULL) == NULL));
+  CASE(CHECK(wasmpool_bytes_len(NULL) == 0));
+  CASE(wasmpool_bytes_delete(NULL));
+  OK(wasmpool_module_serialize(module, &bytes));
+  const uint8_t *b = wasmpool_bytes_data(bytes);
+  size_t blen = wasmpool_bytes_len(bytes);
+  CASE(NULL_ARG(wasmpool_module_deserialize(NULL, b, blen, &loaded)));
+  CASE(NULL_ARG(wasmpool_module_deserialize(engine, NULL, blen, &loaded)));
+  CASE(NULL_ARG(wasmpool_module_deserialize(engine, b, blen, NULL)));
+  CASE(NULL_ARG(wasmpool_module_deserialize_file(NULL, "m.cwasm", &loaded)));
+  CASE(NULL_ARG(wasmpool_module_deserialize_file(engine, NULL, &loaded)));
+  CASE(NULL_ARG(wasmpool_module_deserialize_file(engine, "m.cwasm", NULL)));
+  CHECK(loaded == NULL);
+  wasmpool_bytes_delete(bytes);
+
+  /* Linker and pre-linked instances. */
+  wasmpool_linker_t *linker = NULL;
+  CASE(NULL_ARG(wasmpool_linker_new(NULL, &linker)));
+  CASE(NULL_ARG(wasmpool_linker_new(engine, NULL)));
+  CASE(wasmpool_linker_delete(NULL));
+  CHECK(linker == NULL);
+  OK(wasmpool_linker_new(engine, &linker));
+  CASE(NULL_ARG(wasmpool_linker_define_func(NULL, "env", "h", NULL, 0, NULL, 0, sweep_caller, NULL, NULL)));
+  CASE(NULL_ARG(wasmpool_linker_define_func(linker, NULL, "h", NULL, 0, NULL, 0, sweep_caller, NULL, NULL)));
+  CASE(NULL_ARG(wasmpool_linker_define_func(linker, "env", NULL, NULL, 0, NULL, 0, sweep_caller, NULL, NULL)));
+  CASE(NULL_ARG(wasmpool_linker_define_func(linker, "env", "h", NULL, 1, NULL, 0, sweep_caller, NULL, NULL)));
+  CASE(NULL_ARG(wasmpool_linker_define_func(linker, "env", "h", NULL, 0, NULL, 1, sweep_caller, NULL, NULL)));
+  CASE(NULL_ARG(wasmpool_linker_define_func(linker, "env", "h", NULL, 0, NULL, 0, NULL, NULL, NULL)));
+  OK(wasmpool_linker_define_func(linker, "env", "h", NULL, 0, NULL, 0, sweep_caller, NULL, NULL));
+  wasmpool_module_t *hosted = compile_wat(
+      engine, "(module (import \"env\" \"h\" (func $h)) (memory (export \"memory\") 1)"
+              "  (func (export \"run\") (call $h)))");
+  CASE(NULL_ARG(wasmpool_linker_define_unknown_imports_as_traps(NULL, hosted)));
+  CASE(NULL_ARG(wasmpool_linker_define_unknown_imports_as_traps(linker, NULL)));
+  wasmpool_instance_pre_t *pre = NULL;
+  CASE(NULL_ARG(wasmpool_linker_instantiate_pre(NULL, hosted, &pre)));
+  CASE(NULL_ARG(wasmpool_linker_instantiate_pre(linker, NULL, &pre)));
+  CASE(NULL_ARG(wasmpool_linker_instantiate_pre(linker, hosted, NULL)));
+  CASE(wasmpool_instance_pre_delete(NULL));
+  CHECK(pre == NULL);
+  OK(wasmpool_linker_instantiate_pre(linker, hosted, &pre));
+  wasmpool_instance_t *hinst = NULL;
+  CASE(NULL_ARG(wasmpool_instance_pre_instantiate(NULL, store, &hinst)));
+  CASE(NULL_ARG(wasmpool_instance_pre_instantiate(pre, NULL, &hinst)));
+  CASE(NULL_ARG(wasmpool_instance_pre_instantiate(pre, store, NULL)));
+  CHECK(hinst == NULL);
+  OK(wasmpool_instance_pre_instantiate(pre, store, &hinst));
+  OK(wasmpool_instance_call(hinst, "run", NULL, 0, NULL, 0));
+  CHECK(caller_cases == 4);
+  cases += caller_cases;
+  wasmpool_instance_pre_delete(pre);
+  wasmpool_linker_delete(linker);
+  wasmpool_module_delete(hosted);
 
   wasmpool_store_delete(store);
   wasmpool_module_delete(module);
