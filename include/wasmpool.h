@@ -383,6 +383,65 @@ typedef struct wasmpool_module_t wasmpool_module_t;
 typedef struct wasmpool_store_t wasmpool_store_t;
 
 /**
+ * The cost of a configuration: address space the pools reserve when the
+ * engine is created, and memory that unused warm slots can keep resident.
+ *
+ * All figures are bytes. Address space is reserved inaccessible
+ * (`PROT_NONE`, no RAM) and only counts against `ulimit -v`, overcommit
+ * heuristics and the address-space size; resident figures are RAM.
+ */
+typedef struct wasmpool_footprint_t {
+  /**
+   * The linear-memory pool: `total_memories` slots of
+   * max(`memory_reservation`, `max_memory_size`) + `memory_guard_size`,
+   * plus a leading guard region (fewer with memory protection keys).
+   */
+  uint64_t memories_reserved;
+  /**
+   * The table pool: `total_tables` x `table_elements` x 8 bytes, page
+   * rounded.
+   */
+  uint64_t tables_reserved;
+  /**
+   * The async stack pool: `total_stacks` x (2 MiB + one guard page).
+   */
+  uint64_t stacks_reserved;
+  /**
+   * Instance metadata is not reserved up front (it is allocated per
+   * instance); always 0. See `instances_max`.
+   */
+  uint64_t instances_reserved;
+  /**
+   * GC heaps share the linear-memory pool's slots; always 0.
+   */
+  uint64_t gc_heaps_reserved;
+  /**
+   * The sum of the `_reserved` fields: the growth of the process's
+   * virtual size when the engine is created.
+   */
+  uint64_t total_reserved;
+  /**
+   * Upper bound of instance metadata allocated while the pool is full:
+   * `total_core_instances` x `max_core_instance_size` +
+   * `total_component_instances` x `max_component_instance_size`.
+   */
+  uint64_t instances_max;
+  /**
+   * Bytes one unused warm slot set (a memory, a table and a stack) keeps
+   * resident: the three keep-resident sizes, page rounded.
+   */
+  uint64_t resident_per_warm_slot;
+  /**
+   * Worst case kept resident by unused warm slots beyond live instances:
+   * min(N, pool size) warm memories, tables and stacks, each keeping its
+   * keep-resident size. Slots freed after a burst of C concurrent
+   * instances may stay warm too, so budget (C + N) x
+   * `resident_per_warm_slot` for a server whose peak concurrency is C.
+   */
+  uint64_t warm_resident_max;
+} wasmpool_footprint_t;
+
+/**
  * The payload of a `wasmpool_val_t`; which member is valid is given by
  * its `kind`.
  */
@@ -763,6 +822,22 @@ struct wasmpool_error_t *wasmpool_config_opt_level_set(struct wasmpool_config_t 
 enum wasmpool_opt_level_t wasmpool_config_opt_level_get(const struct wasmpool_config_t *cfg);
 
 /**
+ * How long an instantiation waits for a free slot when the pool is full,
+ * in milliseconds. 0 (the default) fails at once with POOL_EXHAUSTED. Above
+ * 0, `wasmpool_instantiate` and `wasmpool_instance_pre_instantiate` block
+ * until a store of this engine is deleted and a slot can be taken, or the
+ * time is up (then POOL_EXHAUSTED). Waiters are served first come, first
+ * served, and a newcomer does not overtake them. Errors: NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_slot_wait_timeout_ms_set(struct wasmpool_config_t *cfg,
+                                                                  uint64_t value);
+
+/**
+ * The configured slot wait timeout in ms (0 if `cfg` is NULL).
+ */
+uint64_t wasmpool_config_slot_wait_timeout_ms_get(const struct wasmpool_config_t *cfg);
+
+/**
  * The warm-slot threshold N. A slot stays affine to the module that last used it. A new
  * instance takes (1) the most recently used slot affine to its module, else (2) if more than N
  * slots are affine to other modules and unused, the least recently used of them, else (3) a
@@ -1100,6 +1175,30 @@ const char *wasmpool_engine_fallback_reason(const struct wasmpool_engine_t *engi
 void wasmpool_engine_increment_epoch(const struct wasmpool_engine_t *engine);
 
 /**
+ * Overrides knobs of `cfg` from the environment: for each knob, the
+ * variable `<prefix><KNOB>` with the knob's name in upper case (for
+ * example `MYAPP_TOTAL_MEMORIES=200`, `MYAPP_MAX_MEMORY_SIZE=64MiB`,
+ * `MYAPP_STRATEGY=auto`). Unset variables change nothing.
+ *
+ * Values: counts as decimals (or `max`); sizes as decimals with an optional
+ * binary suffix K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB (all powers of
+ * 1024); switches as true/false, yes/no, on/off, 1/0; `wasmpool_enabled_t`
+ * knobs as yes/no/auto; `STRATEGY` as pooling/on_demand/auto; `OPT_LEVEL`
+ * as none/speed/speed_and_size; `*_MS` knobs as whole milliseconds.
+ *
+ * All or nothing: if any variable is malformed, the function returns an
+ * INVALID_ARGUMENT error naming the variable and its value and `cfg` is
+ * unchanged. On success `*applied` (may be NULL) receives how many variables
+ * were applied. `prefix` may be empty. Reads the process environment: do
+ * not call it while another thread changes the environment.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `cfg` or `prefix`, a malformed value).
+ */
+struct wasmpool_error_t *wasmpool_config_apply_env(struct wasmpool_config_t *cfg,
+                                                   const char *prefix,
+                                                   size_t *applied);
+
+/**
  * A new error of kind `WASMPOOL_ERROR_TRAP` with code `WASMPOOL_TRAP_HOST`
  * and a copy of `message`, for a host function to return: the guest traps
  * and the caller of `wasmpool_instance_call` gets this message back.
@@ -1149,6 +1248,16 @@ bool wasmpool_error_trap_code(const struct wasmpool_error_t *err, enum wasmpool_
 void wasmpool_error_delete(struct wasmpool_error_t *err);
 
 /**
+ * Computes what `cfg` will cost once an engine is built from it, without
+ * building one, and writes it to `*out`. For `WASMPOOL_STRATEGY_ON_DEMAND`
+ * the figures describe the pool that a pooling engine would reserve.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument, or sizes that overflow 64 bits).
+ */
+struct wasmpool_error_t *wasmpool_config_footprint(const struct wasmpool_config_t *cfg,
+                                                   struct wasmpool_footprint_t *out);
+
+/**
  * Instantiates the pre-linked module `pre` in `store` and writes the
  * instance to `*out`: the per-request fast path. Slots are taken from the
  * pool until the store is deleted; the instance is owned by `store`.
@@ -1170,8 +1279,8 @@ struct wasmpool_error_t *wasmpool_instance_pre_instantiate(const struct wasmpool
  * `wasmpool_store_delete(store)`. `module` is borrowed for the call only.
  *
  * Errors: INVALID_ARGUMENT (a NULL argument, module of another engine);
- * LINK (the module has imports); POOL_EXHAUSTED (no free slot now: retry
- * after a store is deleted); TRAP (the start function trapped);
+ * LINK (the module has imports); POOL_EXHAUSTED (no free slot now, or
+ * none within `slot_wait_timeout_ms`: retry after a store is deleted); TRAP (the start function trapped);
  * LIMIT_EXCEEDED (a store limit); OTHER.
  */
 struct wasmpool_error_t *wasmpool_instantiate(struct wasmpool_store_t *store,
@@ -1452,6 +1561,36 @@ struct wasmpool_error_t *wasmpool_module_export(const struct wasmpool_module_t *
 struct wasmpool_error_t *wasmpool_instance_func_type(const struct wasmpool_instance_t *inst,
                                                      const char *name,
                                                      struct wasmpool_extern_info_t *out);
+
+/**
+ * A configuration for a server that runs up to `max_instances` instances
+ * at once (one per request). Every total is derived from that number:
+ *
+ * | knob                               | value                        |
+ * |------------------------------------|------------------------------|
+ * | `total_component_instances`        | max_instances                |
+ * | `total_core_instances`             | 4 x max_instances            |
+ * | `total_memories`                   | max_instances                |
+ * | `total_tables`                     | 2 x max_instances            |
+ * | `total_stacks`                     | max_instances                |
+ * | `total_gc_heaps`                   | max_instances                |
+ * | `max_core_instances_per_component` | 16                           |
+ * | `max_memories_per_component`       | 4                            |
+ * | `max_tables_per_component`         | 8                            |
+ * | `max_component_instance_size`      | 4 MiB                        |
+ * | `max_unused_warm_slots` (N)        | max(1, max_instances / 10)   |
+ * | `linear_memory_keep_resident`      | 1 MiB                        |
+ * | `table_keep_resident`              | 64 KiB                       |
+ * | `async_stack_keep_resident`        | 64 KiB                       |
+ * | `strategy`                         | `WASMPOOL_STRATEGY_AUTO`     |
+ *
+ * Everything else keeps Wasmtime's defaults (4 GiB reservation per memory,
+ * 32 MiB guard, 1 memory and 1 table per module, ...). Products saturate at
+ * UINT32_MAX. Adjust any knob afterwards with its setter or
+ * `wasmpool_config_apply_env`. The caller owns the result
+ * (`wasmpool_config_delete`); NULL when `max_instances` is 0.
+ */
+struct wasmpool_config_t *wasmpool_config_new_server(uint32_t max_instances);
 
 /**
  * Creates an empty store in `engine` and writes it to `*out`.

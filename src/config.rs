@@ -221,6 +221,7 @@ pub(crate) struct EngineKnobs {
     pub(crate) memory_guard_size: u64,
     pub(crate) memory_init_cow: bool,
     pub(crate) opt_level: wasmpool_opt_level_t,
+    pub(crate) slot_wait_timeout_ms: u64,
 }
 
 impl Default for EngineKnobs {
@@ -235,6 +236,7 @@ impl Default for EngineKnobs {
             memory_guard_size: 32 << 20,
             memory_init_cow: true,
             opt_level: wasmpool_opt_level_t::WASMPOOL_OPT_LEVEL_SPEED,
+            slot_wait_timeout_ms: 0,
         }
     }
 }
@@ -491,4 +493,24 @@ pub extern "C" fn wasmpool_config_opt_level_set(
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_config_opt_level_get(cfg: *const wasmpool_config_t) -> wasmpool_opt_level_t {
     get_knob(cfg, wasmpool_opt_level_t::WASMPOOL_OPT_LEVEL_SPEED, |k| k.engine.opt_level)
+}
+
+/// How long an instantiation waits for a free slot when the pool is full,
+/// in milliseconds. 0 (the default) fails at once with POOL_EXHAUSTED. Above
+/// 0, `wasmpool_instantiate` and `wasmpool_instance_pre_instantiate` block
+/// until a store of this engine is deleted and a slot can be taken, or the
+/// time is up (then POOL_EXHAUSTED). Waiters are served first come, first
+/// served, and a newcomer does not overtake them. Errors: NULL `cfg`.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_config_slot_wait_timeout_ms_set(
+    cfg: *mut wasmpool_config_t,
+    value: u64,
+) -> *mut wasmpool_error_t {
+    set_knob(cfg, |k| Ok(k.engine.slot_wait_timeout_ms = value))
+}
+
+/// The configured slot wait timeout in ms (0 if `cfg` is NULL).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_config_slot_wait_timeout_ms_get(cfg: *const wasmpool_config_t) -> u64 {
+    get_knob(cfg, 0, |k| k.engine.slot_wait_timeout_ms)
 }

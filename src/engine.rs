@@ -27,6 +27,8 @@ pub struct wasmpool_engine_t {
     pub(crate) fallback_reason: Option<CString>,
     /// Kept so that a metrics snapshot does not clone the engine each time.
     pub(crate) metrics: Option<wasmtime::PoolingAllocatorMetrics>,
+    /// Instantiations waiting for a free slot, woken by store deletions.
+    pub(crate) slots: std::sync::Arc<crate::slots::SlotQueue>,
 }
 
 impl wasmpool_engine_t {
@@ -92,6 +94,7 @@ fn new_engine(knobs: &Knobs) -> Result<wasmpool_engine_t> {
     let made = |engine: wasmtime::Engine, strategy, fallback_reason| wasmpool_engine_t {
         ticker: None,
         metrics: engine.pooling_allocator_metrics(),
+        slots: Default::default(),
         engine,
         knobs: knobs.clone(),
         strategy,
@@ -120,7 +123,10 @@ fn pick_strategy(
         S::WASMPOOL_STRATEGY_AUTO => match build(knobs, true) {
             Ok(e) => Ok(made(e, S::WASMPOOL_STRATEGY_POOLING, None)),
             Err(pool_err) if is_host_refusal(&pool_err) => {
-                let reason = format!("the pooling allocator could not reserve its pools: {pool_err:#}");
+                let reason = format!(
+                    "the pooling allocator could not reserve its pools: {}; the host refused: {pool_err:#}",
+                    crate::footprint::describe(knobs)
+                );
                 let engine = build(knobs, false).map_err(|e| {
                     engine_error(&e, &format!("{reason}; and the on-demand fallback failed"))
                 })?;

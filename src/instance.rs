@@ -76,19 +76,32 @@ fn instantiate(store: &mut wasmpool_store_t, module: &wasmpool_module_t) -> Resu
         ));
     }
     store.check_instance_limit()?;
-    match wasmtime::Instance::new(&mut *store.store, &module.module, &[]) {
+    with_slot(store, |store| match wasmtime::Instance::new(&mut *store.store, &module.module, &[]) {
         Ok(instance) => Ok(adopt(store, instance, module.info())),
         Err(e) => Err(store.instantiate_error(e)),
+    })
+}
+
+/// Runs an instantiation attempt, waiting in line for a free slot when the
+/// engine has a slot wait timeout.
+fn with_slot(
+    store: &mut wasmpool_store_t,
+    mut attempt: impl FnMut(&mut wasmpool_store_t) -> Result<*mut wasmpool_instance_t>,
+) -> Result<*mut wasmpool_instance_t> {
+    if store.slot_wait.is_zero() {
+        return attempt(store);
     }
+    let queue = Arc::clone(&store.release.0);
+    queue.acquire(store.slot_wait, || attempt(store))
 }
 
 fn instantiate_pre(store: &mut wasmpool_store_t, pre: &wasmpool_instance_pre_t) -> Result<*mut wasmpool_instance_t> {
     same_engine(store, pre.pre.module().engine(), "pre-linked instance")?;
     store.check_instance_limit()?;
-    match pre.pre.instantiate(&mut *store.store) {
+    with_slot(store, |store| match pre.pre.instantiate(&mut *store.store) {
         Ok(instance) => Ok(adopt(store, instance, Arc::clone(&pre.info))),
         Err(e) => Err(store.instantiate_error(e)),
-    }
+    })
 }
 
 /// Instantiates the pre-linked module `pre` in `store` and writes the
@@ -121,8 +134,8 @@ pub extern "C" fn wasmpool_instance_pre_instantiate(
 /// `wasmpool_store_delete(store)`. `module` is borrowed for the call only.
 ///
 /// Errors: INVALID_ARGUMENT (a NULL argument, module of another engine);
-/// LINK (the module has imports); POOL_EXHAUSTED (no free slot now: retry
-/// after a store is deleted); TRAP (the start function trapped);
+/// LINK (the module has imports); POOL_EXHAUSTED (no free slot now, or
+/// none within `slot_wait_timeout_ms`: retry after a store is deleted); TRAP (the start function trapped);
 /// LIMIT_EXCEEDED (a store limit); OTHER.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_instantiate(

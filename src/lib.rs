@@ -11,12 +11,16 @@
 pub mod config;
 pub mod config_pooling;
 pub mod engine;
+pub mod env;
 pub mod error;
+pub mod footprint;
 mod ffi;
 pub mod instance;
 pub mod linker;
 pub mod metrics;
 pub mod module;
 pub mod module_info;
+pub mod preset;
+mod slots;
 pub mod store;
 pub mod val;

@@ -4,12 +4,14 @@
 //! Per-store limits, fuel and deadlines live here too.
 
 use std::ptr::NonNull;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::engine::wasmpool_engine_t;
 use crate::error::{Error, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
 use crate::ffi;
 use crate::instance::wasmpool_instance_t;
+use crate::slots::ReleaseNotice;
 
 /// Per-store limits. `SIZE_MAX` means unlimited (the default for every
 /// field); pool-wide limits from the engine's config apply in any case.
@@ -117,6 +119,9 @@ pub struct wasmpool_store_t {
     pub(crate) store: Box<WStore>,
     epoch_interruption: bool,
     tick: Option<Duration>,
+    pub(crate) slot_wait: Duration,
+    // Last: wakes slot waiters once the store above has released its slots.
+    pub(crate) release: ReleaseNotice,
 }
 
 impl wasmpool_store_t {
@@ -165,7 +170,14 @@ fn new_store(engine: &wasmpool_engine_t) -> Result<wasmpool_store_t> {
         // first call; a store has no deadline until the host sets one.
         store.set_epoch_deadline(NO_DEADLINE);
     }
-    Ok(wasmpool_store_t { instances: Vec::new(), store: Box::new(store), epoch_interruption, tick: engine.tick_interval() })
+    Ok(wasmpool_store_t {
+        instances: Vec::new(),
+        store: Box::new(store),
+        epoch_interruption,
+        tick: engine.tick_interval(),
+        slot_wait: Duration::from_millis(engine.knobs.engine.slot_wait_timeout_ms),
+        release: ReleaseNotice(Arc::clone(&engine.slots)),
+    })
 }
 
 /// Far enough that the epoch never gets there, near enough not to overflow.

@@ -1,0 +1,64 @@
+//! `wasmpool_config_new_server`: a whole configuration derived from one
+//! number, the peak number of requests a server handles at once.
+
+use crate::config::{Knobs, wasmpool_config_t, wasmpool_strategy_t};
+use crate::ffi;
+
+/// The knobs of the server preset for `max` concurrent instances.
+pub(crate) fn server(max: u32) -> Knobs {
+    let mut k = Knobs::default();
+    let times = |n: u32| max.saturating_mul(n);
+    let p = &mut k.pool;
+    p.total_component_instances = max;
+    p.total_core_instances = times(4);
+    p.total_memories = max;
+    p.total_tables = times(2);
+    p.total_stacks = max;
+    p.total_gc_heaps = max;
+    p.max_core_instances_per_component = 16;
+    p.max_memories_per_component = 4;
+    p.max_tables_per_component = 8;
+    p.max_component_instance_size = 4 << 20;
+    p.max_unused_warm_slots = (max / 10).max(1);
+    p.linear_memory_keep_resident = 1 << 20;
+    p.table_keep_resident = 64 << 10;
+    p.async_stack_keep_resident = 64 << 10;
+    k.engine.strategy = wasmpool_strategy_t::WASMPOOL_STRATEGY_AUTO;
+    k
+}
+
+/// A configuration for a server that runs up to `max_instances` instances
+/// at once (one per request). Every total is derived from that number:
+///
+/// | knob                               | value                        |
+/// |------------------------------------|------------------------------|
+/// | `total_component_instances`        | max_instances                |
+/// | `total_core_instances`             | 4 x max_instances            |
+/// | `total_memories`                   | max_instances                |
+/// | `total_tables`                     | 2 x max_instances            |
+/// | `total_stacks`                     | max_instances                |
+/// | `total_gc_heaps`                   | max_instances                |
+/// | `max_core_instances_per_component` | 16                           |
+/// | `max_memories_per_component`       | 4                            |
+/// | `max_tables_per_component`         | 8                            |
+/// | `max_component_instance_size`      | 4 MiB                        |
+/// | `max_unused_warm_slots` (N)        | max(1, max_instances / 10)   |
+/// | `linear_memory_keep_resident`      | 1 MiB                        |
+/// | `table_keep_resident`              | 64 KiB                       |
+/// | `async_stack_keep_resident`        | 64 KiB                       |
+/// | `strategy`                         | `WASMPOOL_STRATEGY_AUTO`     |
+///
+/// Everything else keeps Wasmtime's defaults (4 GiB reservation per memory,
+/// 32 MiB guard, 1 memory and 1 table per module, ...). Products saturate at
+/// UINT32_MAX. Adjust any knob afterwards with its setter or
+/// `wasmpool_config_apply_env`. The caller owns the result
+/// (`wasmpool_config_delete`); NULL when `max_instances` is 0.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_config_new_server(max_instances: u32) -> *mut wasmpool_config_t {
+    ffi::guard_value(std::ptr::null_mut(), || {
+        if max_instances == 0 {
+            return std::ptr::null_mut();
+        }
+        ffi::into_handle(wasmpool_config_t { knobs: server(max_instances) })
+    })
+}
