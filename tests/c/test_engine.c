@@ -81,6 +81,8 @@ static int child_under_rlimit(void) {
   CHECK(wasmpool_engine_strategy(engine) == WASMPOOL_STRATEGY_ON_DEMAND);
   const char *reason = wasmpool_engine_fallback_reason(engine);
   CHECK(reason != NULL && reason[0] != '\0');
+  /* The reason names the pools and the bytes that could not be reserved. */
+  CHECK(strstr(reason, "bytes of address space") != NULL && strstr(reason, "memories") != NULL);
   printf("child: AUTO fell back to on-demand: %.160s...\n", reason);
   wasmpool_metrics_t m = metrics_of(engine);
   CHECK(!m.pooling && m.core_instances == 0 && m.total_memories == 0);

@@ -41,6 +41,17 @@ int main(void) {
   CASE(NULL_ARG(wasmpool_trap_new_with_code((wasmpool_trap_code_t)999, "x")));
   CASE(NULL_ARG(wasmpool_config_epoch_tick_interval_ms_set(NULL, 1)));
   CASE(CHECK(wasmpool_config_epoch_tick_interval_ms_get(NULL) == 0));
+  CASE(NULL_ARG(wasmpool_config_slot_wait_timeout_ms_set(NULL, 1)));
+  CASE(CHECK(wasmpool_config_slot_wait_timeout_ms_get(NULL) == 0));
+  CASE(NULL_ARG(wasmpool_config_apply_env(NULL, "X_", NULL)));
+  {
+    wasmpool_config_t *c = wasmpool_config_new();
+    wasmpool_footprint_t fp;
+    CASE(NULL_ARG(wasmpool_config_apply_env(c, NULL, NULL)));
+    CASE(NULL_ARG(wasmpool_config_footprint(NULL, &fp)));
+    CASE(NULL_ARG(wasmpool_config_footprint(c, NULL)));
+    wasmpool_config_delete(c);
+  }
 
   /* Config: every setter and getter with a NULL config. */
   CASE(wasmpool_config_delete(NULL));
