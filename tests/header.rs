@@ -1,5 +1,5 @@
 //! The committed `include/wasmpool.h` must be exactly what cbindgen generates
-//! from the current sources. Set `WASMPOOL_BLESS_HEADER=1` to rewrite it.
+//! from the current sources. Set `WASMPOOL_BLESS=1` to rewrite it.
 
 use std::path::Path;
 
@@ -29,13 +29,13 @@ fn generate() -> String {
 fn committed_header_is_current() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("include/wasmpool.h");
     let fresh = generate();
-    if std::env::var_os("WASMPOOL_BLESS_HEADER").is_some() {
+    if std::env::var_os("WASMPOOL_BLESS").is_some() {
         std::fs::write(&path, &fresh).expect("write header");
         return;
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == fresh,
-        "include/wasmpool.h is out of date; run `WASMPOOL_BLESS_HEADER=1 cargo test --release --test header` and commit it"
+        "include/wasmpool.h is out of date; run `WASMPOOL_BLESS=1 cargo test --release --test header` and commit it"
     );
 }
