@@ -78,9 +78,12 @@ int main(void) {
   printf("huge table: LIMIT_EXCEEDED, table.grow -1\n");
 
   /* 4. Over max_core_instance_size (many globals). */
-  char big[64 * 1024];
+  static char big[512 * 1024];
   size_t at = (size_t)snprintf(big, sizeof big, "(module");
-  for (int i = 0; i < 3000; i++) at += (size_t)snprintf(big + at, sizeof big - at, " (global i64 (i64.const %d))", i);
+  for (int i = 0; i < 6000; i++) {
+    at += (size_t)snprintf(big + at, sizeof big - at, " (global i64 (i64.const %d))", i);
+    CHECK(at < sizeof big - 64);
+  }
   snprintf(big + at, sizeof big - at, " (func (export \"run\")))");
   EXPECT_ERR(attack(big, SIZE_MAX, NULL), WASMPOOL_ERROR_LIMIT_EXCEEDED);
   printf("module over max_core_instance_size: LIMIT_EXCEEDED\n");

@@ -1,0 +1,237 @@
+/*
+ * bench_common.h: what the two C benchmark programs (bench_wasmpool.c, bench_upstream.c) share:
+ * the clock, batch calibration, statistics, /proc readers, argument parsing and the JSON lines
+ * they print. Nothing here touches a WebAssembly runtime, so each program links only its own.
+ *
+ * Output: one JSON object per line on stdout, e.g.
+ *   {"path":"wasmpool","bench":"instantiate","case":"mem1","strategy":"pooling",
+ *    "threads":1,"value":1234.5,"unit":"ns/op","iters":100000}
+ * bench/driver.py collects these lines from every process and run.
+ */
+#ifndef BENCH_COMMON_H
+#define BENCH_COMMON_H
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- time ------------------------------------------------------------------------------ */
+
+static inline uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline void sleep_ns(uint64_t ns) {
+  struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  }
+}
+
+/* ---- failures -------------------------------------------------------------------------- */
+
+static inline void die(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("bench: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  exit(2);
+}
+
+/* ---- arguments: key=value pairs after the command ---------------------------------------- */
+
+static int g_argc;
+static char **g_argv;
+
+static inline const char *arg_str(const char *key, const char *fallback) {
+  size_t klen = strlen(key);
+  for (int i = 2; i < g_argc; i++) {
+    if (strncmp(g_argv[i], key, klen) == 0 && g_argv[i][klen] == '=') return g_argv[i] + klen + 1;
+  }
+  return fallback;
+}
+
+static inline uint64_t arg_u64(const char *key, uint64_t fallback) {
+  const char *s = arg_str(key, NULL);
+  if (s == NULL) return fallback;
+  if (strcmp(s, "max") == 0) return UINT64_MAX;
+  char *end;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (*end != '\0') die("argument %s=%s is not a number", key, s);
+  return (uint64_t)v;
+}
+
+static inline const char *arg_required(const char *key) {
+  const char *s = arg_str(key, NULL);
+  if (s == NULL) die("missing argument %s=...", key);
+  return s;
+}
+
+/* ---- files and /proc ------------------------------------------------------------------- */
+
+static inline uint8_t *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) die("cannot open %s: %s", path, strerror(errno));
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  uint8_t *buf = malloc((size_t)n + 1);
+  if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) die("cannot read %s", path);
+  buf[n] = 0;
+  fclose(f);
+  *len = (size_t)n;
+  return buf;
+}
+
+static inline void write_file(const char *path, const uint8_t *data, size_t len) {
+  FILE *f = fopen(path, "wb");
+  if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0) die("cannot write %s", path);
+}
+
+/* Resident set size of this process in bytes, from /proc/self/smaps_rollup ("Rss:"). */
+static inline uint64_t rss_bytes(void) {
+  FILE *f = fopen("/proc/self/smaps_rollup", "r");
+  if (f == NULL) die("cannot open /proc/self/smaps_rollup");
+  char line[256];
+  unsigned long long kb = 0;
+  while (fgets(line, sizeof line, f)) {
+    if (sscanf(line, "Rss: %llu kB", &kb) == 1) break;
+  }
+  fclose(f);
+  return (uint64_t)kb * 1024u;
+}
+
+/* ---- statistics ------------------------------------------------------------------------ */
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Sorts `v` in place and returns the q-quantile (0 <= q <= 1, nearest rank). */
+static inline uint64_t quantile_u64(uint64_t *v, size_t n, double q) {
+  if (n == 0) return 0;
+  qsort(v, n, sizeof *v, cmp_u64);
+  size_t i = (size_t)(q * (double)(n - 1) + 0.5);
+  return v[i < n ? i : n - 1];
+}
+
+/* ---- timed batches --------------------------------------------------------------------- */
+
+/* Runs the operation under test `n` times. */
+typedef void (*batch_fn)(void *ctx, uint64_t n);
+
+typedef struct {
+  double ns_per_op;
+  uint64_t iters;
+} measured_t;
+
+/*
+ * Warms up with `warmup` operations, then grows the batch until one takes a tenth of
+ * `target_ns`, then times one batch sized to take about `target_ns`.
+ */
+static inline measured_t measure(batch_fn fn, void *ctx, uint64_t warmup, uint64_t target_ns) {
+  if (warmup > 0) fn(ctx, warmup);
+  uint64_t n = 1, took = 0;
+  for (;;) {
+    uint64_t t0 = now_ns();
+    fn(ctx, n);
+    took = now_ns() - t0;
+    if (took >= target_ns / 10 || n >= (1ull << 40)) break;
+    n *= 2;
+  }
+  uint64_t iters = took > 0 ? (uint64_t)((double)n * (double)target_ns / (double)took) : n;
+  if (iters < 1) iters = 1;
+  uint64_t t0 = now_ns();
+  fn(ctx, iters);
+  uint64_t t1 = now_ns();
+  measured_t m = {(double)(t1 - t0) / (double)iters, iters};
+  return m;
+}
+
+/* ---- output ---------------------------------------------------------------------------- */
+
+static const char *g_path = "?";
+
+/* One result line. `extra` is NULL or more JSON members without braces ("\"k\":1,\"j\":2"). */
+static inline void emit(const char *bench, const char *kase, const char *strategy, const char *variant,
+                        int threads, double value, const char *unit, uint64_t iters, const char *extra) {
+  printf("{\"path\":\"%s\",\"bench\":\"%s\",\"case\":\"%s\",\"strategy\":\"%s\",\"variant\":\"%s\","
+         "\"threads\":%d,\"value\":%.6g,\"unit\":\"%s\",\"iters\":%" PRIu64 "%s%s}\n",
+         g_path, bench, kase, strategy ? strategy : "", variant ? variant : "", threads, value, unit,
+         iters, extra ? "," : "", extra ? extra : "");
+  fflush(stdout);
+}
+
+/* ---- threads: run a loop on T threads for a fixed time ------------------------------------ */
+
+typedef struct {
+  void (*body)(void *ctx, int thread, uint64_t *ops); /* loops until *stop, counts ops */
+  void *ctx;
+  int thread;
+  pthread_barrier_t *start;
+  atomic_bool *stop;
+  uint64_t ops, elapsed_ns;
+} worker_t;
+
+static void *worker_main(void *p) {
+  worker_t *w = p;
+  pthread_barrier_wait(w->start);
+  uint64_t t0 = now_ns();
+  w->body(w->ctx, w->thread, &w->ops);
+  w->elapsed_ns = now_ns() - t0;
+  return NULL;
+}
+
+/*
+ * Runs `body` on `threads` threads for `duration_ns` and returns the summed throughput
+ * (operations per second), each thread's rate taken over its own running time.
+ */
+static inline double run_threads(void (*body)(void *, int, uint64_t *), void *ctx, int threads,
+                                 uint64_t duration_ns, atomic_bool *stop, uint64_t *total_ops) {
+  pthread_t tids[16];
+  worker_t workers[16];
+  pthread_barrier_t start;
+  if (threads < 1 || threads > 16) die("threads must be 1..16");
+  pthread_barrier_init(&start, NULL, (unsigned)threads + 1);
+  atomic_store(stop, false);
+  for (int t = 0; t < threads; t++) {
+    workers[t] = (worker_t){body, ctx, t, &start, stop, 0, 0};
+    if (pthread_create(&tids[t], NULL, worker_main, &workers[t]) != 0) die("pthread_create");
+  }
+  pthread_barrier_wait(&start);
+  sleep_ns(duration_ns);
+  atomic_store(stop, true);
+  double rate = 0;
+  *total_ops = 0;
+  for (int t = 0; t < threads; t++) {
+    pthread_join(tids[t], NULL);
+    rate += (double)workers[t].ops * 1e9 / (double)(workers[t].elapsed_ns ? workers[t].elapsed_ns : 1);
+    *total_ops += workers[t].ops;
+  }
+  pthread_barrier_destroy(&start);
+  return rate;
+}
+
+/* ---- deterministic pseudo-random numbers (the churn order) ------------------------------ */
+
+static inline uint64_t splitmix64(uint64_t *state) {
+  uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+#endif /* BENCH_COMMON_H */
