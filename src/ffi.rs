@@ -20,7 +20,10 @@ pub(crate) fn guard<F>(body: F) -> *mut wasmpool_error_t
 where
     F: FnOnce() -> Result<()>,
 {
-    match catch_unwind(AssertUnwindSafe(body)) {
+    match catch_unwind(AssertUnwindSafe(|| {
+        test_hooks::maybe_panic();
+        body()
+    })) {
         Ok(Ok(())) => ptr::null_mut(),
         Ok(Err(err)) => err.into_raw(),
         Err(payload) => Error::panic(payload).into_raw(),
@@ -33,7 +36,33 @@ pub(crate) fn guard_value<T, F>(fallback: T, body: F) -> T
 where
     F: FnOnce() -> T,
 {
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+    catch_unwind(AssertUnwindSafe(|| {
+        test_hooks::maybe_panic();
+        body()
+    }))
+    .unwrap_or(fallback)
+}
+
+/// A way for tests to prove the panic boundary: with the `test-hooks`
+/// feature, `panic_next_call()` makes the next export panic inside its guard.
+/// Without the feature the hook compiles to nothing.
+pub mod test_hooks {
+    #[cfg(feature = "test-hooks")]
+    static PANIC_NEXT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+    /// Arms the hook: the next call that enters a guard panics there.
+    #[cfg(feature = "test-hooks")]
+    pub fn panic_next_call() {
+        PANIC_NEXT.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    #[inline(always)]
+    pub(crate) fn maybe_panic() {
+        #[cfg(feature = "test-hooks")]
+        if PANIC_NEXT.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            panic!("injected by the test hook");
+        }
+    }
 }
 
 fn checked<T>(p: *const T, name: &str) -> Result<NonNull<T>> {

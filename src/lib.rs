@@ -15,6 +15,8 @@ pub mod env;
 pub mod error;
 pub mod footprint;
 mod ffi;
+#[cfg(feature = "test-hooks")]
+pub use ffi::test_hooks;
 pub mod instance;
 pub mod linker;
 pub mod metrics;
