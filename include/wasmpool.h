@@ -330,6 +330,16 @@ typedef struct wasmpool_engine_t wasmpool_engine_t;
 typedef struct wasmpool_error_t wasmpool_error_t;
 
 /**
+ * An exported function of an instance, looked up once by
+ * `wasmpool_instance_func` and called with `wasmpool_func_call` without a
+ * lookup by name each time.
+ *
+ * Owned by the instance's store (no delete): valid until
+ * `wasmpool_store_delete`. Thread safety: as its store.
+ */
+typedef struct wasmpool_func_t wasmpool_func_t;
+
+/**
  * A module with its imports resolved by a linker: the fast path to
  * instantiate the same module once per request.
  *
@@ -1258,6 +1268,28 @@ struct wasmpool_error_t *wasmpool_config_footprint(const struct wasmpool_config_
                                                    struct wasmpool_footprint_t *out);
 
 /**
+ * Looks up the exported function `name` of `inst` once and writes a handle
+ * for it to `*out`, for hosts that call the same function many times.
+ *
+ * The handle is owned by the instance (valid until its store is deleted);
+ * each lookup makes a new handle, so look up once per instance. Errors: INVALID_ARGUMENT (NULL argument); LINK (no exported
+ * function of that name).
+ */
+struct wasmpool_error_t *wasmpool_instance_func(const struct wasmpool_instance_t *inst,
+                                                const char *name,
+                                                struct wasmpool_func_t **out);
+
+/**
+ * Calls `func` like `wasmpool_instance_call` (same argument rules, errors
+ * and store state afterwards), without looking it up by name.
+ */
+struct wasmpool_error_t *wasmpool_func_call(const struct wasmpool_func_t *func,
+                                            const struct wasmpool_val_t *args,
+                                            size_t nargs,
+                                            struct wasmpool_val_t *results,
+                                            size_t nresults);
+
+/**
  * Instantiates the pre-linked module `pre` in `store` and writes the
  * instance to `*out`: the per-request fast path. Slots are taken from the
  * pool until the store is deleted; the instance is owned by `store`.
@@ -1299,7 +1331,8 @@ struct wasmpool_error_t *wasmpool_instantiate(struct wasmpool_store_t *store,
  * Errors: INVALID_ARGUMENT (NULL where required, wrong counts or kinds);
  * LINK (no such exported function); TRAP (with a trap code, see
  * `wasmpool_error_trap_code`); INTERRUPTED (epoch deadline); OUT_OF_FUEL.
- * The store stays usable after any of these.
+ * The store stays usable after any of these. A host function must not call
+ * back into its own store this way (INVALID_ARGUMENT): use another store.
  */
 struct wasmpool_error_t *wasmpool_instance_call(struct wasmpool_instance_t *inst,
                                                 const char *name,

@@ -3,16 +3,19 @@
 
 use std::ptr::NonNull;
 
+use std::cell::RefCell;
 use std::ffi::c_char;
 use std::sync::Arc;
 
 use crate::error::{Error, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
-use crate::ffi::{self, OutSlice};
+use crate::ffi;
 use crate::linker::wasmpool_instance_pre_t;
 use crate::module::wasmpool_module_t;
 use crate::module_info::ModuleInfo;
 use crate::store::{WStore, wasmpool_store_t};
-use crate::val::{kind_for, wasmpool_val_t};
+use crate::func::{invoke, wasmpool_func_t};
+use crate::module_info::{ExternInfo, wasmpool_externkind_t};
+use crate::val::wasmpool_val_t;
 
 /// An instance of a module. Owned by its store: there is no delete; it is
 /// released, with its pool slots, by `wasmpool_store_delete`.
@@ -22,9 +25,41 @@ pub struct wasmpool_instance_t {
     pub(crate) instance: wasmtime::Instance,
     pub(crate) store: NonNull<WStore>,
     pub(crate) info: Arc<ModuleInfo>,
+    /// Exported functions already looked up, by export index (filled on
+    /// first call; no allocation for instances that are never called).
+    funcs: RefCell<Vec<Option<wasmtime::Func>>>,
+    /// Handles given out by `wasmpool_instance_func`, freed with the store.
+    pub(crate) handles: RefCell<Vec<Box<wasmpool_func_t>>>,
 }
 
 impl wasmpool_instance_t {
+    /// The exported function `name` with its cached type.
+    pub(crate) fn func(&self, name: &str) -> Result<(wasmtime::Func, &ExternInfo)> {
+        let missing = || Error::new(K::WASMPOOL_ERROR_LINK, format!("the instance has no exported function `{name}`"));
+        let index = self.info.export_index(name).ok_or_else(missing)?;
+        let ty = &self.info.exports[index];
+        if ty.kind != wasmpool_externkind_t::WASMPOOL_EXTERN_FUNC {
+            return Err(missing());
+        }
+        let mut cache = self.funcs.borrow_mut();
+        if cache.is_empty() {
+            cache.resize(self.info.exports.len(), None);
+        }
+        if let Some(func) = cache[index] {
+            return Ok((func, ty));
+        }
+        // SAFETY: the instance's store is alive (caller contract).
+        let store = unsafe { self.store_mut() };
+        let func = ty
+            .index
+            .as_ref()
+            .and_then(|i| self.instance.get_module_export(&mut *store, i))
+            .and_then(|e| e.into_func())
+            .ok_or_else(missing)?;
+        cache[index] = Some(func);
+        Ok((func, ty))
+    }
+
     /// The store this instance lives in.
     ///
     /// # Safety
@@ -37,7 +72,8 @@ impl wasmpool_instance_t {
 
 /// Records a new Wasmtime instance in `store` and returns its handle.
 fn adopt(store: &mut wasmpool_store_t, instance: wasmtime::Instance, info: Arc<ModuleInfo>) -> *mut wasmpool_instance_t {
-    let mut handle = Box::new(wasmpool_instance_t { instance, store: store.store_ptr(), info });
+    let mut handle =
+        Box::new(wasmpool_instance_t { instance, store: store.store_ptr(), info, funcs: RefCell::default(), handles: RefCell::default() });
     let ptr: *mut wasmpool_instance_t = &mut *handle;
     store.instances.push(handle);
     ptr
@@ -152,44 +188,6 @@ pub extern "C" fn wasmpool_instantiate(
     })
 }
 
-fn call(
-    inst: &wasmpool_instance_t,
-    name: &str,
-    args: &[wasmpool_val_t],
-    results: OutSlice<wasmpool_val_t>,
-) -> Result<()> {
-    // SAFETY: the instance handle is owned by a live store (caller contract).
-    let store = unsafe { inst.store_mut() };
-    let func = inst.instance.get_func(&mut *store, name).ok_or_else(|| {
-        Error::new(K::WASMPOOL_ERROR_LINK, format!("the instance has no exported function `{name}`"))
-    })?;
-    let ty = func.ty(&*store);
-    if ty.params().len() != args.len() || ty.results().len() != results.len() {
-        return Err(Error::invalid(format!(
-            "`{name}` takes {} argument(s) and returns {} result(s); the call passed {} and {}",
-            ty.params().len(),
-            ty.results().len(),
-            args.len(),
-            results.len()
-        )));
-    }
-    let params = ty
-        .params()
-        .zip(args)
-        .enumerate()
-        .map(|(i, (pty, arg))| arg.to_wasmtime(&pty, &|| format!("argument {i} of `{name}`")))
-        .collect::<Result<Vec<_>>>()?;
-    for (i, rty) in ty.results().enumerate() {
-        kind_for(&rty, &|| format!("result {i} of `{name}`"))?;
-    }
-    let mut vals = vec![wasmtime::Val::I32(0); results.len()];
-    func.call(&mut *store, &params, &mut vals)
-        .map_err(|e| Error::from_wasmtime(e, K::WASMPOOL_ERROR_OTHER))?;
-    let converted = vals.iter().map(wasmpool_val_t::from_wasmtime).collect::<Result<Vec<_>>>()?;
-    results.write_all(converted.into_iter());
-    Ok(())
-}
-
 /// Calls the exported function `name` of `inst` with `nargs` arguments and
 /// room for `nresults` results.
 ///
@@ -201,7 +199,8 @@ fn call(
 /// Errors: INVALID_ARGUMENT (NULL where required, wrong counts or kinds);
 /// LINK (no such exported function); TRAP (with a trap code, see
 /// `wasmpool_error_trap_code`); INTERRUPTED (epoch deadline); OUT_OF_FUEL.
-/// The store stays usable after any of these.
+/// The store stays usable after any of these. A host function must not call
+/// back into its own store this way (INVALID_ARGUMENT): use another store.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_instance_call(
     inst: *mut wasmpool_instance_t,
@@ -216,7 +215,8 @@ pub extern "C" fn wasmpool_instance_call(
         let name = ffi::arg_str(name, "name")?;
         let args = ffi::arg_slice(args, nargs, "args")?;
         let results = ffi::out_slice(results, nresults, "results")?;
-        call(inst, name, args, results)
+        let (func, ty) = inst.func(name)?;
+        invoke(inst, func, ty, name, args, results)
     })
 }
 

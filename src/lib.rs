@@ -14,6 +14,7 @@ pub mod engine;
 pub mod env;
 pub mod error;
 pub mod footprint;
+pub mod func;
 mod ffi;
 #[cfg(feature = "test-hooks")]
 pub use ffi::test_hooks;

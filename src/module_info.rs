@@ -2,6 +2,8 @@
 //! built once per module so that the pointers handed out stay valid as long
 //! as the module (or an instance of it) lives.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ffi::{CString, c_char};
 use std::sync::Arc;
 
@@ -57,9 +59,11 @@ pub struct wasmpool_extern_info_t {
 pub(crate) struct ExternInfo {
     module: Option<CString>,
     pub(crate) name: CString,
-    kind: wasmpool_externkind_t,
-    params: Vec<raw::wasmpool_valkind_t>,
-    results: Vec<raw::wasmpool_valkind_t>,
+    pub(crate) kind: wasmpool_externkind_t,
+    pub(crate) params: Vec<raw::wasmpool_valkind_t>,
+    pub(crate) results: Vec<raw::wasmpool_valkind_t>,
+    /// For exports: Wasmtime's index, for O(1) lookups in instances.
+    pub(crate) index: Option<wasmtime::ModuleExport>,
 }
 
 impl ExternInfo {
@@ -76,7 +80,7 @@ impl ExternInfo {
             wasmtime::ExternType::Memory(_) => (wasmpool_externkind_t::WASMPOOL_EXTERN_MEMORY, vec![], vec![]),
             wasmtime::ExternType::Tag(_) => (wasmpool_externkind_t::WASMPOOL_EXTERN_TAG, vec![], vec![]),
         };
-        ExternInfo { module: module.map(c), name: c(name), kind, params, results }
+        ExternInfo { module: module.map(c), name: c(name), kind, params, results, index: None }
     }
 
     pub(crate) fn to_c(&self) -> wasmpool_extern_info_t {
@@ -97,18 +101,51 @@ impl ExternInfo {
 pub(crate) struct ModuleInfo {
     pub(crate) imports: Vec<ExternInfo>,
     pub(crate) exports: Vec<ExternInfo>,
+    by_name: HashMap<String, usize, BuildHasherDefault<Fnv>>,
+}
+
+/// FNV-1a: export names are short and come from a module the host chose to
+/// load, so a fast non-keyed hash is the right trade for a per-call lookup.
+pub(crate) struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 impl ModuleInfo {
     pub(crate) fn of(module: &wasmtime::Module) -> Arc<Self> {
+        let exports: Vec<ExternInfo> = module
+            .exports()
+            .map(|e| ExternInfo { index: module.get_export_index(e.name()), ..ExternInfo::new(None, e.name(), &e.ty()) })
+            .collect();
+        let by_name = module.exports().enumerate().map(|(i, e)| (e.name().to_string(), i)).collect();
         Arc::new(ModuleInfo {
             imports: module.imports().map(|i| ExternInfo::new(Some(i.module()), i.name(), &i.ty())).collect(),
-            exports: module.exports().map(|e| ExternInfo::new(None, e.name(), &e.ty())).collect(),
+            exports,
+            by_name,
         })
     }
 
     pub(crate) fn export(&self, name: &str) -> Option<&ExternInfo> {
-        self.exports.iter().find(|e| e.name.to_bytes() == name.as_bytes())
+        self.export_index(name).map(|i| &self.exports[i])
+    }
+
+    pub(crate) fn export_index(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
     }
 }
 

@@ -99,6 +99,9 @@ impl wasmtime::ResourceLimiter for Limiter {
 /// Per-store host state inside the Wasmtime store.
 pub(crate) struct StoreData {
     pub(crate) limiter: Limiter,
+    /// Set while a call into a guest of this store runs, to refuse a host
+    /// function calling back into the same store through a handle.
+    pub(crate) in_call: bool,
 }
 
 /// The Wasmtime store, boxed so that instances can point to it while the
@@ -161,7 +164,10 @@ impl wasmpool_store_t {
 }
 
 fn new_store(engine: &wasmpool_engine_t) -> Result<wasmpool_store_t> {
-    let data = StoreData { limiter: Limiter { limits: UNLIMITED, consumed: 0, last_grant: 0, refused: None } };
+    let data = StoreData {
+        limiter: Limiter { limits: UNLIMITED, consumed: 0, last_grant: 0, refused: None },
+        in_call: false,
+    };
     let mut store = wasmtime::Store::new(&engine.engine, data);
     store.limiter(|d| &mut d.limiter);
     let epoch_interruption = engine.knobs.engine.epoch_interruption;

@@ -54,6 +54,12 @@ pub struct wasmpool_val_t {
     pub of: wasmpool_valunion_t,
 }
 
+/// The C name of a kind, for messages.
+fn kind_name(kind: raw::wasmpool_valkind_t) -> String {
+    const NAMES: [&str; 6] = ["i32", "i64", "f32", "f64", "v128", "a reference"];
+    NAMES.get(kind as usize).map_or_else(|| format!("kind {kind} (not a wasmpool_valkind_t)"), |n| n.to_string())
+}
+
 /// The kind describing `ty` in type listings (references become `REF`).
 pub(crate) fn describe(ty: &wasmtime::ValType) -> raw::wasmpool_valkind_t {
     kind_of(ty).unwrap_or(wasmpool_valkind_t::WASMPOOL_VALKIND_REF) as u32
@@ -103,6 +109,39 @@ impl wasmpool_val_t {
                 wasmpool_valkind_t::WASMPOOL_VALKIND_REF => unreachable!("kind_for never yields REF"),
             }
         })
+    }
+
+    /// The raw slot for a parameter of kind `want` (never `REF`), checking
+    /// that this value has that kind.
+    pub(crate) fn to_raw(&self, want: raw::wasmpool_valkind_t, what: &dyn Fn() -> String) -> Result<wasmtime::ValRaw> {
+        use wasmpool_valkind_t as V;
+        if self.kind != want {
+            return Err(Error::invalid(format!("{} must be {}, got {}", what(), kind_name(want), kind_name(self.kind))));
+        }
+        // SAFETY: plain-data union; the kind says which member is meant.
+        Ok(unsafe {
+            match want {
+                k if k == V::WASMPOOL_VALKIND_I32 as u32 => wasmtime::ValRaw::i32(self.of.i32),
+                k if k == V::WASMPOOL_VALKIND_I64 as u32 => wasmtime::ValRaw::i64(self.of.i64),
+                k if k == V::WASMPOOL_VALKIND_F32 as u32 => wasmtime::ValRaw::f32(self.of.f32.to_bits()),
+                k if k == V::WASMPOOL_VALKIND_F64 as u32 => wasmtime::ValRaw::f64(self.of.f64.to_bits()),
+                k if k == V::WASMPOOL_VALKIND_V128 as u32 => wasmtime::ValRaw::v128(u128::from_le_bytes(self.of.v128)),
+                _ => return Err(Error::invalid(format!("{} is a reference, which wasmpool cannot pass", what()))),
+            }
+        })
+    }
+
+    /// Reads a result slot of kind `kind` (never `REF`).
+    pub(crate) fn from_raw(kind: raw::wasmpool_valkind_t, raw: &wasmtime::ValRaw) -> Self {
+        use wasmpool_valkind_t as V;
+        let of = match kind {
+            k if k == V::WASMPOOL_VALKIND_I32 as u32 => wasmpool_valunion_t { i32: raw.get_i32() },
+            k if k == V::WASMPOOL_VALKIND_I64 as u32 => wasmpool_valunion_t { i64: raw.get_i64() },
+            k if k == V::WASMPOOL_VALKIND_F32 as u32 => wasmpool_valunion_t { f32: f32::from_bits(raw.get_f32()) },
+            k if k == V::WASMPOOL_VALKIND_F64 as u32 => wasmpool_valunion_t { f64: f64::from_bits(raw.get_f64()) },
+            _ => wasmpool_valunion_t { v128: raw.get_v128().to_le_bytes() },
+        };
+        wasmpool_val_t { kind, of }
     }
 
     /// Converts a Wasmtime value; reference values are rejected.

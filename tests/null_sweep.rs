@@ -110,6 +110,7 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("inst", _) => s("fx->inst"),
         ("linker", _) => s("fx->linker"),
         ("pre", _) => s("fx->pre"),
+        ("func", "const wasmpool_func_t *") => s("fx->func"),
         ("err", _) => s("fx->err"),
         ("caller", "wasmpool_caller_t *") => s("caller"),
         ("out", t) if t.ends_with("**") => s("(void *)&fx->out_ptr"),
@@ -178,6 +179,7 @@ typedef struct {
   wasmpool_instance_t *inst;
   wasmpool_linker_t *linker;
   wasmpool_instance_pre_t *pre;
+  wasmpool_func_t *func;
   wasmpool_error_t *err;
   wasmpool_bytes_t *bytes;
   const char *wat;
@@ -252,6 +254,7 @@ static void fixture_setup(fixture_t *fx) {
   die("pre", wasmpool_linker_instantiate_pre(fx->linker, fx->module, &fx->pre));
   die("store", wasmpool_store_new(fx->engine, &fx->store));
   die("instantiate", wasmpool_instance_pre_instantiate(fx->pre, fx->store, &fx->inst));
+  die("func", wasmpool_instance_func(fx->inst, "f", &fx->func));
   fx->err = wasmpool_trap_new("a sample error");
   fx->metrics.struct_size = sizeof fx->metrics;
   fx->limits = wasmpool_store_limits_unlimited();

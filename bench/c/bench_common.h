@@ -73,6 +73,17 @@ static inline uint64_t arg_u64(const char *key, uint64_t fallback) {
   return (uint64_t)v;
 }
 
+/* Whether `name` is in the comma-separated list `key` (all names when `key` is not given). */
+static inline bool arg_selects(const char *key, const char *name) {
+  const char *list = arg_str(key, NULL);
+  if (list == NULL) return true;
+  size_t n = strlen(name);
+  for (const char *p = list; (p = strstr(p, name)) != NULL; p += n) {
+    if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0')) return true;
+  }
+  return false;
+}
+
 static inline const char *arg_required(const char *key) {
   const char *s = arg_str(key, NULL);
   if (s == NULL) die("missing argument %s=...", key);
@@ -144,6 +155,13 @@ typedef struct {
  */
 static inline measured_t measure(batch_fn fn, void *ctx, uint64_t warmup, uint64_t target_ns) {
   if (warmup > 0) fn(ctx, warmup);
+  uint64_t fixed = arg_u64("iters", 0); /* for profiling: a fixed batch, no calibration */
+  if (fixed > 0) {
+    uint64_t t0 = now_ns();
+    fn(ctx, fixed);
+    measured_t m = {(double)(now_ns() - t0) / (double)fixed, fixed};
+    return m;
+  }
   uint64_t n = 1, took = 0;
   for (;;) {
     uint64_t t0 = now_ns();

@@ -121,6 +121,23 @@ int main(void) {
   OK(wasmpool_instance_call(inst, "add", args, 2, res, 1));
   CHECK(res[0].of.i32 == 11);
 
+  /* A function handle: looked up once, called many times, same checks. */
+  wasmpool_func_t *add = NULL;
+  OK(wasmpool_instance_func(inst, "add", &add));
+  for (int i = 0; i < 100; i++) {
+    args[0] = val_i32(i);
+    args[1] = val_i32(1);
+    OK(wasmpool_func_call(add, args, 2, res, 1));
+    CHECK(res[0].of.i32 == i + 1);
+  }
+  EXPECT_ERR(wasmpool_func_call(add, args, 1, res, 1), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  wasmpool_func_t *boom = NULL;
+  OK(wasmpool_instance_func(inst, "boom", &boom));
+  EXPECT_ERR(wasmpool_func_call(boom, NULL, 0, NULL, 0), WASMPOOL_ERROR_TRAP);
+  wasmpool_func_t *nothing = (wasmpool_func_t *)0x1;
+  EXPECT_ERR(wasmpool_instance_func(inst, "g", &nothing), WASMPOOL_ERROR_LINK);
+  CHECK(nothing == (wasmpool_func_t *)0x1);
+
   /* A non-trap error has no trap code. */
   err = wasmpool_instance_call(inst, "missing", NULL, 0, NULL, 0);
   wasmpool_trap_code_t code = WASMPOOL_TRAP_HOST;

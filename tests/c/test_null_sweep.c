@@ -23,6 +23,7 @@ typedef struct {
   wasmpool_instance_t *inst;
   wasmpool_linker_t *linker;
   wasmpool_instance_pre_t *pre;
+  wasmpool_func_t *func;
   wasmpool_error_t *err;
   wasmpool_bytes_t *bytes;
   const char *wat;
@@ -97,6 +98,7 @@ static void fixture_setup(fixture_t *fx) {
   die("pre", wasmpool_linker_instantiate_pre(fx->linker, fx->module, &fx->pre));
   die("store", wasmpool_store_new(fx->engine, &fx->store));
   die("instantiate", wasmpool_instance_pre_instantiate(fx->pre, fx->store, &fx->inst));
+  die("func", wasmpool_instance_func(fx->inst, "f", &fx->func));
   fx->err = wasmpool_trap_new("a sample error");
   fx->metrics.struct_size = sizeof fx->metrics;
   fx->limits = wasmpool_store_limits_unlimited();
@@ -595,6 +597,36 @@ static int case_wasmpool_config_footprint__out(fixture_t *fx, wasmpool_caller_t 
   return expect_invalid("wasmpool_config_footprint__out", wasmpool_config_footprint(fx->cfg, NULL));
 }
 
+static int case_wasmpool_instance_func__inst(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_func__inst", wasmpool_instance_func(NULL, "f", (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_func__name(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_func__name", wasmpool_instance_func(fx->inst, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_func__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_func__out", wasmpool_instance_func(fx->inst, "f", NULL));
+}
+
+static int case_wasmpool_func_call__func(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_func_call__func", wasmpool_func_call(NULL, &fx->arg, 1, &fx->res, 1));
+}
+
+static int case_wasmpool_func_call__args(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_func_call__args", wasmpool_func_call(fx->func, NULL, 1, &fx->res, 1));
+}
+
+static int case_wasmpool_func_call__results(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_func_call__results", wasmpool_func_call(fx->func, &fx->arg, 1, NULL, 1));
+}
+
 static int case_wasmpool_instance_pre_instantiate__pre(fixture_t *fx, wasmpool_caller_t *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_pre_instantiate__pre", wasmpool_instance_pre_instantiate(NULL, fx->store, (void *)&fx->out_ptr));
@@ -1026,7 +1058,7 @@ typedef struct {
   int via_caller;
 } sweep_case_t;
 
-#define SWEPT_FUNCTIONS 117
+#define SWEPT_FUNCTIONS 119
 static const sweep_case_t CASES[] = {
     {"wasmpool_config_delete__cfg", case_wasmpool_config_delete__cfg, 0},
     {"wasmpool_config_strategy_set__cfg", case_wasmpool_config_strategy_set__cfg, 0},
@@ -1113,6 +1145,12 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_error_delete__err", case_wasmpool_error_delete__err, 0},
     {"wasmpool_config_footprint__cfg", case_wasmpool_config_footprint__cfg, 0},
     {"wasmpool_config_footprint__out", case_wasmpool_config_footprint__out, 0},
+    {"wasmpool_instance_func__inst", case_wasmpool_instance_func__inst, 0},
+    {"wasmpool_instance_func__name", case_wasmpool_instance_func__name, 0},
+    {"wasmpool_instance_func__out", case_wasmpool_instance_func__out, 0},
+    {"wasmpool_func_call__func", case_wasmpool_func_call__func, 0},
+    {"wasmpool_func_call__args", case_wasmpool_func_call__args, 0},
+    {"wasmpool_func_call__results", case_wasmpool_func_call__results, 0},
     {"wasmpool_instance_pre_instantiate__pre", case_wasmpool_instance_pre_instantiate__pre, 0},
     {"wasmpool_instance_pre_instantiate__store", case_wasmpool_instance_pre_instantiate__store, 0},
     {"wasmpool_instance_pre_instantiate__out", case_wasmpool_instance_pre_instantiate__out, 0},

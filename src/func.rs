@@ -1,0 +1,130 @@
+//! Calling exported functions: `wasmpool_func_t`, a function looked up once
+//! and called many times, and the raw call path shared with
+//! `wasmpool_instance_call`.
+
+use std::ffi::c_char;
+use std::ptr::NonNull;
+
+use crate::error::{Error, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
+use crate::ffi::{self, OutSlice};
+use crate::instance::wasmpool_instance_t;
+use crate::module_info::ExternInfo;
+use crate::store::WStore;
+use crate::val::{wasmpool_val_t, wasmpool_valkind_t};
+
+/// An exported function of an instance, looked up once by
+/// `wasmpool_instance_func` and called with `wasmpool_func_call` without a
+/// lookup by name each time.
+///
+/// Owned by the instance's store (no delete): valid until
+/// `wasmpool_store_delete`. Thread safety: as its store.
+pub struct wasmpool_func_t {
+    func: wasmtime::Func,
+    instance: NonNull<wasmpool_instance_t>,
+    export: usize,
+}
+
+/// Call slots kept on the stack; calls with more parameters or results use
+/// the heap.
+const INLINE_SLOTS: usize = 16;
+
+/// Calls `func`, whose type is `ty`, with arguments checked against it.
+pub(crate) fn invoke(
+    inst: &wasmpool_instance_t,
+    func: wasmtime::Func,
+    ty: &ExternInfo,
+    name: &str,
+    args: &[wasmpool_val_t],
+    results: OutSlice<wasmpool_val_t>,
+) -> Result<()> {
+    if ty.params.len() != args.len() || ty.results.len() != results.len() {
+        return Err(Error::invalid(format!(
+            "`{name}` takes {} argument(s) and returns {} result(s); the call passed {} and {}",
+            ty.params.len(),
+            ty.results.len(),
+            args.len(),
+            results.len()
+        )));
+    }
+    if let Some(i) = ty.results.iter().position(|&k| k == wasmpool_valkind_t::WASMPOOL_VALKIND_REF as u32) {
+        return Err(Error::invalid(format!("result {i} of `{name}` is a reference, which wasmpool cannot pass")));
+    }
+    let mut inline = [wasmtime::ValRaw::i32(0); INLINE_SLOTS];
+    let mut heap = Vec::new();
+    let needed = args.len().max(results.len());
+    let slots: &mut [wasmtime::ValRaw] = if needed <= INLINE_SLOTS {
+        &mut inline[..needed]
+    } else {
+        heap.resize(needed, wasmtime::ValRaw::i32(0));
+        &mut heap[..]
+    };
+    for (i, (arg, &want)) in args.iter().zip(&ty.params).enumerate() {
+        slots[i] = arg.to_raw(want, &|| format!("argument {i} of `{name}`"))?;
+    }
+    // SAFETY: the instance's store is alive (caller contract).
+    let store: &mut WStore = unsafe { inst.store_mut() };
+    if store.data().in_call {
+        return Err(Error::invalid(format!(
+            "`{name}` was called while a call into the same store is running (from a host function); \
+             re-entering a store through its handles is not supported"
+        )));
+    }
+    store.data_mut().in_call = true;
+    // SAFETY: every parameter was checked against the function's type and
+    // none is a reference; `slots` has room for all parameters and results;
+    // `func` belongs to `store`.
+    let called = unsafe { func.call_unchecked(&mut *store, &raw mut *slots) };
+    store.data_mut().in_call = false;
+    called.map_err(|e| Error::from_wasmtime(e, K::WASMPOOL_ERROR_OTHER))?;
+    results.write_all(ty.results.iter().zip(slots.iter()).map(|(&k, raw)| wasmpool_val_t::from_raw(k, raw)));
+    Ok(())
+}
+
+/// Looks up the exported function `name` of `inst` once and writes a handle
+/// for it to `*out`, for hosts that call the same function many times.
+///
+/// The handle is owned by the instance (valid until its store is deleted);
+/// each lookup makes a new handle, so look up once per instance. Errors: INVALID_ARGUMENT (NULL argument); LINK (no exported
+/// function of that name).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_instance_func(
+    inst: *const wasmpool_instance_t,
+    name: *const c_char,
+    out: *mut *mut wasmpool_func_t,
+) -> *mut wasmpool_error_t {
+    ffi::guard(|| {
+        let inst = ffi::arg_ref(inst, "inst")?;
+        let name = ffi::arg_str(name, "name")?;
+        let out = ffi::out(out, "out")?;
+        let (func, _) = inst.func(name)?;
+        let export = inst.info.export_index(name).expect("func() found it");
+        let mut handle = Box::new(wasmpool_func_t { func, instance: NonNull::from(inst), export });
+        let ptr: *mut wasmpool_func_t = &mut *handle;
+        inst.handles.borrow_mut().push(handle);
+        out.write(ptr);
+        Ok(())
+    })
+}
+
+/// Calls `func` like `wasmpool_instance_call` (same argument rules, errors
+/// and store state afterwards), without looking it up by name.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasmpool_func_call(
+    func: *const wasmpool_func_t,
+    args: *const wasmpool_val_t,
+    nargs: usize,
+    results: *mut wasmpool_val_t,
+    nresults: usize,
+) -> *mut wasmpool_error_t {
+    ffi::guard(|| {
+        let func = ffi::arg_ref(func, "func")?;
+        let args = ffi::arg_slice(args, nargs, "args")?;
+        let results = ffi::out_slice(results, nresults, "results")?;
+        // SAFETY: the instance handle lives as long as the store that owns
+        // both it and this function handle.
+        let inst = unsafe { func.instance.as_ref() };
+        let ty = &inst.info.exports[func.export];
+        let name = ty.name.to_str().unwrap_or("?");
+        invoke(inst, func.func, ty, name, args, results)
+    })
+}
