@@ -279,7 +279,8 @@ static int cmd_round(void) {
       calls(engine, dir, 1, target, loop);
       calls(engine, dir, 2, target, loop);
     }
-    for (int k = 0; k < 4; k++) wasmtime_instance_pre_delete(pres[k]);
+    for (int k = 0; k < 4; k++)
+      if (pres[k] != NULL) wasmtime_instance_pre_delete(pres[k]);
     wasm_engine_delete(engine);
   }
   return 0;

@@ -46,6 +46,15 @@ static wasmpool_error_t *host_twice(void *env, wasmpool_caller_t *caller,
   return NULL;
 }
 
+/* env.reenter(): calls back into the caller's own store, which is refused. */
+static wasmpool_instance_t *reenter_target;
+static wasmpool_error_t *host_reenter(void *env, wasmpool_caller_t *caller,
+                                      const wasmpool_val_t *args, size_t nargs,
+                                      wasmpool_val_t *results, size_t nresults) {
+  (void)env, (void)caller, (void)args, (void)nargs, (void)results, (void)nresults;
+  return wasmpool_instance_call(reenter_target, "noop", NULL, 0, NULL, 0);
+}
+
 static const char *GUEST =
     "(module"
     "  (import \"env\" \"log\" (func $log (param i32 i32)))"
@@ -179,6 +188,24 @@ int main(void) {
   wasmpool_instance_pre_delete(pre);
   wasmpool_module_delete(wrong);
   wasmpool_module_delete(missing);
+
+  /* A host function cannot call back into its own store: a clean error. */
+  OK(wasmpool_linker_define_func(linker, "env", "reenter", NULL, 0, NULL, 0, host_reenter, NULL,
+                                 NULL));
+  wasmpool_module_t *reentrant = compile_wat(
+      engine, "(module (import \"env\" \"reenter\" (func $r)) (func (export \"noop\"))"
+              "  (func (export \"go\") (call $r)))");
+  OK(wasmpool_linker_instantiate_pre(linker, reentrant, &pre));
+  OK(wasmpool_store_new(engine, &store));
+  reenter_target = instance_in(pre, store);
+  err = wasmpool_instance_call(reenter_target, "go", NULL, 0, NULL, 0);
+  CHECK(err != NULL && wasmpool_error_kind(err) == WASMPOOL_ERROR_TRAP);
+  CHECK(strstr(wasmpool_error_message(err), "re-entering") != NULL);
+  wasmpool_error_delete(err);
+  OK(wasmpool_instance_call(reenter_target, "noop", NULL, 0, NULL, 0)); /* still usable */
+  wasmpool_store_delete(store);
+  wasmpool_instance_pre_delete(pre);
+  wasmpool_module_delete(reentrant);
 
   /* One pre shared by two threads. */
   OK(wasmpool_linker_instantiate_pre(linker, module, &pre));

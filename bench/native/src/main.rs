@@ -256,7 +256,7 @@ fn calls(engine: &Engine, dir: &str, target: Duration, n: i32) -> Result<()> {
 
 fn round(args: &Args) -> Result<()> {
     let dir = args.str("modules");
-    let large = args.str("large");
+    let large = args.0.get("large").cloned().unwrap_or_else(|| "none".into()); // "none": skip it
     let total = args.u64("pool_total", 100) as u32;
     let target = Duration::from_millis(args.u64("target_ms", 200));
     let warmup = args.u64("warmup", 200);
@@ -272,20 +272,22 @@ fn round(args: &Args) -> Result<()> {
         let engine = engine(pooling, total)?;
         let mut pres = Vec::new();
         for case in CASES {
-            let pre = if case == "large" {
+            let pre = if case == "large" && large == "none" {
+                None
+            } else if case == "large" {
                 // SAFETY: the file was written by this program's `compile` command.
                 let module = unsafe { Module::deserialize_file(&engine, &large)? };
-                pre(&engine, &module, true)?
+                Some(pre(&engine, &module, true)?)
             } else {
-                pre(&engine, &load_wat(&engine, &dir, case)?, false)?
+                Some(pre(&engine, &load_wat(&engine, &dir, case)?, false)?)
             };
             pres.push(pre);
         }
         if args.selects("only", "instantiate") {
             for (case, pre) in CASES.iter().zip(&pres) {
-                if !args.selects("cases", case) {
+                let Some(pre) = pre.as_ref().filter(|_| args.selects("cases", case)) else {
                     continue;
-                }
+                };
                 let (ns, it) = measure(
                     |k| {
                         for _ in 0..k {
@@ -300,14 +302,14 @@ fn round(args: &Args) -> Result<()> {
         }
         if args.selects("only", "concurrency") {
             for k in [1, 3] {
-                if !args.selects("cases", CASES[k]) {
+                let Some(pre) = pres[k].as_ref().filter(|_| args.selects("cases", CASES[k])) else {
                     continue;
-                }
+                };
                 for _ in 0..warmup {
-                    instantiate_once(&engine, &pres[k]);
+                    instantiate_once(&engine, pre);
                 }
                 for threads in 1..=2 {
-                    let (rate, ops) = concurrent(&engine, &pres[k], threads, conc);
+                    let (rate, ops) = concurrent(&engine, pre, threads, conc);
                     emit("concurrency", CASES[k], strategy, "", threads, rate, "ops/s", ops);
                 }
             }
@@ -315,7 +317,7 @@ fn round(args: &Args) -> Result<()> {
         if pooling && args.selects("only", "metrics") {
             // The same reads as wasmpool_engine_metrics, on a metrics handle kept across calls.
             let mut store = Store::new(&engine, ());
-            let _live = pres[2].instantiate(&mut store)?;
+            let _live = pres[2].as_ref().unwrap().instantiate(&mut store)?;
             let m = engine.pooling_allocator_metrics().unwrap();
             let (ns, it) = measure(
                 |k| {
