@@ -1272,8 +1272,9 @@ struct wasmpool_error_t *wasmpool_config_footprint(const struct wasmpool_config_
  * for it to `*out`, for hosts that call the same function many times.
  *
  * The handle is owned by the instance (valid until its store is deleted);
- * each lookup makes a new handle, so look up once per instance. Errors: INVALID_ARGUMENT (NULL argument); LINK (no exported
- * function of that name).
+ * each lookup makes a new handle, so look up once per instance.
+ * Errors: INVALID_ARGUMENT (NULL argument); LINK (no exported function of
+ * that name).
  */
 struct wasmpool_error_t *wasmpool_instance_func(const struct wasmpool_instance_t *inst,
                                                 const char *name,

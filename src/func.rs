@@ -84,8 +84,9 @@ pub(crate) fn invoke(
 /// for it to `*out`, for hosts that call the same function many times.
 ///
 /// The handle is owned by the instance (valid until its store is deleted);
-/// each lookup makes a new handle, so look up once per instance. Errors: INVALID_ARGUMENT (NULL argument); LINK (no exported
-/// function of that name).
+/// each lookup makes a new handle, so look up once per instance.
+/// Errors: INVALID_ARGUMENT (NULL argument); LINK (no exported function of
+/// that name).
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_instance_func(
     inst: *const wasmpool_instance_t,
