@@ -112,7 +112,7 @@ fn instantiate(store: &mut wasmpool_store_t, module: &wasmpool_module_t) -> Resu
         ));
     }
     store.check_instance_limit()?;
-    with_slot(store, |store| match wasmtime::Instance::new(&mut *store.store, &module.module, &[]) {
+    with_slot(store, |store| match wasmtime::Instance::new(&mut store.store, &module.module, &[]) {
         Ok(instance) => Ok(adopt(store, instance, module.info())),
         Err(e) => Err(store.instantiate_error(e)),
     })
@@ -134,7 +134,7 @@ fn with_slot(
 fn instantiate_pre(store: &mut wasmpool_store_t, pre: &wasmpool_instance_pre_t) -> Result<*mut wasmpool_instance_t> {
     same_engine(store, pre.pre.module().engine(), "pre-linked instance")?;
     store.check_instance_limit()?;
-    with_slot(store, |store| match pre.pre.instantiate(&mut *store.store) {
+    with_slot(store, |store| match pre.pre.instantiate(&mut store.store) {
         Ok(instance) => Ok(adopt(store, instance, Arc::clone(&pre.info))),
         Err(e) => Err(store.instantiate_error(e)),
     })

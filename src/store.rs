@@ -104,8 +104,9 @@ pub(crate) struct StoreData {
     pub(crate) in_call: bool,
 }
 
-/// The Wasmtime store, boxed so that instances can point to it while the
-/// `wasmpool_store_t` itself is not borrowed.
+/// The Wasmtime store. It lives inside the heap-allocated
+/// `wasmpool_store_t` handle, which never moves, so instance handles can
+/// point to it while the handle itself is not borrowed.
 pub(crate) type WStore = wasmtime::Store<StoreData>;
 
 /// A store: a set of instances that live and die together, with their
@@ -119,7 +120,7 @@ pub(crate) type WStore = wasmtime::Store<StoreData>;
 pub struct wasmpool_store_t {
     // Field order is drop order: instance handles first, then the store.
     pub(crate) instances: Vec<Box<wasmpool_instance_t>>,
-    pub(crate) store: Box<WStore>,
+    pub(crate) store: WStore,
     epoch_interruption: bool,
     tick: Option<Duration>,
     pub(crate) slot_wait: Duration,
@@ -130,7 +131,7 @@ pub struct wasmpool_store_t {
 impl wasmpool_store_t {
     /// A stable pointer to the Wasmtime store for instance handles.
     pub(crate) fn store_ptr(&mut self) -> NonNull<WStore> {
-        NonNull::from(&mut *self.store)
+        NonNull::from(&mut self.store)
     }
 
     /// Refuses an instantiation the instance limit would refuse, before
@@ -178,7 +179,7 @@ fn new_store(engine: &wasmpool_engine_t) -> Result<wasmpool_store_t> {
     }
     Ok(wasmpool_store_t {
         instances: Vec::new(),
-        store: Box::new(store),
+        store,
         epoch_interruption,
         tick: engine.tick_interval(),
         slot_wait: Duration::from_millis(engine.knobs.engine.slot_wait_timeout_ms),
