@@ -852,8 +852,12 @@ uint64_t wasmpool_config_slot_wait_timeout_ms_get(const struct wasmpool_config_t
  * instance takes (1) the most recently used slot affine to its module, else (2) if more than N
  * slots are affine to other modules and unused, the least recently used of them, else (3) a
  * cold slot. N = 0 keeps the set of touched slots at the peak concurrency; a large N keeps up
- * to N extra warm slots (and their resident memory). Default 100. Errors: INVALID_ARGUMENT for
- * a NULL `cfg`.
+ * to N extra warm slots (and their resident memory): after a churn at concurrency C, max(N, 1)
+ * + C - 1 unused warm slots remain. Deleting a module releases the warm slots affine to it.
+ * Pools of 128 slots or more are split by Wasmtime into per-CPU shards (as many as the CPUs,
+ * up to 16), each with N / shards of the budget, and a thread allocates from its own shard
+ * first: one busy thread then keeps about N / shards warm slots. Default 100. Errors:
+ * INVALID_ARGUMENT for a NULL `cfg`.
  */
 struct wasmpool_error_t *wasmpool_config_max_unused_warm_slots_set(struct wasmpool_config_t *cfg,
                                                                    uint32_t value);

@@ -5,7 +5,7 @@
 use std::ffi::{CString, c_char};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::config::{Knobs, wasmpool_config_t, wasmpool_strategy_t};
 use crate::error::{Error, Result, wasmpool_error_kind_t, wasmpool_error_t};
@@ -57,8 +57,23 @@ impl Ticker {
         let thread = thread::Builder::new()
             .name("wasmpool-epoch".into())
             .spawn(move || {
-                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(interval) {
+                // Ticks on an absolute schedule (start + k x interval), so
+                // wake-up latency does not accumulate into drift.
+                let mut next = Instant::now() + interval;
+                loop {
+                    let wait = next.saturating_duration_since(Instant::now());
+                    match stopped.recv_timeout(wait) {
+                        Err(mpsc::RecvTimeoutError::Timeout) => {}
+                        _ => break,
+                    }
                     engine.increment_epoch();
+                    next += interval;
+                    // After a long stall (suspended process), resume from
+                    // now instead of firing a burst of catch-up ticks.
+                    let now = Instant::now();
+                    if next + interval < now {
+                        next = now + interval;
+                    }
                 }
             })
             .map_err(|e| Error::new(wasmpool_error_kind_t::WASMPOOL_ERROR_ENGINE, format!("cannot start the epoch ticker thread: {e}")))?;

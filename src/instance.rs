@@ -72,10 +72,19 @@ impl wasmpool_instance_t {
 
 /// Records a new Wasmtime instance in `store` and returns its handle.
 fn adopt(store: &mut wasmpool_store_t, instance: wasmtime::Instance, info: Arc<ModuleInfo>) -> *mut wasmpool_instance_t {
-    let mut handle =
-        Box::new(wasmpool_instance_t { instance, store: store.store_ptr(), info, funcs: RefCell::default(), handles: RefCell::default() });
-    let ptr: *mut wasmpool_instance_t = &mut *handle;
-    store.instances.push(handle);
+    let handle = wasmpool_instance_t {
+        instance,
+        store: store.store_ptr(),
+        info,
+        funcs: RefCell::default(),
+        handles: RefCell::default(),
+    };
+    if store.first.is_none() {
+        return store.first.insert(handle);
+    }
+    let mut boxed = Box::new(handle);
+    let ptr: *mut wasmpool_instance_t = &mut *boxed;
+    store.more.push(boxed);
     ptr
 }
 

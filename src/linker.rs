@@ -2,6 +2,7 @@
 //! import, and the pre-linking step that resolves imports once per module.
 
 use std::ffi::{c_char, c_void};
+use std::mem::MaybeUninit;
 use std::ptr::NonNull;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,7 +13,7 @@ use crate::error::{Error, HostTrap, Result, wasmpool_error_kind_t as K, wasmpool
 use crate::ffi;
 use crate::module::wasmpool_module_t;
 use crate::store::StoreData;
-use crate::val::{wasmpool_val_t, wasmpool_valkind_t};
+use crate::val::{wasmpool_val_t, wasmpool_valkind_t, wasmpool_valunion_t};
 
 /// A host function implemented in C.
 ///
@@ -108,7 +109,11 @@ fn valtype(raw_kind: raw::wasmpool_valkind_t, what: &dyn Fn() -> String) -> Resu
     })
 }
 
-/// Calls the C callback with converted values and converts its answer back.
+/// Values kept on the stack for host calls; more use the heap.
+const INLINE_VALS: usize = 16;
+
+/// Calls the C callback with the raw call slots converted to values, and
+/// writes its results back into the slots.
 fn call_host(
     host: &HostEnv,
     callback: unsafe extern "C" fn(
@@ -120,39 +125,47 @@ fn call_host(
         usize,
     ) -> *mut wasmpool_error_t,
     mut caller: wasmtime::Caller<'_, StoreData>,
-    params: &[wasmtime::Val],
-    results: &mut [wasmtime::Val],
-    result_types: &[wasmtime::ValType],
+    slots: &mut [MaybeUninit<wasmtime::ValRaw>],
+    params: &[raw::wasmpool_valkind_t],
+    results: &[raw::wasmpool_valkind_t],
 ) -> wasmtime::Result<()> {
-    let host_trap = |message: String| {
-        wasmtime::Error::new(HostTrap { code: wasmpool_trap_code_t::WASMPOOL_TRAP_HOST, message })
-    };
-    let args = params
-        .iter()
-        .map(wasmpool_val_t::from_wasmtime)
-        .collect::<Result<Vec<_>>>()
-        .map_err(|e| host_trap(e.message))?;
-    let mut outs = result_types
-        .iter()
-        .map(|ty| wasmpool_val_t::from_wasmtime(&wasmtime::Val::default_for_ty(ty).unwrap_or(wasmtime::Val::I32(0))))
-        .collect::<Result<Vec<_>>>()
-        .map_err(|e| host_trap(e.message))?;
+    let zero = wasmpool_val_t { kind: 0, of: wasmpool_valunion_t { v128: [0; 16] } };
+    let mut inline = [zero; 2 * INLINE_VALS];
+    let mut heap = Vec::new();
+    // Arguments first, then results, in one buffer.
+    let (vals, split): (&mut [wasmpool_val_t], usize) =
+        if params.len() <= INLINE_VALS && results.len() <= INLINE_VALS {
+            (&mut inline[..], INLINE_VALS)
+        } else {
+            heap.resize(params.len() + results.len(), zero);
+            (&mut heap[..], params.len())
+        };
+    let (args, outs) = vals.split_at_mut(split);
+    for (i, &kind) in params.iter().enumerate() {
+        // SAFETY: Wasmtime initialises the parameter slots.
+        args[i] = wasmpool_val_t::from_raw(kind, unsafe { slots[i].assume_init_ref() });
+    }
+    let outs = &mut outs[..results.len()];
+    for (out, &kind) in outs.iter_mut().zip(results) {
+        out.kind = kind;
+    }
     // The callback sees the caller only through this pointer, valid for the
     // duration of the call; the 'static is never observable outside it.
     let mut handle = wasmpool_caller_t {
         caller: NonNull::from(&mut caller).cast::<wasmtime::Caller<'static, StoreData>>(),
     };
     // SAFETY: all pointers are valid for the stated lengths during the call.
-    let err = unsafe { callback(host.env, &mut handle, args.as_ptr(), args.len(), outs.as_mut_ptr(), outs.len()) };
+    let err = unsafe { callback(host.env, &mut handle, args.as_ptr(), params.len(), outs.as_mut_ptr(), outs.len()) };
     if !err.is_null() {
         // SAFETY: a non-NULL return is an owned error handle (documented).
         let err = unsafe { Box::from_raw(err) };
         return Err(wasmtime::Error::new(err.into_host_trap()));
     }
-    for (i, ((slot, out), ty)) in results.iter_mut().zip(&outs).zip(result_types).enumerate() {
-        *slot = out
-            .to_wasmtime(ty, &|| format!("result {i} written by the host function"))
-            .map_err(|e| host_trap(e.message))?;
+    for (i, (out, &kind)) in outs.iter().zip(results).enumerate() {
+        let raw = out.to_raw(kind, &|| format!("result {i} written by the host function")).map_err(|e| {
+            wasmtime::Error::new(HostTrap { code: wasmpool_trap_code_t::WASMPOOL_TRAP_HOST, message: e.message })
+        })?;
+        slots[i] = MaybeUninit::new(raw);
     }
     Ok(())
 }
@@ -213,7 +226,7 @@ pub extern "C" fn wasmpool_linker_define_func(
         let params = ffi::arg_slice(params, nparams, "params")?;
         let results = ffi::arg_slice(results, nresults, "results")?;
         let callback = callback.ok_or_else(|| Error::invalid("argument `callback` is NULL"))?;
-        let params = params
+        let param_types = params
             .iter()
             .enumerate()
             .map(|(i, k)| valtype(*k, &|| format!("parameter {i}")))
@@ -223,15 +236,19 @@ pub extern "C" fn wasmpool_linker_define_func(
             .enumerate()
             .map(|(i, k)| valtype(*k, &|| format!("result {i}")))
             .collect::<Result<Vec<_>>>()?;
-        let ty = wasmtime::FuncType::new(linker.linker.engine(), params, result_types.clone());
+        let ty = wasmtime::FuncType::new(linker.linker.engine(), param_types, result_types);
+        let (params, results) = (params.to_vec(), results.to_vec());
         let host = Arc::new(HostEnv { env, finalizer, armed: AtomicBool::new(false) });
         let shared = Arc::clone(&host);
-        linker
-            .linker
-            .func_new(module_name, name, ty, move |caller, args, outs| {
-                call_host(&shared, callback, caller, args, outs, &result_types)
+        // SAFETY: `call_host` reads exactly the declared parameters, by their
+        // kinds (no references), and writes every result with its declared
+        // kind before returning Ok.
+        unsafe {
+            linker.linker.func_new_unchecked(module_name, name, ty, move |caller, slots| {
+                call_host(&shared, callback, caller, slots, &params, &results)
             })
-            .map_err(|e| Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define `{module_name}`.`{name}`: {e}")))?;
+        }
+        .map_err(|e| Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define `{module_name}`.`{name}`: {e}")))?;
         host.armed.store(true, Ordering::Release);
         Ok(())
     })

@@ -119,7 +119,11 @@ pub(crate) type WStore = wasmtime::Store<StoreData>;
 /// thread at a time (it may move between threads).
 pub struct wasmpool_store_t {
     // Field order is drop order: instance handles first, then the store.
-    pub(crate) instances: Vec<Box<wasmpool_instance_t>>,
+    /// The first instance lives inline (the usual one instance per request
+    /// costs no allocation); the handle never moves, so neither does it.
+    pub(crate) first: Option<wasmpool_instance_t>,
+    /// Further instances, boxed so that their handles stay put.
+    pub(crate) more: Vec<Box<wasmpool_instance_t>>,
     pub(crate) store: WStore,
     epoch_interruption: bool,
     tick: Option<Duration>,
@@ -138,7 +142,7 @@ impl wasmpool_store_t {
     /// Wasmtime does (its own refusal carries no type to classify).
     pub(crate) fn check_instance_limit(&self) -> Result<()> {
         let limit = self.store.data().limiter.limits.instances;
-        if self.instances.len() >= limit {
+        if usize::from(self.first.is_some()) + self.more.len() >= limit {
             return Err(Error::new(
                 K::WASMPOOL_ERROR_LIMIT_EXCEEDED,
                 format!("the store already holds {} instance(s), its instances limit", limit),
@@ -178,7 +182,8 @@ fn new_store(engine: &wasmpool_engine_t) -> Result<wasmpool_store_t> {
         store.set_epoch_deadline(NO_DEADLINE);
     }
     Ok(wasmpool_store_t {
-        instances: Vec::new(),
+        first: None,
+        more: Vec::new(),
         store,
         epoch_interruption,
         tick: engine.tick_interval(),

@@ -46,6 +46,20 @@ static wasmpool_error_t *host_twice(void *env, wasmpool_caller_t *caller,
   return NULL;
 }
 
+/* env.wide(20 x i32) -> 18 x i64: each result twice its argument (more
+ * values than fit in the inline buffers). */
+static wasmpool_error_t *host_wide(void *env, wasmpool_caller_t *caller,
+                                   const wasmpool_val_t *args, size_t nargs,
+                                   wasmpool_val_t *results, size_t nresults) {
+  (void)env, (void)caller;
+  CHECK(nargs == 20 && nresults == 18);
+  for (size_t i = 0; i < nresults; i++) {
+    CHECK(results[i].kind == WASMPOOL_VALKIND_I64 && args[i].kind == WASMPOOL_VALKIND_I32);
+    results[i].of.i64 = 2 * (int64_t)args[i].of.i32;
+  }
+  return NULL;
+}
+
 /* env.reenter(): calls back into the caller's own store, which is refused. */
 static wasmpool_instance_t *reenter_target;
 static wasmpool_error_t *host_reenter(void *env, wasmpool_caller_t *caller,
@@ -188,6 +202,34 @@ int main(void) {
   wasmpool_instance_pre_delete(pre);
   wasmpool_module_delete(wrong);
   wasmpool_module_delete(missing);
+
+  /* Many parameters and results. */
+  {
+    wasmpool_valkind_t p20[20], r18[18];
+    for (int i = 0; i < 20; i++) p20[i] = WASMPOOL_VALKIND_I32;
+    for (int i = 0; i < 18; i++) r18[i] = WASMPOOL_VALKIND_I64;
+    OK(wasmpool_linker_define_func(linker, "env", "wide", p20, 20, r18, 18, host_wide, NULL, NULL));
+    char wat[4096];
+    size_t at = (size_t)snprintf(wat, sizeof wat, "(module (import \"env\" \"wide\" (func $w (param");
+    for (int i = 0; i < 20; i++) at += (size_t)snprintf(wat + at, sizeof wat - at, " i32");
+    at += (size_t)snprintf(wat + at, sizeof wat - at, ") (result");
+    for (int i = 0; i < 18; i++) at += (size_t)snprintf(wat + at, sizeof wat - at, " i64");
+    at += (size_t)snprintf(wat + at, sizeof wat - at, ")))\n (func (export \"sum\") (result i64) (call $w");
+    for (int i = 0; i < 20; i++) at += (size_t)snprintf(wat + at, sizeof wat - at, " (i32.const %d)", i + 1);
+    at += (size_t)snprintf(wat + at, sizeof wat - at, ")");
+    for (int i = 0; i < 17; i++) at += (size_t)snprintf(wat + at, sizeof wat - at, " i64.add");
+    snprintf(wat + at, sizeof wat - at, "))");
+    wasmpool_module_t *wide = compile_wat(engine, wat);
+    OK(wasmpool_linker_instantiate_pre(linker, wide, &pre));
+    OK(wasmpool_store_new(engine, &store));
+    inst = instance_in(pre, store);
+    wasmpool_val_t sum;
+    OK(wasmpool_instance_call(inst, "sum", NULL, 0, &sum, 1));
+    CHECK(sum.of.i64 == 2 * (18 * 19 / 2));
+    wasmpool_store_delete(store);
+    wasmpool_instance_pre_delete(pre);
+    wasmpool_module_delete(wide);
+  }
 
   /* A host function cannot call back into its own store: a clean error. */
   OK(wasmpool_linker_define_func(linker, "env", "reenter", NULL, 0, NULL, 0, host_reenter, NULL,
