@@ -1,7 +1,8 @@
 # Configure (fresh) and build a standalone CMake project against an installed wasmpool.
 # cmake -DWASMPOOL_SOURCE_DIR=... -DWASMPOOL_BINARY_DIR=... -DWASMPOOL_PREFIX=...
 #       [-DWASMPOOL_GENERATOR=...] [-DWASMPOOL_MAKE_PROGRAM=...] [-DWASMPOOL_BUILD_TYPE=...]
-#       [-DWASMPOOL_C_COMPILER=...] [-DWASMPOOL_CXX_COMPILER=...] -P WasmpoolSubBuild.cmake
+#       [-DWASMPOOL_C_COMPILER=...] [-DWASMPOOL_CXX_COMPILER=...] [-DWASMPOOL_SANITIZE=ON|OFF]
+#       -P WasmpoolSubBuild.cmake
 foreach(_v WASMPOOL_SOURCE_DIR WASMPOOL_BINARY_DIR WASMPOOL_PREFIX)
   if(NOT ${_v})
     message(FATAL_ERROR "${_v} is required")
@@ -30,6 +31,10 @@ if(WASMPOOL_C_COMPILER)
 endif()
 if(WASMPOOL_CXX_COMPILER)
   list(APPEND _configure "-DCMAKE_CXX_COMPILER=${WASMPOOL_CXX_COMPILER}")
+endif()
+
+if(DEFINED WASMPOOL_SANITIZE)
+  list(APPEND _configure "-DWASMPOOL_SANITIZE=${WASMPOOL_SANITIZE}")
 endif()
 
 execute_process(COMMAND ${_configure} COMMAND_ECHO STDOUT COMMAND_ERROR_IS_FATAL ANY)

@@ -4,7 +4,17 @@
 #   stage_install   --(staged)-->    c_tests_build --(c_built)-->        one test per tests/c/test_*.c[c]
 #                                    examples_build --(examples_built)--> one test per examples-c/*.c
 #                                    pkgconfig_build, install_layout
-#   cargo_test      (independent)    buildtree_header_c[_static] (built by the root build itself)
+#   cargo_test, cargo_panic_boundary (independent)    buildtree_header_c[_static] (built by the root build itself)
+#
+# With -DWASMPOOL_SANITIZE=ON the C tests, the examples and the build-tree header tests are built
+# with ASan + UBSan and run with WASMPOOL_SANITIZE_ENV, and the tests labelled "sanitize" prove
+# that the sanitizer runtime is linked into every program and reports errors.
+if(WASMPOOL_SANITIZE)
+  include("${CMAKE_CURRENT_LIST_DIR}/WasmpoolSanitize.cmake")
+  set(_wasmpool_test_env ${WASMPOOL_SANITIZE_ENV})
+else()
+  set(_wasmpool_test_env "")
+endif()
 
 set(WASMPOOL_STAGE_DIR "${CMAKE_CURRENT_BINARY_DIR}/stage")
 set(WASMPOOL_STAGE_LIBDIR "${WASMPOOL_STAGE_DIR}/${CMAKE_INSTALL_LIBDIR}")
@@ -24,6 +34,13 @@ add_test(NAME cargo_test
   COMMAND ${_cargo_env} ${WASMPOOL_CARGO} test --release ${_cargo_feature_args}
   WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
 set_tests_properties(cargo_test PROPERTIES TIMEOUT 1200 LABELS "cargo")
+
+# The panic boundary, proven with the test-only panic-injection hook (a
+# separate build of the crate with the `test-hooks` feature).
+add_test(NAME cargo_panic_boundary
+  COMMAND ${_cargo_env} ${WASMPOOL_CARGO} test --release --features test-hooks --test panic_boundary
+  WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
+set_tests_properties(cargo_panic_boundary PROPERTIES TIMEOUT 1200 LABELS "cargo")
 
 # --- stage the install -------------------------------------------------------------------------
 add_test(NAME stage_install
@@ -55,7 +72,8 @@ function(_wasmpool_add_sub_build name source_dir binary_dir fixture)
     "-DWASMPOOL_GENERATOR=${CMAKE_GENERATOR}"
     "-DWASMPOOL_BUILD_TYPE=${_sub_build_type}"
     "-DWASMPOOL_C_COMPILER=${CMAKE_C_COMPILER}"
-    "-DWASMPOOL_CXX_COMPILER=${CMAKE_CXX_COMPILER}")
+    "-DWASMPOOL_CXX_COMPILER=${CMAKE_CXX_COMPILER}"
+    "-DWASMPOOL_SANITIZE=${WASMPOOL_SANITIZE}")
   if(CMAKE_MAKE_PROGRAM)
     list(APPEND _args "-DWASMPOOL_MAKE_PROGRAM=${CMAKE_MAKE_PROGRAM}")
   endif()
@@ -75,6 +93,7 @@ file(GLOB _wasmpool_c_tests CONFIGURE_DEPENDS
      "${CMAKE_CURRENT_SOURCE_DIR}/tests/c/test_*.cc")
 list(SORT _wasmpool_c_tests)
 set(_seen "")
+set(_wasmpool_sub_programs "")
 foreach(_src IN LISTS _wasmpool_c_tests)
   get_filename_component(_name "${_src}" NAME_WE)
   if(_name IN_LIST _seen)
@@ -86,6 +105,10 @@ foreach(_src IN LISTS _wasmpool_c_tests)
     WORKING_DIRECTORY "${WASMPOOL_C_TESTS_BINARY_DIR}")
   set_tests_properties(${_name} PROPERTIES
     FIXTURES_REQUIRED c_built TIMEOUT 300 LABELS "c")
+  list(APPEND _wasmpool_sub_programs "${WASMPOOL_C_TESTS_BINARY_DIR}/${_name}")
+  if(_wasmpool_test_env)
+    set_tests_properties(${_name} PROPERTIES ENVIRONMENT "${_wasmpool_test_env}")
+  endif()
 endforeach()
 
 # Examples: examples-c/*.c, each an executable that exits 0; each is also linked statically
@@ -103,8 +126,41 @@ foreach(_src IN LISTS _wasmpool_examples)
       WORKING_DIRECTORY "${WASMPOOL_EXAMPLES_BINARY_DIR}")
     set_tests_properties(example_${_exe} PROPERTIES
       FIXTURES_REQUIRED examples_built TIMEOUT 300 LABELS "example")
+    list(APPEND _wasmpool_sub_programs "${WASMPOOL_EXAMPLES_BINARY_DIR}/${_exe}")
+    if(_wasmpool_test_env)
+      set_tests_properties(example_${_exe} PROPERTIES ENVIRONMENT "${_wasmpool_test_env}")
+    endif()
   endforeach()
 endforeach()
+
+# --- sanitizers really active (WASMPOOL_SANITIZE=ON only) ---------------------------------------
+if(WASMPOOL_SANITIZE)
+  # Every C test and example (shared and static) has the ASan and UBSan runtimes linked in.
+  find_program(WASMPOOL_READELF readelf REQUIRED)
+  add_test(NAME sanitize_runtime_linked
+    COMMAND ${CMAKE_COMMAND}
+      "-DWASMPOOL_READELF=${WASMPOOL_READELF}"
+      "-DWASMPOOL_PROGRAMS=${_wasmpool_sub_programs};${WASMPOOL_C_TESTS_BINARY_DIR}/sanitize_probe"
+      -P "${CMAKE_CURRENT_SOURCE_DIR}/cmake/WasmpoolCheckSanitized.cmake")
+  set_tests_properties(sanitize_runtime_linked PROPERTIES
+    FIXTURES_REQUIRED "c_built;examples_built" TIMEOUT 120 LABELS "sanitize")
+  # ...and at run time each sanitizer reports what it must (cmake/sanitize_probe.c). A probe
+  # passes only when the expected report appears in its output.
+  set(_probe_expect_asan "ERROR: AddressSanitizer: heap-buffer-overflow")
+  set(_probe_expect_lsan "ERROR: LeakSanitizer: detected memory leaks.*libwasmpool")
+  set(_probe_expect_ubsan "runtime error: signed integer overflow")
+  set(_probe_expect_segv "wasm out-of-bounds trap ok.*ERROR: AddressSanitizer: SEGV")
+  foreach(_mode IN ITEMS asan lsan ubsan segv)
+    add_test(NAME sanitize_probe_${_mode}
+      COMMAND "${WASMPOOL_C_TESTS_BINARY_DIR}/sanitize_probe" ${_mode}
+      WORKING_DIRECTORY "${WASMPOOL_C_TESTS_BINARY_DIR}")
+    set_tests_properties(sanitize_probe_${_mode} PROPERTIES
+      FIXTURES_REQUIRED c_built TIMEOUT 120 LABELS "sanitize"
+      ENVIRONMENT "${_wasmpool_test_env}"
+      PASS_REGULAR_EXPRESSION "${_probe_expect_${_mode}}"
+      FAIL_REGULAR_EXPRESSION "probe: no report")
+  endforeach()
+endif()
 
 # pkg-config: compile examples-c/hello.c with `cc $(pkg-config --cflags --libs wasmpool)` against
 # the staged install and run it (and once more linked statically with Libs.private).
@@ -137,8 +193,14 @@ if(EXISTS "${WASMPOOL_INCLUDE_DIR}/wasmpool.h")
       C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF
       RUNTIME_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/buildtree-tests")
     target_compile_options(${_exe} PRIVATE -Wall -Wextra -Werror)
+    if(WASMPOOL_SANITIZE)
+      wasmpool_sanitize_target(${_exe})
+    endif()
     add_test(NAME ${_exe} COMMAND ${_exe})
     set_tests_properties(${_exe} PROPERTIES TIMEOUT 60 LABELS "c")
+    if(_wasmpool_test_env)
+      set_tests_properties(${_exe} PROPERTIES ENVIRONMENT "${_wasmpool_test_env}")
+    endif()
   endforeach()
 else()
   message(WARNING "include/wasmpool.h does not exist yet: buildtree_header_c tests not registered")

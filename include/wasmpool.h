@@ -160,6 +160,11 @@ typedef enum wasmpool_trap_code_t {
    * Any other trap.
    */
   WASMPOOL_TRAP_OTHER = 17,
+  /**
+   * A call reached an import defined by
+   * `wasmpool_linker_define_unknown_imports_as_traps`.
+   */
+  WASMPOOL_TRAP_UNKNOWN_IMPORT = 18,
 } wasmpool_trap_code_t;
 
 /**
@@ -919,7 +924,8 @@ size_t wasmpool_config_table_keep_resident_get(const struct wasmpool_config_t *c
 
 /**
  * Maximum number of component instances alive at once across the engine. Default 1000. Errors:
- * INVALID_ARGUMENT for a NULL `cfg`.
+ * INVALID_ARGUMENT for a NULL `cfg`, or above 16777216 (Wasmtime keeps per-slot bookkeeping in
+ * memory).
  */
 struct wasmpool_error_t *wasmpool_config_total_component_instances_set(struct wasmpool_config_t *cfg,
                                                                        uint32_t value);
@@ -980,7 +986,8 @@ uint32_t wasmpool_config_max_tables_per_component_get(const struct wasmpool_conf
 /**
  * Number of linear-memory slots in the pool: the maximum number of memories alive at once.
  * Each slot reserves memory_reservation + memory_guard_size bytes of address space. Default
- * 1000. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ * 1000. Errors: INVALID_ARGUMENT for a NULL `cfg`, or above 16777216 (Wasmtime keeps per-slot
+ * bookkeeping in memory).
  */
 struct wasmpool_error_t *wasmpool_config_total_memories_set(struct wasmpool_config_t *cfg,
                                                             uint32_t value);
@@ -992,7 +999,8 @@ uint32_t wasmpool_config_total_memories_get(const struct wasmpool_config_t *cfg)
 
 /**
  * Number of table slots in the pool: the maximum number of tables alive at once. Default 1000.
- * Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ * Errors: INVALID_ARGUMENT for a NULL `cfg`, or above 16777216 (Wasmtime keeps per-slot
+ * bookkeeping in memory).
  */
 struct wasmpool_error_t *wasmpool_config_total_tables_set(struct wasmpool_config_t *cfg,
                                                           uint32_t value);
@@ -1004,7 +1012,7 @@ uint32_t wasmpool_config_total_tables_get(const struct wasmpool_config_t *cfg);
 
 /**
  * Number of async stack slots in the pool. Default 1000. Errors: INVALID_ARGUMENT for a NULL
- * `cfg`.
+ * `cfg`, or above 16777216 (Wasmtime keeps per-slot bookkeeping in memory).
  */
 struct wasmpool_error_t *wasmpool_config_total_stacks_set(struct wasmpool_config_t *cfg,
                                                           uint32_t value);
@@ -1016,7 +1024,8 @@ uint32_t wasmpool_config_total_stacks_get(const struct wasmpool_config_t *cfg);
 
 /**
  * Maximum number of core module instances alive at once across the engine. Default 1000.
- * Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ * Errors: INVALID_ARGUMENT for a NULL `cfg`, or above 16777216 (Wasmtime keeps per-slot
+ * bookkeeping in memory).
  */
 struct wasmpool_error_t *wasmpool_config_total_core_instances_set(struct wasmpool_config_t *cfg,
                                                                   uint32_t value);
@@ -1040,8 +1049,9 @@ struct wasmpool_error_t *wasmpool_config_max_core_instance_size_set(struct wasmp
 size_t wasmpool_config_max_core_instance_size_get(const struct wasmpool_config_t *cfg);
 
 /**
- * Maximum tables one core module may define; more is WASMPOOL_ERROR_LIMIT_EXCEEDED. Default 1.
- * Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ * Maximum tables one core module may define; more is WASMPOOL_ERROR_LIMIT_EXCEEDED. The engine
+ * uses at most total_tables of it (the getter returns what was set). Default 1. Errors:
+ * INVALID_ARGUMENT for a NULL `cfg`.
  */
 struct wasmpool_error_t *wasmpool_config_max_tables_per_module_set(struct wasmpool_config_t *cfg,
                                                                    uint32_t value);
@@ -1066,7 +1076,8 @@ size_t wasmpool_config_table_elements_get(const struct wasmpool_config_t *cfg);
 
 /**
  * Maximum linear memories one core module may define; more is WASMPOOL_ERROR_LIMIT_EXCEEDED.
- * Default 1. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ * The engine uses at most total_memories of it (the getter returns what was set). Default 1.
+ * Errors: INVALID_ARGUMENT for a NULL `cfg`.
  */
 struct wasmpool_error_t *wasmpool_config_max_memories_per_module_set(struct wasmpool_config_t *cfg,
                                                                      uint32_t value);
@@ -1118,7 +1129,7 @@ size_t wasmpool_config_max_memory_protection_keys_get(const struct wasmpool_conf
 
 /**
  * Number of GC heap slots in the pool. Default 1000. Errors: INVALID_ARGUMENT for a NULL
- * `cfg`.
+ * `cfg`, or above 16777216 (Wasmtime keeps per-slot bookkeeping in memory).
  */
 struct wasmpool_error_t *wasmpool_config_total_gc_heaps_set(struct wasmpool_config_t *cfg,
                                                             uint32_t value);
@@ -1419,9 +1430,11 @@ struct wasmpool_error_t *wasmpool_linker_define_func(struct wasmpool_linker_t *l
                                                      wasmpool_finalizer_t finalizer);
 
 /**
- * Defines every import of `module` that `linker` does not define yet as a
- * function that traps when called, so a module with optional imports can be
- * instantiated. Errors: INVALID_ARGUMENT (NULL argument); LINK.
+ * Defines every function import of `module` that `linker` does not define
+ * yet as a function that traps when called (TRAP error, trap code
+ * `WASMPOOL_TRAP_UNKNOWN_IMPORT`), so a module with optional imports can be
+ * instantiated. Errors: INVALID_ARGUMENT (NULL argument, module of another
+ * engine); LINK.
  */
 struct wasmpool_error_t *wasmpool_linker_define_unknown_imports_as_traps(struct wasmpool_linker_t *linker,
                                                                          const struct wasmpool_module_t *module);
@@ -1623,8 +1636,8 @@ struct wasmpool_error_t *wasmpool_instance_func_type(const struct wasmpool_insta
  * | `strategy`                         | `WASMPOOL_STRATEGY_AUTO`     |
  *
  * Everything else keeps Wasmtime's defaults (4 GiB reservation per memory,
- * 32 MiB guard, 1 memory and 1 table per module, ...). Products saturate at
- * UINT32_MAX. Adjust any knob afterwards with its setter or
+ * 32 MiB guard, 1 memory and 1 table per module, ...). Every total is capped
+ * at 16777216, the largest pool count accepted. Adjust any knob afterwards with its setter or
  * `wasmpool_config_apply_env`. The caller owns the result
  * (`wasmpool_config_delete`); NULL when `max_instances` is 0.
  */

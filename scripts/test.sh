@@ -21,3 +21,9 @@ set -x
 "${configure[@]}"
 cmake --build "$build" --parallel
 ctest --test-dir "$build" --output-on-failure "$@"
+
+# Then the C tests and examples again under ASan + UBSan and under valgrind
+# memcheck (skip with WASMPOOL_SKIP_SANITIZE=1, e.g. while iterating).
+if [[ -z "${WASMPOOL_SKIP_SANITIZE:-}" ]]; then
+  bash "$root/scripts/sanitize.sh"
+fi

@@ -179,9 +179,43 @@ impl Default for PoolKnobs {
     }
 }
 
+/// The largest pool count accepted. Wasmtime keeps a few dozen bytes of
+/// bookkeeping per slot in ordinary memory and aborts the process when that
+/// allocation fails (4 billion slots need ~120 GB); 16 Mi slots of each kind
+/// stay under ~0.5 GB and far above what any address space can hold.
+pub(crate) const MAX_POOL_COUNT: u32 = 1 << 24;
+
+/// Rejects a pool count whose bookkeeping would be too large to allocate.
+pub(crate) fn pool_count(name: &str, v: u32) -> Result<u32> {
+    if v > MAX_POOL_COUNT {
+        return Err(Error::invalid(format!(
+            "{name} = {v} exceeds {MAX_POOL_COUNT}: Wasmtime keeps per-slot bookkeeping in memory"
+        )));
+    }
+    Ok(v)
+}
+
 impl PoolKnobs {
+    /// Checks what a setter checks, for knobs that arrived another way
+    /// (environment overrides).
+    pub(crate) fn validate(&self) -> Result<()> {
+        pool_count("total_component_instances", self.total_component_instances)?;
+        pool_count("total_memories", self.total_memories)?;
+        pool_count("total_tables", self.total_tables)?;
+        pool_count("total_stacks", self.total_stacks)?;
+        pool_count("total_core_instances", self.total_core_instances)?;
+        pool_count("total_gc_heaps", self.total_gc_heaps)?;
+        nonzero("decommit_batch_size", self.decommit_batch_size)?;
+        Ok(())
+    }
+
     pub(crate) fn to_wasmtime(&self) -> wasmtime::PoolingAllocationConfig {
         let mut p = wasmtime::PoolingAllocationConfig::new();
+        // A module cannot hold more memories or tables than the pool has;
+        // Wasmtime walks the per-module maximum when it purges a dropped
+        // module's slots, so an unbounded value makes that walk take minutes.
+        let memories_per_module = self.max_memories_per_module.min(self.total_memories.max(1));
+        let tables_per_module = self.max_tables_per_module.min(self.total_tables.max(1));
         p.max_unused_warm_slots(self.max_unused_warm_slots)
             .decommit_batch_size(self.decommit_batch_size)
             .async_stack_keep_resident(self.async_stack_keep_resident)
@@ -197,9 +231,9 @@ impl PoolKnobs {
             .total_stacks(self.total_stacks)
             .total_core_instances(self.total_core_instances)
             .max_core_instance_size(self.max_core_instance_size)
-            .max_tables_per_module(self.max_tables_per_module)
+            .max_tables_per_module(tables_per_module)
             .table_elements(self.table_elements)
-            .max_memories_per_module(self.max_memories_per_module)
+            .max_memories_per_module(memories_per_module)
             .max_memory_size(self.max_memory_size)
             .memory_protection_keys(self.memory_protection_keys.to_wasmtime())
             .max_memory_protection_keys(self.max_memory_protection_keys)

@@ -6,7 +6,7 @@
 //! are checked when the engine is built, as an ENGINE error. Every getter
 //! returns 0 (or `WASMPOOL_ENABLED_NO`) when `cfg` is NULL.
 
-use crate::config::{get_knob, nonzero, raw, set_knob, wasmpool_config_t, wasmpool_enabled_t};
+use crate::config::{get_knob, nonzero, pool_count, raw, set_knob, wasmpool_config_t, wasmpool_enabled_t};
 use crate::error::wasmpool_error_t;
 
 /// The warm-slot threshold N. A slot stays affine to the module that last used it. A new
@@ -100,13 +100,14 @@ pub extern "C" fn wasmpool_config_table_keep_resident_get(cfg: *const wasmpool_c
 }
 
 /// Maximum number of component instances alive at once across the engine. Default 1000. Errors:
-/// INVALID_ARGUMENT for a NULL `cfg`.
+/// INVALID_ARGUMENT for a NULL `cfg`, or above 16777216 (Wasmtime keeps per-slot bookkeeping in
+/// memory).
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_config_total_component_instances_set(
     cfg: *mut wasmpool_config_t,
     value: u32,
 ) -> *mut wasmpool_error_t {
-    set_knob(cfg, |k| Ok(k.pool.total_component_instances = value))
+    set_knob(cfg, |k| Ok(k.pool.total_component_instances = pool_count("total_component_instances", value)?))
 }
 
 /// The configured `total_component_instances` (see `wasmpool_config_total_component_instances_set`).
@@ -181,13 +182,14 @@ pub extern "C" fn wasmpool_config_max_tables_per_component_get(cfg: *const wasmp
 
 /// Number of linear-memory slots in the pool: the maximum number of memories alive at once.
 /// Each slot reserves memory_reservation + memory_guard_size bytes of address space. Default
-/// 1000. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+/// 1000. Errors: INVALID_ARGUMENT for a NULL `cfg`, or above 16777216 (Wasmtime keeps per-slot
+/// bookkeeping in memory).
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_config_total_memories_set(
     cfg: *mut wasmpool_config_t,
     value: u32,
 ) -> *mut wasmpool_error_t {
-    set_knob(cfg, |k| Ok(k.pool.total_memories = value))
+    set_knob(cfg, |k| Ok(k.pool.total_memories = pool_count("total_memories", value)?))
 }
 
 /// The configured `total_memories` (see `wasmpool_config_total_memories_set`).
@@ -197,13 +199,14 @@ pub extern "C" fn wasmpool_config_total_memories_get(cfg: *const wasmpool_config
 }
 
 /// Number of table slots in the pool: the maximum number of tables alive at once. Default 1000.
-/// Errors: INVALID_ARGUMENT for a NULL `cfg`.
+/// Errors: INVALID_ARGUMENT for a NULL `cfg`, or above 16777216 (Wasmtime keeps per-slot
+/// bookkeeping in memory).
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_config_total_tables_set(
     cfg: *mut wasmpool_config_t,
     value: u32,
 ) -> *mut wasmpool_error_t {
-    set_knob(cfg, |k| Ok(k.pool.total_tables = value))
+    set_knob(cfg, |k| Ok(k.pool.total_tables = pool_count("total_tables", value)?))
 }
 
 /// The configured `total_tables` (see `wasmpool_config_total_tables_set`).
@@ -213,13 +216,13 @@ pub extern "C" fn wasmpool_config_total_tables_get(cfg: *const wasmpool_config_t
 }
 
 /// Number of async stack slots in the pool. Default 1000. Errors: INVALID_ARGUMENT for a NULL
-/// `cfg`.
+/// `cfg`, or above 16777216 (Wasmtime keeps per-slot bookkeeping in memory).
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_config_total_stacks_set(
     cfg: *mut wasmpool_config_t,
     value: u32,
 ) -> *mut wasmpool_error_t {
-    set_knob(cfg, |k| Ok(k.pool.total_stacks = value))
+    set_knob(cfg, |k| Ok(k.pool.total_stacks = pool_count("total_stacks", value)?))
 }
 
 /// The configured `total_stacks` (see `wasmpool_config_total_stacks_set`).
@@ -229,13 +232,14 @@ pub extern "C" fn wasmpool_config_total_stacks_get(cfg: *const wasmpool_config_t
 }
 
 /// Maximum number of core module instances alive at once across the engine. Default 1000.
-/// Errors: INVALID_ARGUMENT for a NULL `cfg`.
+/// Errors: INVALID_ARGUMENT for a NULL `cfg`, or above 16777216 (Wasmtime keeps per-slot
+/// bookkeeping in memory).
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_config_total_core_instances_set(
     cfg: *mut wasmpool_config_t,
     value: u32,
 ) -> *mut wasmpool_error_t {
-    set_knob(cfg, |k| Ok(k.pool.total_core_instances = value))
+    set_knob(cfg, |k| Ok(k.pool.total_core_instances = pool_count("total_core_instances", value)?))
 }
 
 /// The configured `total_core_instances` (see `wasmpool_config_total_core_instances_set`).
@@ -261,8 +265,9 @@ pub extern "C" fn wasmpool_config_max_core_instance_size_get(cfg: *const wasmpoo
     get_knob(cfg, 0, |k| k.pool.max_core_instance_size)
 }
 
-/// Maximum tables one core module may define; more is WASMPOOL_ERROR_LIMIT_EXCEEDED. Default 1.
-/// Errors: INVALID_ARGUMENT for a NULL `cfg`.
+/// Maximum tables one core module may define; more is WASMPOOL_ERROR_LIMIT_EXCEEDED. The engine
+/// uses at most total_tables of it (the getter returns what was set). Default 1. Errors:
+/// INVALID_ARGUMENT for a NULL `cfg`.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_config_max_tables_per_module_set(
     cfg: *mut wasmpool_config_t,
@@ -295,7 +300,8 @@ pub extern "C" fn wasmpool_config_table_elements_get(cfg: *const wasmpool_config
 }
 
 /// Maximum linear memories one core module may define; more is WASMPOOL_ERROR_LIMIT_EXCEEDED.
-/// Default 1. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+/// The engine uses at most total_memories of it (the getter returns what was set). Default 1.
+/// Errors: INVALID_ARGUMENT for a NULL `cfg`.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_config_max_memories_per_module_set(
     cfg: *mut wasmpool_config_t,
@@ -363,13 +369,13 @@ pub extern "C" fn wasmpool_config_max_memory_protection_keys_get(cfg: *const was
 }
 
 /// Number of GC heap slots in the pool. Default 1000. Errors: INVALID_ARGUMENT for a NULL
-/// `cfg`.
+/// `cfg`, or above 16777216 (Wasmtime keeps per-slot bookkeeping in memory).
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_config_total_gc_heaps_set(
     cfg: *mut wasmpool_config_t,
     value: u32,
 ) -> *mut wasmpool_error_t {
-    set_knob(cfg, |k| Ok(k.pool.total_gc_heaps = value))
+    set_knob(cfg, |k| Ok(k.pool.total_gc_heaps = pool_count("total_gc_heaps", value)?))
 }
 
 /// The configured `total_gc_heaps` (see `wasmpool_config_total_gc_heaps_set`).

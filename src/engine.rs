@@ -106,6 +106,7 @@ fn is_host_refusal(err: &wasmtime::Error) -> bool {
 }
 
 fn new_engine(knobs: &Knobs) -> Result<wasmpool_engine_t> {
+    knobs.pool.validate()?;
     let made = |engine: wasmtime::Engine, strategy, fallback_reason| wasmpool_engine_t {
         ticker: None,
         metrics: engine.pooling_allocator_metrics(),

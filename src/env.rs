@@ -141,6 +141,7 @@ pub(crate) fn apply(knobs: &mut Knobs, prefix: &str, lookup: impl Fn(&str) -> Op
         let var = format!("{prefix}{name}");
         let Some(value) = lookup(&var) else { continue };
         set(&mut next, &value).map_err(|why| Error::invalid(format!("{var}={value:?}: {why}")))?;
+        next.pool.validate().map_err(|e| Error::invalid(format!("{var}={value:?}: {}", e.message)))?;
         applied += 1;
     }
     *knobs = next;

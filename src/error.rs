@@ -91,6 +91,9 @@ pub enum wasmpool_trap_code_t {
     WASMPOOL_TRAP_HOST = 16,
     /// Any other trap.
     WASMPOOL_TRAP_OTHER = 17,
+    /// A call reached an import defined by
+    /// `wasmpool_linker_define_unknown_imports_as_traps`.
+    WASMPOOL_TRAP_UNKNOWN_IMPORT = 18,
 }
 
 /// An error returned by a fallible wasmpool function.
@@ -146,6 +149,11 @@ impl Error {
         if let Some(trap) = err.downcast_ref::<wasmtime::Trap>() {
             let code = trap_code(*trap);
             return Error { kind: kind_of_trap(code), message, trap: Some(code) };
+        }
+        if err.is::<wasmtime::UnknownImportError>() {
+            // A placeholder from define_unknown_imports_as_traps was called.
+            let code = wasmpool_trap_code_t::WASMPOOL_TRAP_UNKNOWN_IMPORT;
+            return Error { kind: K::WASMPOOL_ERROR_TRAP, message, trap: Some(code) };
         }
         if err.is::<wasmtime::PoolConcurrencyLimitError>() {
             return Self::new(K::WASMPOOL_ERROR_POOL_EXHAUSTED, message);
@@ -226,7 +234,7 @@ fn trap_code(trap: wasmtime::Trap) -> wasmpool_trap_code_t {
 impl wasmpool_trap_code_t {
     fn from_raw(v: u32) -> Result<Self> {
         use wasmpool_trap_code_t as T;
-        const ALL: [wasmpool_trap_code_t; 18] = [
+        const ALL: [wasmpool_trap_code_t; 19] = [
             T::WASMPOOL_TRAP_STACK_OVERFLOW,
             T::WASMPOOL_TRAP_MEMORY_OUT_OF_BOUNDS,
             T::WASMPOOL_TRAP_HEAP_MISALIGNED,
@@ -245,6 +253,7 @@ impl wasmpool_trap_code_t {
             T::WASMPOOL_TRAP_CAST_FAILURE,
             T::WASMPOOL_TRAP_HOST,
             T::WASMPOOL_TRAP_OTHER,
+            T::WASMPOOL_TRAP_UNKNOWN_IMPORT,
         ];
         ALL.iter()
             .copied()

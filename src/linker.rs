@@ -254,9 +254,11 @@ pub extern "C" fn wasmpool_linker_define_func(
     })
 }
 
-/// Defines every import of `module` that `linker` does not define yet as a
-/// function that traps when called, so a module with optional imports can be
-/// instantiated. Errors: INVALID_ARGUMENT (NULL argument); LINK.
+/// Defines every function import of `module` that `linker` does not define
+/// yet as a function that traps when called (TRAP error, trap code
+/// `WASMPOOL_TRAP_UNKNOWN_IMPORT`), so a module with optional imports can be
+/// instantiated. Errors: INVALID_ARGUMENT (NULL argument, module of another
+/// engine); LINK.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_linker_define_unknown_imports_as_traps(
     linker: *mut wasmpool_linker_t,
@@ -265,6 +267,9 @@ pub extern "C" fn wasmpool_linker_define_unknown_imports_as_traps(
     ffi::guard(|| {
         let linker = ffi::arg_mut(linker, "linker")?;
         let module = ffi::arg_ref(module, "module")?;
+        if !wasmtime::Engine::same(linker.linker.engine(), module.module.engine()) {
+            return Err(Error::invalid("the module was compiled for another engine than the linker's"));
+        }
         linker
             .linker
             .define_unknown_imports_as_traps(&module.module)

@@ -1,13 +1,14 @@
 //! `wasmpool_config_new_server`: a whole configuration derived from one
 //! number, the peak number of requests a server handles at once.
 
-use crate::config::{Knobs, wasmpool_config_t, wasmpool_strategy_t};
+use crate::config::{Knobs, MAX_POOL_COUNT, wasmpool_config_t, wasmpool_strategy_t};
 use crate::ffi;
 
 /// The knobs of the server preset for `max` concurrent instances.
 pub(crate) fn server(max: u32) -> Knobs {
     let mut k = Knobs::default();
-    let times = |n: u32| max.saturating_mul(n);
+    let max = max.min(MAX_POOL_COUNT);
+    let times = |n: u32| max.saturating_mul(n).min(MAX_POOL_COUNT);
     let p = &mut k.pool;
     p.total_component_instances = max;
     p.total_core_instances = times(4);
@@ -49,8 +50,8 @@ pub(crate) fn server(max: u32) -> Knobs {
 /// | `strategy`                         | `WASMPOOL_STRATEGY_AUTO`     |
 ///
 /// Everything else keeps Wasmtime's defaults (4 GiB reservation per memory,
-/// 32 MiB guard, 1 memory and 1 table per module, ...). Products saturate at
-/// UINT32_MAX. Adjust any knob afterwards with its setter or
+/// 32 MiB guard, 1 memory and 1 table per module, ...). Every total is capped
+/// at 16777216, the largest pool count accepted. Adjust any knob afterwards with its setter or
 /// `wasmpool_config_apply_env`. The caller owns the result
 /// (`wasmpool_config_delete`); NULL when `max_instances` is 0.
 #[unsafe(no_mangle)]

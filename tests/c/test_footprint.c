@@ -75,7 +75,7 @@ int main(void) {
   CHECK(fp.warm_resident_max == 10 * fp.resident_per_warm_slot);
   CHECK(fp.instances_max > 0 && fp.instances_reserved == 0 && fp.gc_heaps_reserved == 0);
   /* Overflow is an error, not a wrap. */
-  OK(wasmpool_config_total_memories_set(cfg, UINT32_MAX));
+  OK(wasmpool_config_total_memories_set(cfg, 1u << 24));
   OK(wasmpool_config_memory_reservation_set(cfg, UINT64_MAX / 2));
   EXPECT_ERR(wasmpool_config_footprint(cfg, &fp), WASMPOOL_ERROR_INVALID_ARGUMENT);
   wasmpool_config_delete(cfg);
