@@ -1633,6 +1633,7 @@ struct wasmpool_error_t *wasmpool_instance_func_type(const struct wasmpool_insta
  * | `linear_memory_keep_resident`      | 1 MiB                        |
  * | `table_keep_resident`              | 64 KiB                       |
  * | `async_stack_keep_resident`        | 64 KiB                       |
+ * | `pagemap_scan`                     | `WASMPOOL_ENABLED_AUTO`      |
  * | `strategy`                         | `WASMPOOL_STRATEGY_AUTO`     |
  *
  * Everything else keeps Wasmtime's defaults (4 GiB reservation per memory,

@@ -133,10 +133,10 @@ fn with_slot(
     store: &mut wasmpool_store_t,
     mut attempt: impl FnMut(&mut wasmpool_store_t) -> Result<*mut wasmpool_instance_t>,
 ) -> Result<*mut wasmpool_instance_t> {
-    if store.slot_wait.is_zero() {
+    let Some(release) = store.release.as_ref().filter(|_| !store.slot_wait.is_zero()) else {
         return attempt(store);
-    }
-    let queue = Arc::clone(&store.release.0);
+    };
+    let queue = Arc::clone(&release.0);
     queue.acquire(store.slot_wait, || attempt(store))
 }
 

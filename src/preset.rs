@@ -24,6 +24,10 @@ pub(crate) fn server(max: u32) -> Knobs {
     p.linear_memory_keep_resident = 1 << 20;
     p.table_keep_resident = 64 << 10;
     p.async_stack_keep_resident = 64 << 10;
+    // Resetting warm slots by scanning for dirtied pages instead of madvise
+    // avoids a cross-CPU TLB shootdown per request: that is what lets
+    // instantiation scale with threads (see bench/REPORT.md).
+    p.pagemap_scan = crate::config::wasmpool_enabled_t::WASMPOOL_ENABLED_AUTO;
     k.engine.strategy = wasmpool_strategy_t::WASMPOOL_STRATEGY_AUTO;
     k
 }
@@ -47,6 +51,7 @@ pub(crate) fn server(max: u32) -> Knobs {
 /// | `linear_memory_keep_resident`      | 1 MiB                        |
 /// | `table_keep_resident`              | 64 KiB                       |
 /// | `async_stack_keep_resident`        | 64 KiB                       |
+/// | `pagemap_scan`                     | `WASMPOOL_ENABLED_AUTO`      |
 /// | `strategy`                         | `WASMPOOL_STRATEGY_AUTO`     |
 ///
 /// Everything else keeps Wasmtime's defaults (4 GiB reservation per memory,

@@ -129,7 +129,8 @@ pub struct wasmpool_store_t {
     tick: Option<Duration>,
     pub(crate) slot_wait: Duration,
     // Last: wakes slot waiters once the store above has released its slots.
-    pub(crate) release: ReleaseNotice,
+    // Only engines with a slot wait timeout have waiters (and pay for this).
+    pub(crate) release: Option<ReleaseNotice>,
 }
 
 impl wasmpool_store_t {
@@ -188,7 +189,7 @@ fn new_store(engine: &wasmpool_engine_t) -> Result<wasmpool_store_t> {
         epoch_interruption,
         tick: engine.tick_interval(),
         slot_wait: Duration::from_millis(engine.knobs.engine.slot_wait_timeout_ms),
-        release: ReleaseNotice(Arc::clone(&engine.slots)),
+        release: (engine.knobs.engine.slot_wait_timeout_ms > 0).then(|| ReleaseNotice(Arc::clone(&engine.slots))),
     })
 }
 

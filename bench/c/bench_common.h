@@ -32,6 +32,12 @@ static inline uint64_t now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static inline uint64_t thread_cpu_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static inline void sleep_ns(uint64_t ns) {
   struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
   while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
@@ -150,8 +156,9 @@ typedef struct {
 } measured_t;
 
 /*
- * Warms up with `warmup` operations, then grows the batch until one takes a tenth of
- * `target_ns`, then times one batch sized to take about `target_ns`.
+ * Warms up with `warmup` operations, grows the batch until one takes a tenth of `target_ns`,
+ * then times five batches that take about `target_ns` together and returns the median batch's
+ * time per operation.
  */
 static inline measured_t measure(batch_fn fn, void *ctx, uint64_t warmup, uint64_t target_ns) {
   if (warmup > 0) fn(ctx, warmup);
@@ -170,12 +177,23 @@ static inline measured_t measure(batch_fn fn, void *ctx, uint64_t warmup, uint64
     if (took >= target_ns / 10 || n >= (1ull << 40)) break;
     n *= 2;
   }
-  uint64_t iters = took > 0 ? (uint64_t)((double)n * (double)target_ns / (double)took) : n;
+  /* five batches of a fifth each; the median batch resists a burst of other load */
+  enum { REPS = 5 };
+  uint64_t iters = took > 0 ? (uint64_t)((double)n * (double)target_ns / (double)took / REPS) : n;
   if (iters < 1) iters = 1;
-  uint64_t t0 = now_ns();
-  fn(ctx, iters);
-  uint64_t t1 = now_ns();
-  measured_t m = {(double)(t1 - t0) / (double)iters, iters};
+  double per[REPS];
+  for (int r = 0; r < REPS; r++) {
+    uint64_t t0 = now_ns();
+    fn(ctx, iters);
+    per[r] = (double)(now_ns() - t0) / (double)iters;
+  }
+  for (int i = 1; i < REPS; i++) /* insertion sort */
+    for (int j = i; j > 0 && per[j - 1] > per[j]; j--) {
+      double t = per[j];
+      per[j] = per[j - 1];
+      per[j - 1] = t;
+    }
+  measured_t m = {per[REPS / 2], iters * REPS};
   return m;
 }
 
@@ -201,24 +219,28 @@ typedef struct {
   int thread;
   pthread_barrier_t *start;
   atomic_bool *stop;
-  uint64_t ops, elapsed_ns;
+  uint64_t ops, elapsed_ns, cpu_ns;
 } worker_t;
 
 static void *worker_main(void *p) {
   worker_t *w = p;
   pthread_barrier_wait(w->start);
-  uint64_t t0 = now_ns();
+  uint64_t t0 = now_ns(), c0 = thread_cpu_ns();
   w->body(w->ctx, w->thread, &w->ops);
+  w->cpu_ns = thread_cpu_ns() - c0;
   w->elapsed_ns = now_ns() - t0;
   return NULL;
 }
 
 /*
  * Runs `body` on `threads` threads for `duration_ns` and returns the summed throughput
- * (operations per second), each thread's rate taken over its own running time.
+ * (operations per second), each thread's rate taken over its own running time. `*cpu_share`
+ * receives the threads' CPU time over their wall time (1.0 per thread that had a core to itself
+ * all along: below that, something else on the machine took CPU).
  */
 static inline double run_threads(void (*body)(void *, int, uint64_t *), void *ctx, int threads,
-                                 uint64_t duration_ns, atomic_bool *stop, uint64_t *total_ops) {
+                                 uint64_t duration_ns, atomic_bool *stop, uint64_t *total_ops,
+                                 double *cpu_share) {
   pthread_t tids[16];
   worker_t workers[16];
   pthread_barrier_t start;
@@ -226,19 +248,22 @@ static inline double run_threads(void (*body)(void *, int, uint64_t *), void *ct
   pthread_barrier_init(&start, NULL, (unsigned)threads + 1);
   atomic_store(stop, false);
   for (int t = 0; t < threads; t++) {
-    workers[t] = (worker_t){body, ctx, t, &start, stop, 0, 0};
+    workers[t] = (worker_t){body, ctx, t, &start, stop, 0, 0, 0};
     if (pthread_create(&tids[t], NULL, worker_main, &workers[t]) != 0) die("pthread_create");
   }
   pthread_barrier_wait(&start);
   sleep_ns(duration_ns);
   atomic_store(stop, true);
-  double rate = 0;
+  double rate = 0, cpu = 0, wall = 0;
   *total_ops = 0;
   for (int t = 0; t < threads; t++) {
     pthread_join(tids[t], NULL);
     rate += (double)workers[t].ops * 1e9 / (double)(workers[t].elapsed_ns ? workers[t].elapsed_ns : 1);
     *total_ops += workers[t].ops;
+    cpu += (double)workers[t].cpu_ns;
+    wall += (double)workers[t].elapsed_ns;
   }
+  *cpu_share = wall > 0 ? cpu / wall * threads : 0;
   pthread_barrier_destroy(&start);
   return rate;
 }

@@ -3,9 +3,13 @@
  * (built from the wasmtime-c-api-impl crate by bench/upstream/, same Wasmtime version and
  * features as wasmpool). It never loads libwasmpool.
  *
- *   bench_upstream round   modules=DIR large=CWASM [pool_total=100 target_ms=200 warmup=200
+ *   bench_upstream round   modules=DIR large=CWASM [pool_total=1000 target_ms=200 warmup=200
  *                          conc_ms=500 loop=1000]
  *   bench_upstream compile wasm=FILE out=CWASM [trials=3 dtrials=10]
+ *
+ * `round` options: only=instantiate,calls,concurrency,metrics  cases=empty,mem1,mem17data,large
+ * strategies=pooling,ondemand  calls=<call names>  iters=N (fixed batches, for profiling)
+ * large=none (skip the large module)  mem_keep= table_keep= (keep-resident bytes)  label=NAME.
  *
  * Same measurements, configuration and output as bench_wasmpool.c's commands of the same name.
  */
@@ -41,6 +45,8 @@ static wasm_engine_t *new_engine(bool pooling, uint32_t total, bool epochs) {
     wasmtime_pooling_allocation_config_total_stacks_set(p, total);
     wasmtime_pooling_allocation_config_total_component_instances_set(p, total);
     wasmtime_pooling_allocation_config_total_gc_heaps_set(p, total);
+    wasmtime_pooling_allocation_config_linear_memory_keep_resident_set(p, (size_t)arg_u64("mem_keep", 0));
+    wasmtime_pooling_allocation_config_table_keep_resident_set(p, (size_t)arg_u64("table_keep", 0));
     wasmtime_pooling_allocation_strategy_set(cfg, p);
     wasmtime_pooling_allocation_config_delete(p);
   }
@@ -209,19 +215,29 @@ static void calls(wasm_engine_t *engine, const char *dir, int host, uint64_t tar
   get_func(cx, &inst, "nop", &c.nop);
   get_func(cx, &inst, "mix", &c.mix);
   get_func(cx, &inst, "loop", &c.loop);
-  if (host == 1) {
-    measured_t m = measure(call_nop, &c, 10000, target);
+  measured_t m;
+  if (host == 1 && arg_selects("calls", "nop")) {
+    m = measure(call_nop, &c, 10000, target);
     emit("calls", "nop", "", "wasmtime_func_call", 1, m.ns_per_op, "ns/call", m.iters, NULL);
+  }
+  if (host == 1 && arg_selects("calls", "nop_unchecked")) {
     m = measure(call_nop_unchecked, &c, 10000, target);
     emit("calls", "nop", "", "wasmtime_func_call_unchecked", 1, m.ns_per_op, "ns/call", m.iters, NULL);
+  }
+  if (host == 1 && arg_selects("calls", "i32_i64_to_f32")) {
     m = measure(call_mix, &c, 10000, target);
     emit("calls", "i32_i64_to_f32", "", "wasmtime_func_call", 1, m.ns_per_op, "ns/call", m.iters, NULL);
+  }
+  if (host == 1 && arg_selects("calls", "i32_i64_to_f32_unchecked")) {
     m = measure(call_mix_unchecked, &c, 10000, target);
     emit("calls", "i32_i64_to_f32", "", "wasmtime_func_call_unchecked", 1, m.ns_per_op, "ns/call", m.iters, NULL);
   }
-  measured_t m = measure(call_loop, &c, 10, target);
-  emit("calls", "wasm_to_host", "", host == 1 ? "wasmtime_linker_define_func" : "wasmtime_linker_define_func_unchecked",
-       1, m.ns_per_op / loop, "ns/call", m.iters * (uint64_t)loop, NULL);
+  if (arg_selects("calls", host == 1 ? "wasm_to_host" : "wasm_to_host_unchecked")) {
+    m = measure(call_loop, &c, 10, target);
+    emit("calls", "wasm_to_host", "",
+         host == 1 ? "wasmtime_linker_define_func" : "wasmtime_linker_define_func_unchecked", 1, m.ns_per_op / loop,
+         "ns/call", m.iters * (uint64_t)loop, NULL);
+  }
   wasmtime_store_delete(store);
   wasmtime_instance_pre_delete(pre);
   wasmtime_module_delete(module);
@@ -230,7 +246,7 @@ static void calls(wasm_engine_t *engine, const char *dir, int host, uint64_t tar
 static int cmd_round(void) {
   const char *dir = arg_required("modules");
   const char *large = arg_str("large", "none"); /* "none": skip the large module */
-  uint32_t total = (uint32_t)arg_u64("pool_total", 100);
+  uint32_t total = (uint32_t)arg_u64("pool_total", 1000);
   uint64_t target = arg_u64("target_ms", 200) * 1000000u;
   uint64_t warmup = arg_u64("warmup", 200);
   uint64_t conc = arg_u64("conc_ms", 500) * 1000000u;
@@ -270,8 +286,11 @@ static int cmd_round(void) {
         inst_batch(&c, warmup);
         for (int threads = 1; threads <= 2; threads++) {
           uint64_t ops;
-          double rate = run_threads(inst_loop, &c, threads, conc, &stop, &ops);
-          emit("concurrency", CASES[k], strategy, "", threads, rate, "ops/s", ops, NULL);
+          double share;
+          double rate = run_threads(inst_loop, &c, threads, conc, &stop, &ops, &share);
+          char extra[64];
+          snprintf(extra, sizeof extra, "\"cpu_share\":%.3f", share);
+          emit("concurrency", CASES[k], strategy, arg_str("label", "defaults"), threads, rate, "ops/s", ops, extra);
         }
       }
     }
@@ -290,7 +309,7 @@ static int cmd_compile(void) {
   const char *wasm = arg_required("wasm");
   const char *out = arg_required("out");
   uint64_t trials = arg_u64("trials", 3), dtrials = arg_u64("dtrials", 10);
-  uint32_t total = (uint32_t)arg_u64("pool_total", 100);
+  uint32_t total = (uint32_t)arg_u64("pool_total", 1000);
   size_t len;
   uint8_t *bytes = read_file(wasm, &len);
   wasm_engine_t *engine = new_engine(true, total, false);

@@ -1,12 +1,18 @@
 /*
  * bench_wasmpool.c: the wasmpool path of the benchmark, a C host of the installed libwasmpool.
  *
- *   bench_wasmpool round     modules=DIR large=CWASM [pool_total=100 target_ms=200 warmup=200
+ *   bench_wasmpool round     modules=DIR large=CWASM [pool_total=1000 target_ms=200 warmup=200
  *                            conc_ms=500 loop=1000]
  *   bench_wasmpool compile   wasm=FILE out=CWASM [trials=3 dtrials=10]
- *   bench_wasmpool footprint modules=DIR n=N|max c=C [k=100 passes=3 keep=1048576 total=128]
+ *   bench_wasmpool footprint modules=DIR n=N|max c=C [k=100 passes=3 keep=1048576 total=120]
  *   bench_wasmpool deadline  tick=MS [deadline_ms=20 trials=20]
- *   bench_wasmpool mechanism [trials=20]
+ *   bench_wasmpool mechanism [trials=20 warmup=10]
+ *   bench_wasmpool control   [conc_ms=500]      (2-thread scaling of a CPU loop and of madvise)
+ *
+ * `round` options: only=instantiate,calls,concurrency,metrics  cases=empty,mem1,mem17data,large
+ * strategies=pooling,ondemand  calls=<call names>  iters=N (fixed batches, for profiling)
+ * large=none (skip the large module)  mem_keep= table_keep= (keep-resident bytes)  label=NAME.
+ * pagemap=1 (pagemap_scan YES) is wasmpool-only among the C paths.
  *
  * `round` is one trial of the instantiation, call, concurrency and metrics measurements; the
  * driver runs it repeatedly, interleaved with the other paths' processes. Every result is a
@@ -36,6 +42,11 @@ static wasmpool_config_t *bench_config(bool pooling, uint32_t total) {
   check(wasmpool_config_total_stacks_set(cfg, total), "total_stacks");
   check(wasmpool_config_total_component_instances_set(cfg, total), "total_component_instances");
   check(wasmpool_config_total_gc_heaps_set(cfg, total), "total_gc_heaps");
+  /* 0 (Wasmtime's default) unless a measurement asks for keep-resident slots */
+  check(wasmpool_config_linear_memory_keep_resident_set(cfg, (size_t)arg_u64("mem_keep", 0)), "mem keep");
+  check(wasmpool_config_table_keep_resident_set(cfg, (size_t)arg_u64("table_keep", 0)), "table keep");
+  if (arg_u64("pagemap", 0))
+    check(wasmpool_config_pagemap_scan_set(cfg, WASMPOOL_ENABLED_YES), "pagemap_scan");
   return cfg;
 }
 
@@ -119,6 +130,7 @@ static void inst_loop(void *p, int thread, uint64_t *ops) {
 typedef struct {
   wasmpool_instance_t *inst;
   int32_t loop;
+  wasmpool_func_t *nop, *mix; /* looked up once, for wasmpool_func_call */
 } call_ctx;
 
 static void call_nop(void *p, uint64_t n) {
@@ -132,6 +144,21 @@ static void call_mix(void *p, uint64_t n) {
   wasmpool_val_t res;
   for (uint64_t i = 0; i < n; i++) {
     check(wasmpool_instance_call(c->inst, "mix", args, 2, &res, 1), "mix");
+    if (res.of.f32 != 16.0f) die("mix returned %f", (double)res.of.f32);
+  }
+}
+
+static void func_nop(void *p, uint64_t n) {
+  call_ctx *c = p;
+  for (uint64_t i = 0; i < n; i++) check(wasmpool_func_call(c->nop, NULL, 0, NULL, 0), "nop");
+}
+
+static void func_mix(void *p, uint64_t n) {
+  call_ctx *c = p;
+  wasmpool_val_t args[2] = {{.kind = WASMPOOL_VALKIND_I32, .of.i32 = 7}, {.kind = WASMPOOL_VALKIND_I64, .of.i64 = 9}};
+  wasmpool_val_t res;
+  for (uint64_t i = 0; i < n; i++) {
+    check(wasmpool_func_call(c->mix, args, 2, &res, 1), "mix");
     if (res.of.f32 != 16.0f) die("mix returned %f", (double)res.of.f32);
   }
 }
@@ -164,7 +191,7 @@ static const char *const CASES[] = {"empty", "mem1", "mem17data", "large"};
 static int cmd_round(void) {
   const char *dir = arg_required("modules");
   const char *large = arg_str("large", "none"); /* "none": skip the large module */
-  uint32_t total = (uint32_t)arg_u64("pool_total", 100);
+  uint32_t total = (uint32_t)arg_u64("pool_total", 1000);
   uint64_t target = arg_u64("target_ms", 200) * 1000000u;
   uint64_t warmup = arg_u64("warmup", 200);
   uint64_t conc = arg_u64("conc_ms", 500) * 1000000u;
@@ -204,8 +231,11 @@ static int cmd_round(void) {
         inst_batch(&c, warmup);
         for (int threads = 1; threads <= 2; threads++) {
           uint64_t ops;
-          double rate = run_threads(inst_loop, &c, threads, conc, &stop, &ops);
-          emit("concurrency", CASES[k], strategy, "", threads, rate, "ops/s", ops, NULL);
+          double share;
+          double rate = run_threads(inst_loop, &c, threads, conc, &stop, &ops, &share);
+          char extra[64];
+          snprintf(extra, sizeof extra, "\"cpu_share\":%.3f", share);
+          emit("concurrency", CASES[k], strategy, arg_str("label", "defaults"), threads, rate, "ops/s", ops, extra);
         }
       }
     }
@@ -226,14 +256,31 @@ static int cmd_round(void) {
       wasmpool_instance_t *inst;
       check(wasmpool_store_new(engine, &store), "store");
       check(wasmpool_instance_pre_instantiate(pre, store, &inst), "instantiate calls");
-      call_ctx c = {inst, loop};
-      measured_t m = measure(call_nop, &c, 10000, target);
-      emit("calls", "nop", "", "wasmpool_instance_call", 1, m.ns_per_op, "ns/call", m.iters, NULL);
-      m = measure(call_mix, &c, 10000, target);
-      emit("calls", "i32_i64_to_f32", "", "wasmpool_instance_call", 1, m.ns_per_op, "ns/call", m.iters, NULL);
-      m = measure(call_loop, &c, 10, target);
-      emit("calls", "wasm_to_host", "", "wasmpool_linker_define_func", 1, m.ns_per_op / loop, "ns/call",
-           m.iters * (uint64_t)loop, NULL);
+      call_ctx c = {inst, loop, NULL, NULL};
+      check(wasmpool_instance_func(inst, "nop", &c.nop), "func nop");
+      check(wasmpool_instance_func(inst, "mix", &c.mix), "func mix");
+      measured_t m;
+      if (arg_selects("calls", "nop")) {
+        m = measure(call_nop, &c, 10000, target);
+        emit("calls", "nop", "", "wasmpool_instance_call", 1, m.ns_per_op, "ns/call", m.iters, NULL);
+      }
+      if (arg_selects("calls", "i32_i64_to_f32")) {
+        m = measure(call_mix, &c, 10000, target);
+        emit("calls", "i32_i64_to_f32", "", "wasmpool_instance_call", 1, m.ns_per_op, "ns/call", m.iters, NULL);
+      }
+      if (arg_selects("calls", "nop_func")) {
+        m = measure(func_nop, &c, 10000, target);
+        emit("calls", "nop", "", "wasmpool_func_call", 1, m.ns_per_op, "ns/call", m.iters, NULL);
+      }
+      if (arg_selects("calls", "i32_i64_to_f32_func")) {
+        m = measure(func_mix, &c, 10000, target);
+        emit("calls", "i32_i64_to_f32", "", "wasmpool_func_call", 1, m.ns_per_op, "ns/call", m.iters, NULL);
+      }
+      if (arg_selects("calls", "wasm_to_host")) {
+        m = measure(call_loop, &c, 10, target);
+        emit("calls", "wasm_to_host", "", "wasmpool_linker_define_func", 1, m.ns_per_op / loop, "ns/call",
+             m.iters * (uint64_t)loop, NULL);
+      }
       wasmpool_store_delete(store);
       wasmpool_instance_pre_delete(pre);
       wasmpool_module_delete(module);
@@ -250,7 +297,7 @@ static int cmd_compile(void) {
   const char *wasm = arg_required("wasm");
   const char *out = arg_required("out");
   uint64_t trials = arg_u64("trials", 3), dtrials = arg_u64("dtrials", 10);
-  uint32_t total = (uint32_t)arg_u64("pool_total", 100);
+  uint32_t total = (uint32_t)arg_u64("pool_total", 1000);
   size_t len;
   uint8_t *bytes = read_file(wasm, &len);
   wasmpool_engine_t *engine = new_engine(bench_config(true, total), true);
@@ -336,7 +383,7 @@ static int cmd_footprint(void) {
   uint64_t n = arg_u64("n", 0), k = arg_u64("k", 100), passes = arg_u64("passes", 3);
   int c = (int)arg_u64("c", 1);
   uint64_t keep = arg_u64("keep", 1u << 20);
-  uint32_t total = (uint32_t)arg_u64("total", 128);
+  uint32_t total = (uint32_t)arg_u64("total", 120);
   if (c < 1 || c > 16) die("c must be 1..16");
   uint32_t warm = n >= UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 
@@ -386,13 +433,13 @@ static int cmd_footprint(void) {
   char extra[1024];
   snprintf(extra, sizeof extra,
            "\"n\":%" PRIu64 ",\"c\":%d,\"k\":%" PRIu64 ",\"ops\":%" PRIu64 ",\"keep\":%" PRIu64
-           ",\"unused_warm_memories\":%" PRIu64 ",\"unused_memory_bytes_resident\":%" PRIu64
+           ",\"total\":%" PRIu32 ",\"unused_warm_memories\":%" PRIu64 ",\"unused_memory_bytes_resident\":%" PRIu64
            ",\"unused_warm_tables\":%" PRIu64 ",\"unused_table_bytes_resident\":%" PRIu64
            ",\"warm_before\":%" PRIu64 ",\"resident_before\":%" PRIu64
            ",\"rss_before\":%" PRIu64 ",\"rss_after\":%" PRIu64 ",\"rss_growth\":%" PRId64
            ",\"inst_p50_ns\":%" PRIu64 ",\"inst_p99_ns\":%" PRIu64 ",\"delete_p50_ns\":%" PRIu64
            ",\"elapsed_ns\":%" PRIu64,
-           n, c, k, nops, keep, m1.unused_warm_memories, m1.unused_memory_bytes_resident,
+           n, c, k, nops, keep, total, m1.unused_warm_memories, m1.unused_memory_bytes_resident,
            m1.unused_warm_tables, m1.unused_table_bytes_resident, m0.unused_warm_memories,
            m0.unused_memory_bytes_resident, rss0, rss1, (int64_t)rss1 - (int64_t)rss0, inst_p50, inst_p99,
            del_p50, elapsed);
@@ -462,40 +509,113 @@ static int cmd_deadline(void) {
 
 typedef struct {
   wasmpool_engine_t *engine;
+  atomic_int go;            /* 1: tick after 5 ms; -1: exit */
   _Atomic uint64_t ticked_at;
 } ticker_arg;
 
+static void pin_to_cpu(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  pthread_setaffinity_np(pthread_self(), sizeof set, &set); /* best effort */
+}
+
 static void *tick_once(void *p) {
   ticker_arg *a = p;
-  sleep_ns(5000000);
-  atomic_store(&a->ticked_at, now_ns());
-  wasmpool_engine_increment_epoch(a->engine);
-  return NULL;
+  pin_to_cpu(1);
+  for (;;) {
+    int go;
+    while ((go = atomic_load(&a->go)) == 0) sleep_ns(100000);
+    if (go < 0) return NULL;
+    sleep_ns(5000000);
+    atomic_store(&a->ticked_at, now_ns());
+    wasmpool_engine_increment_epoch(a->engine);
+    atomic_store(&a->go, 0);
+  }
 }
 
 /* Without a ticker: the time from the epoch increment that reaches the deadline to the
- * INTERRUPTED return (the interruption mechanism itself). */
+ * INTERRUPTED return (the interruption mechanism itself). The guest runs on CPU 0 and the
+ * incrementing thread on CPU 1, so the figure is not a scheduler's wake-up latency. */
 static int cmd_mechanism(void) {
   uint64_t trials = arg_u64("trials", 20);
   wasmpool_engine_t *engine = epoch_engine(0);
   wasmpool_store_t *store;
   wasmpool_module_t *module;
   wasmpool_instance_t *inst = spin_instance(engine, &store, &module);
-  for (uint64_t t = 0; t < trials; t++) {
+  pin_to_cpu(0);
+  ticker_arg a = {engine, 0, 0};
+  pthread_t tid;
+  if (pthread_create(&tid, NULL, tick_once, &a) != 0) die("pthread_create");
+  uint64_t warmup = arg_u64("warmup", 10); /* the first wake-ups of an idle vCPU are slow */
+  for (uint64_t t = 0; t < warmup + trials; t++) {
     check(wasmpool_store_epoch_deadline_set(store, 1), "epoch_deadline");
-    ticker_arg a = {engine, 0};
-    pthread_t tid;
-    if (pthread_create(&tid, NULL, tick_once, &a) != 0) die("pthread_create");
+    atomic_store(&a.go, 1);
     wasmpool_error_t *err = wasmpool_instance_call(inst, "forever", NULL, 0, NULL, 0);
     uint64_t t1 = now_ns();
-    pthread_join(tid, NULL);
     expect_interrupted(err);
+    while (atomic_load(&a.go) != 0) sleep_ns(100000);
+    if (t < warmup) continue;
     emit("deadline", "mechanism", "pooling", "manual_tick", 1, (double)(t1 - atomic_load(&a.ticked_at)) / 1e3,
          "us", 1, NULL);
   }
+  atomic_store(&a.go, -1);
+  pthread_join(tid, NULL);
   wasmpool_store_delete(store);
   wasmpool_module_delete(module);
   wasmpool_engine_delete(engine);
+  return 0;
+}
+
+/* ---- machine control: how 2 threads scale on this machine without Wasmtime ---------------- */
+
+#include <sys/mman.h>
+
+typedef struct {
+  atomic_bool *stop;
+} control_ctx;
+
+static void control_spin(void *p, int thread, uint64_t *ops) {
+  control_ctx *c = p;
+  uint64_t x = 88172645463325252ull + (uint64_t)thread;
+  while (!atomic_load_explicit(c->stop, memory_order_relaxed)) {
+    for (int i = 0; i < 1000; i++) x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    (*ops)++;
+  }
+  if (x == 0) puts("");
+}
+
+/* what a pooled slot's reset does with Wasmtime's defaults: dirty a page, madvise it away */
+static void control_madvise(void *p, int thread, uint64_t *ops) {
+  (void)thread;
+  control_ctx *c = p;
+  volatile char *m = mmap(NULL, 1 << 16, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) die("mmap");
+  while (!atomic_load_explicit(c->stop, memory_order_relaxed)) {
+    m[0] = 1;
+    madvise((void *)m, 1 << 16, MADV_DONTNEED);
+    (*ops)++;
+  }
+  munmap((void *)m, 1 << 16);
+}
+
+static int cmd_control(void) {
+  uint64_t dur = arg_u64("conc_ms", 500) * 1000000u;
+  atomic_bool stop;
+  control_ctx c = {&stop};
+  void (*bodies[2])(void *, int, uint64_t *) = {control_spin, control_madvise};
+  const char *names[2] = {"cpu_loop", "madvise_dontneed"};
+  for (int b = 0; b < 2; b++) {
+    for (int threads = 1; threads <= 2; threads++) {
+      uint64_t ops;
+      double share;
+      double rate = run_threads(bodies[b], &c, threads, dur, &stop, &ops, &share);
+      char extra[64];
+      snprintf(extra, sizeof extra, "\"cpu_share\":%.3f", share);
+      g_path = "machine";
+      emit("control", names[b], "", "", threads, rate, "ops/s", ops, extra);
+    }
+  }
   return 0;
 }
 
@@ -510,5 +630,6 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "footprint") == 0) return cmd_footprint();
   if (strcmp(cmd, "deadline") == 0) return cmd_deadline();
   if (strcmp(cmd, "mechanism") == 0) return cmd_mechanism();
+  if (strcmp(cmd, "control") == 0) return cmd_control();
   die("unknown command %s", cmd);
 }

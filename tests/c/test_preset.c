@@ -18,6 +18,7 @@ int main(void) {
   CHECK(wasmpool_config_async_stack_keep_resident_get(cfg) > 0);
   CHECK(wasmpool_config_max_core_instances_per_component_get(cfg) == 16);
   CHECK(wasmpool_config_strategy_get(cfg) == WASMPOOL_STRATEGY_AUTO);
+  CHECK(wasmpool_config_pagemap_scan_get(cfg) == WASMPOOL_ENABLED_AUTO);
   wasmpool_engine_t *engine = engine_from(cfg);
   CHECK(wasmpool_engine_strategy(engine) == WASMPOOL_STRATEGY_POOLING);
   wasmpool_metrics_t m = metrics_of(engine);

@@ -3,12 +3,14 @@
 //! wrapper can reach.
 //!
 //! ```text
-//! bench_native round   modules=DIR large=CWASM [pool_total=100 target_ms=200 warmup=200
+//! bench_native round   modules=DIR large=CWASM [pool_total=1000 target_ms=200 warmup=200
 //!                      conc_ms=500 loop=1000]
 //! bench_native compile wasm=FILE out=CWASM [trials=3 dtrials=10]
 //! ```
 //!
 //! Same measurements and JSON lines as bench/c/bench_wasmpool.c's commands of the same name.
+//! `round` takes the same options (only=, cases=, strategies=, calls=, iters=, large=none,
+//! mem_keep=, table_keep=, pagemap=1, label=).
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -55,16 +57,43 @@ fn fail(msg: &str) -> ! {
 }
 
 fn emit(bench: &str, case: &str, strategy: &str, variant: &str, threads: u32, value: f64, unit: &str, iters: u64) {
+    emit_extra(bench, case, strategy, variant, threads, value, unit, iters, "");
+}
+
+#[allow(clippy::too_many_arguments)]
+fn emit_extra(
+    bench: &str,
+    case: &str,
+    strategy: &str,
+    variant: &str,
+    threads: u32,
+    value: f64,
+    unit: &str,
+    iters: u64,
+    extra: &str,
+) {
     println!(
         "{{\"path\":\"native\",\"bench\":\"{bench}\",\"case\":\"{case}\",\"strategy\":\"{strategy}\",\
-         \"variant\":\"{variant}\",\"threads\":{threads},\"value\":{value:.6},\"unit\":\"{unit}\",\"iters\":{iters}}}"
+         \"variant\":\"{variant}\",\"threads\":{threads},\"value\":{value:.6},\"unit\":\"{unit}\",\"iters\":{iters}{extra}}}"
     );
 }
 
+/// CPU time of the calling thread.
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: a valid out-pointer and clock id.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// The command line, for the keep-resident sizes read by `engine`.
+static KEEP: std::sync::OnceLock<Args> = std::sync::OnceLock::new();
+
 static FIXED_ITERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// Warm up, grow the batch until it takes a tenth of `target`, then time one batch sized to
-/// take about `target` (as bench_common.h's `measure`). Returns (ns per op, iterations).
+/// Warm up, grow the batch until it takes a tenth of `target`, then time five batches that take
+/// about `target` together (as bench_common.h's `measure`). Returns (median batch's ns per op,
+/// iterations).
 fn measure(mut batch: impl FnMut(u64), warmup: u64, target: Duration) -> (f64, u64) {
     if warmup > 0 {
         batch(warmup);
@@ -85,14 +114,23 @@ fn measure(mut batch: impl FnMut(u64), warmup: u64, target: Duration) -> (f64, u
         }
         n *= 2;
     };
-    let iters = ((n as f64 * target.as_nanos() as f64 / took.as_nanos().max(1) as f64) as u64).max(1);
-    let t0 = Instant::now();
-    batch(iters);
-    (t0.elapsed().as_nanos() as f64 / iters as f64, iters)
+    // Five batches of a fifth each; the median batch resists a burst of other load.
+    const REPS: u64 = 5;
+    let iters = ((n as f64 * target.as_nanos() as f64 / took.as_nanos().max(1) as f64 / REPS as f64) as u64).max(1);
+    let mut per: Vec<f64> = (0..REPS)
+        .map(|_| {
+            let t0 = Instant::now();
+            batch(iters);
+            t0.elapsed().as_nanos() as f64 / iters as f64
+        })
+        .collect();
+    per.sort_by(|a, b| a.total_cmp(b));
+    (per[REPS as usize / 2], iters * REPS)
 }
 
 /// Wasmtime's defaults, with each pool total set to `total` (as the C paths do).
 fn engine(pooling: bool, total: u32) -> Result<Engine> {
+    let keep = |key: &str| KEEP.get().and_then(|a| a.0.get(key)).map_or(0, |v| v.parse().unwrap_or(0));
     let mut config = Config::new();
     if pooling {
         let mut p = PoolingAllocationConfig::new();
@@ -101,7 +139,13 @@ fn engine(pooling: bool, total: u32) -> Result<Engine> {
             .total_tables(total)
             .total_stacks(total)
             .total_component_instances(total)
-            .total_gc_heaps(total);
+            .total_gc_heaps(total)
+            // 0 (Wasmtime's default) unless a measurement asks for keep-resident slots
+            .linear_memory_keep_resident(keep("mem_keep"))
+            .table_keep_resident(keep("table_keep"));
+        if keep("pagemap") != 0 {
+            p.pagemap_scan(wasmtime::Enabled::Yes);
+        }
         config.allocation_strategy(InstanceAllocationStrategy::Pooling(p));
     } else {
         config.allocation_strategy(InstanceAllocationStrategy::OnDemand);
@@ -128,8 +172,9 @@ fn instantiate_once(engine: &Engine, pre: &InstancePre<()>) {
     drop(store);
 }
 
-/// Runs `threads` threads instantiating for `duration`; summed ops/s and total ops.
-fn concurrent(engine: &Engine, pre: &InstancePre<()>, threads: u32, duration: Duration) -> (f64, u64) {
+/// Runs `threads` threads instantiating for `duration`; summed ops/s, total ops and the
+/// threads' CPU time over their wall time (see bench_common.h's `run_threads`).
+fn concurrent(engine: &Engine, pre: &InstancePre<()>, threads: u32, duration: Duration) -> (f64, u64, f64) {
     let stop = Arc::new(AtomicBool::new(false));
     let barrier = Arc::new(std::sync::Barrier::new(threads as usize + 1));
     let handles: Vec<_> = (0..threads)
@@ -137,32 +182,33 @@ fn concurrent(engine: &Engine, pre: &InstancePre<()>, threads: u32, duration: Du
             let (engine, pre, stop, barrier) = (engine.clone(), pre.clone(), stop.clone(), barrier.clone());
             std::thread::spawn(move || {
                 barrier.wait();
-                let t0 = Instant::now();
+                let (t0, c0) = (Instant::now(), thread_cpu());
                 let mut ops = 0u64;
                 while !stop.load(Ordering::Relaxed) {
                     instantiate_once(&engine, &pre);
                     ops += 1;
                 }
-                (ops, t0.elapsed())
+                (ops, thread_cpu() - c0, t0.elapsed())
             })
         })
         .collect();
     barrier.wait();
     std::thread::sleep(duration);
     stop.store(true, Ordering::Relaxed);
-    let mut rate = 0.0;
-    let mut total = 0;
+    let (mut rate, mut total, mut cpu, mut wall) = (0.0, 0, 0.0, 0.0);
     for h in handles {
-        let (ops, took) = h.join().unwrap();
+        let (ops, used, took) = h.join().unwrap();
         rate += ops as f64 / took.as_secs_f64();
         total += ops;
+        cpu += used.as_secs_f64();
+        wall += took.as_secs_f64();
     }
-    (rate, total)
+    (rate, total, if wall > 0.0 { cpu / wall * threads as f64 } else { 0.0 })
 }
 
 const CASES: [&str; 4] = ["empty", "mem1", "mem17data", "large"];
 
-fn calls(engine: &Engine, dir: &str, target: Duration, n: i32) -> Result<()> {
+fn calls(engine: &Engine, dir: &str, target: Duration, n: i32, args: &Args) -> Result<()> {
     let module = load_wat(engine, dir, "calls")?;
     // Dynamic flavour, what a C API does: untyped host function, Func::call with Val slices.
     let mut linker = Linker::<()>::new(engine);
@@ -182,82 +228,94 @@ fn calls(engine: &Engine, dir: &str, target: Duration, n: i32) -> Result<()> {
     let nop: Func = inst.get_func(&mut store, "nop").unwrap();
     let mix: Func = inst.get_func(&mut store, "mix").unwrap();
     let lp: Func = inst.get_func(&mut store, "loop").unwrap();
-    let (ns, it) = measure(
-        |k| {
-            for _ in 0..k {
-                nop.call(&mut store, &[], &mut []).unwrap();
-            }
-        },
-        10000,
-        target,
-    );
-    emit("calls", "nop", "", "Func::call", 1, ns, "ns/call", it);
+    if args.selects("calls", "nop") {
+        let (ns, it) = measure(
+            |k| {
+                for _ in 0..k {
+                    nop.call(&mut store, &[], &mut []).unwrap();
+                }
+            },
+            10000,
+            target,
+        );
+        emit("calls", "nop", "", "Func::call", 1, ns, "ns/call", it);
+    }
     let mut out = [Val::I32(0)];
-    let (ns, it) = measure(
-        |k| {
-            for _ in 0..k {
-                mix.call(&mut store, &[Val::I32(7), Val::I64(9)], &mut out).unwrap();
-                assert_eq!(out[0].unwrap_f32(), 16.0);
-            }
-        },
-        10000,
-        target,
-    );
-    emit("calls", "i32_i64_to_f32", "", "Func::call", 1, ns, "ns/call", it);
-    let (ns, it) = measure(
-        |k| {
-            for _ in 0..k {
-                lp.call(&mut store, &[Val::I32(n)], &mut out).unwrap();
-                assert_eq!(out[0].unwrap_i32(), n);
-            }
-        },
-        10,
-        target,
-    );
-    emit("calls", "wasm_to_host", "", "Linker::func_new", 1, ns / n as f64, "ns/call", it * n as u64);
+    if args.selects("calls", "i32_i64_to_f32") {
+        let (ns, it) = measure(
+            |k| {
+                for _ in 0..k {
+                    mix.call(&mut store, &[Val::I32(7), Val::I64(9)], &mut out).unwrap();
+                    assert_eq!(out[0].unwrap_f32(), 16.0);
+                }
+            },
+            10000,
+            target,
+        );
+        emit("calls", "i32_i64_to_f32", "", "Func::call", 1, ns, "ns/call", it);
+    }
+    if args.selects("calls", "wasm_to_host") {
+        let (ns, it) = measure(
+            |k| {
+                for _ in 0..k {
+                    lp.call(&mut store, &[Val::I32(n)], &mut out).unwrap();
+                    assert_eq!(out[0].unwrap_i32(), n);
+                }
+            },
+            10,
+            target,
+        );
+        emit("calls", "wasm_to_host", "", "Linker::func_new", 1, ns / n as f64, "ns/call", it * n as u64);
+    }
 
     let mut store = Store::new(engine, ());
     let inst = pre_typed.instantiate(&mut store)?;
     let nop = inst.get_typed_func::<(), ()>(&mut store, "nop")?;
     let mix = inst.get_typed_func::<(i32, i64), f32>(&mut store, "mix")?;
     let lp = inst.get_typed_func::<i32, i32>(&mut store, "loop")?;
-    let (ns, it) = measure(
-        |k| {
-            for _ in 0..k {
-                nop.call(&mut store, ()).unwrap();
-            }
-        },
-        10000,
-        target,
-    );
-    emit("calls", "nop", "", "TypedFunc::call", 1, ns, "ns/call", it);
-    let (ns, it) = measure(
-        |k| {
-            for _ in 0..k {
-                assert_eq!(mix.call(&mut store, (7, 9)).unwrap(), 16.0);
-            }
-        },
-        10000,
-        target,
-    );
-    emit("calls", "i32_i64_to_f32", "", "TypedFunc::call", 1, ns, "ns/call", it);
-    let (ns, it) = measure(
-        |k| {
-            for _ in 0..k {
-                assert_eq!(lp.call(&mut store, n).unwrap(), n);
-            }
-        },
-        10,
-        target,
-    );
-    emit("calls", "wasm_to_host", "", "Linker::func_wrap", 1, ns / n as f64, "ns/call", it * n as u64);
+    if args.selects("calls", "nop_typed") {
+        let (ns, it) = measure(
+            |k| {
+                for _ in 0..k {
+                    nop.call(&mut store, ()).unwrap();
+                }
+            },
+            10000,
+            target,
+        );
+        emit("calls", "nop", "", "TypedFunc::call", 1, ns, "ns/call", it);
+    }
+    if args.selects("calls", "i32_i64_to_f32_typed") {
+        let (ns, it) = measure(
+            |k| {
+                for _ in 0..k {
+                    assert_eq!(mix.call(&mut store, (7, 9)).unwrap(), 16.0);
+                }
+            },
+            10000,
+            target,
+        );
+        emit("calls", "i32_i64_to_f32", "", "TypedFunc::call", 1, ns, "ns/call", it);
+    }
+    if args.selects("calls", "wasm_to_host_typed") {
+        let (ns, it) = measure(
+            |k| {
+                for _ in 0..k {
+                    assert_eq!(lp.call(&mut store, n).unwrap(), n);
+                }
+            },
+            10,
+            target,
+        );
+        emit("calls", "wasm_to_host", "", "Linker::func_wrap", 1, ns / n as f64, "ns/call", it * n as u64);
+    }
     Ok(())
 }
 
 fn round(args: &Args) -> Result<()> {
     let dir = args.str("modules");
     let large = args.0.get("large").cloned().unwrap_or_else(|| "none".into()); // "none": skip it
-    let total = args.u64("pool_total", 100) as u32;
+    let total = args.u64("pool_total", 1000) as u32;
     let target = Duration::from_millis(args.u64("target_ms", 200));
     let warmup = args.u64("warmup", 200);
     let conc = Duration::from_millis(args.u64("conc_ms", 500));
@@ -309,8 +367,10 @@ fn round(args: &Args) -> Result<()> {
                     instantiate_once(&engine, pre);
                 }
                 for threads in 1..=2 {
-                    let (rate, ops) = concurrent(&engine, pre, threads, conc);
-                    emit("concurrency", CASES[k], strategy, "", threads, rate, "ops/s", ops);
+                    let (rate, ops, share) = concurrent(&engine, pre, threads, conc);
+                    let extra = format!(",\"cpu_share\":{share:.3}");
+                    let label = args.0.get("label").map_or("defaults", |s| s.as_str());
+                    emit_extra("concurrency", CASES[k], strategy, label, threads, rate, "ops/s", ops, &extra);
                 }
             }
         }
@@ -344,7 +404,7 @@ fn round(args: &Args) -> Result<()> {
             emit("metrics", "snapshot", strategy, "PoolingAllocatorMetrics", 1, ns, "ns/op", it);
         }
         if pooling && args.selects("only", "calls") {
-            calls(&engine, &dir, target, n)?;
+            calls(&engine, &dir, target, n, args)?;
         }
     }
     Ok(())
@@ -353,7 +413,7 @@ fn round(args: &Args) -> Result<()> {
 fn compile(args: &Args) -> Result<()> {
     let wasm = std::fs::read(args.str("wasm"))?;
     let out = args.str("out");
-    let total = args.u64("pool_total", 100) as u32;
+    let total = args.u64("pool_total", 1000) as u32;
     let engine = engine(true, total)?;
     let mut module: Option<Module> = None;
     for _ in 0..args.u64("trials", 3) {
@@ -388,6 +448,7 @@ fn compile(args: &Args) -> Result<()> {
 
 fn main() {
     let (cmd, args) = Args::parse();
+    let _ = KEEP.set(Args(args.0.clone()));
     let result = match cmd.as_str() {
         "round" => round(&args),
         "compile" => compile(&args),
