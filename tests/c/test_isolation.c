@@ -6,6 +6,16 @@
  * protection keys off and, where the host has them, on. */
 #include "check.h"
 
+/* What both modules export to look at their slot: the number of non-zero
+ * bytes in their 2 pages, and whether table element 3 is null. */
+#define PROBES                                                                          \
+  "  (func (export \"dirty\") (result i32) (local i32 i32)"                              \
+  "    (loop (local.set 1 (i32.add (local.get 1) (i32.ne (i32.load8_u (local.get 0)) (i32.const 0))))" \
+  "      (local.set 0 (i32.add (local.get 0) (i32.const 1)))"                            \
+  "      (br_if 0 (i32.lt_u (local.get 0) (i32.const 131072))))"                        \
+  "    (local.get 1))"                                                                  \
+  "  (func (export \"table_null\") (result i32) (ref.is_null (table.get (i32.const 3))))"
+
 static const char *WRITER =
     "(module (memory (export \"memory\") 2) (table 4 funcref)"
     "  (data (i32.const 0) \"AAAA\")"
@@ -14,22 +24,12 @@ static const char *WRITER =
     "    (i64.store (i32.const 1000) (i64.const 0x5345435245543432))"
     "    (i64.store (i32.const 70000) (i64.const 0x5345435245543432))"
     "    (table.set (i32.const 3) (ref.func $f)))"
-    "  (func (export \"dirty\") (result i32) (local i32 i32)"
-    "    (loop (local.set 1 (i32.add (local.get 1) (i32.ne (i32.load8_u (local.get 0)) (i32.const 0))))"
-    "      (local.set 0 (i32.add (local.get 0) (i32.const 1)))"
-    "      (br_if 0 (i32.lt_u (local.get 0) (i32.const 131072))))"
-    "    (local.get 1))"
-    "  (func (export \"table_null\") (result i32) (ref.is_null (table.get (i32.const 3)))))";
+    PROBES ")";
 
 static const char *READER =
     "(module (memory (export \"memory\") 2) (table 4 funcref)"
     "  (data (i32.const 0) \"BB\")"
-    "  (func (export \"dirty\") (result i32) (local i32 i32)"
-    "    (loop (local.set 1 (i32.add (local.get 1) (i32.ne (i32.load8_u (local.get 0)) (i32.const 0))))"
-    "      (local.set 0 (i32.add (local.get 0) (i32.const 1)))"
-    "      (br_if 0 (i32.lt_u (local.get 0) (i32.const 131072))))"
-    "    (local.get 1))"
-    "  (func (export \"table_null\") (result i32) (ref.is_null (table.get (i32.const 3)))))";
+    PROBES ")";
 
 static int32_t call_i32(wasmpool_instance_t *inst, const char *name) {
   wasmpool_val_t r;
