@@ -228,7 +228,7 @@ pub extern "C" fn wasmpool_store_delete(store: *mut wasmpool_store_t) {
 /// Limits with every field unlimited (`SIZE_MAX`), to start from.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_store_limits_unlimited() -> wasmpool_store_limits_t {
-    UNLIMITED
+    ffi::guard_value(UNLIMITED, || UNLIMITED)
 }
 
 /// Sets the limits of `store` (copied from `*limits`). They apply to

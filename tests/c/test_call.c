@@ -1,6 +1,9 @@
 /* Module creation, instantiation and calls: values of every kind, argument
  * checks, traps with codes, compile and link errors. */
+#define _POSIX_C_SOURCE 200809L
 #include "check.h"
+
+#include <unistd.h>
 
 static const char *GUEST =
     "(module"
@@ -55,6 +58,27 @@ int main(void) {
   EXPECT_ERR(compile_wat_err(engine, "(module (fnuc))"), WASMPOOL_ERROR_COMPILE);
   EXPECT_ERR(wasmpool_module_new(engine, NULL, 0, &never), WASMPOOL_ERROR_COMPILE);
   EXPECT_ERR(wasmpool_module_new_file(engine, "/nonexistent/x.wasm", &never), WASMPOOL_ERROR_IO);
+  {
+    /* A module from a file (text here; binary works the same). */
+    char path[] = "/tmp/wasmpool-call-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    const char *wat = "(module (func (export \"seven\") (result i32) (i32.const 7)))";
+    CHECK(write(fd, wat, strlen(wat)) == (ssize_t)strlen(wat));
+    close(fd);
+    wasmpool_module_t *from_file = NULL;
+    OK(wasmpool_module_new_file(engine, path, &from_file));
+    unlink(path);
+    wasmpool_store_t *s = NULL;
+    wasmpool_instance_t *i = NULL;
+    wasmpool_val_t seven;
+    OK(wasmpool_store_new(engine, &s));
+    OK(wasmpool_instantiate(s, from_file, &i));
+    OK(wasmpool_instance_call(i, "seven", NULL, 0, &seven, 1));
+    CHECK(seven.of.i32 == 7);
+    wasmpool_store_delete(s);
+    wasmpool_module_delete(from_file);
+  }
 
   /* A module with imports needs a linker. */
   wasmpool_module_t *importer = compile_wat(engine, "(module (import \"env\" \"f\" (func)))");
