@@ -6,7 +6,7 @@
  * Output: one JSON object per line on stdout, e.g.
  *   {"path":"wasmpool","bench":"instantiate","case":"mem1","strategy":"pooling",
  *    "threads":1,"value":1234.5,"unit":"ns/op","iters":100000}
- * bench/driver.py collects these lines from every process and run.
+ * bench/driver.py (bench/harness/run.py) collects these lines from every process and run.
  */
 #ifndef BENCH_COMMON_H
 #define BENCH_COMMON_H

@@ -16,7 +16,7 @@
  *
  * `round` is one trial of the instantiation, call, concurrency and metrics measurements; the
  * driver runs it repeatedly, interleaved with the other paths' processes. Every result is a
- * JSON line (see bench_common.h). The module files are written by bench/driver.py.
+ * JSON line (see bench_common.h). The module files are written by bench/harness/modules.py.
  */
 #include "bench_common.h"
 

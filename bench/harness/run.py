@@ -1,0 +1,294 @@
+"""Running the benchmark programs: round after round, paths interleaved, on a quiet machine.
+
+Each program prints one JSON object per result line (see bench/c/bench_common.h). The three
+paths (wasmpool, Rust-native, upstream C API) are separate executables, so their libraries never
+share a process. Every result is appended to the raw results file as it arrives; the run's
+metadata (mode, machine load, callgrind profile) is its last line.
+"""
+
+import datetime
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+from .modules import write_modules
+from .suite import (DEADLINES, FOOT_C, FOOT_K, FOOT_N, FOOT_TOTALS, KEEP, MODES, PATHS, PROFILES, TUNED,
+                    TUNED_LABEL, TWO_CPU_SHARE, rotated)
+
+
+def cpu_busy(seconds=0.5):
+    """Fraction of all CPUs busy over `seconds` (this process sleeps meanwhile)."""
+
+    def sample():
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return idle, sum(fields)
+
+    i0, t0 = sample()
+    time.sleep(seconds)
+    i1, t1 = sample()
+    return 1.0 - (i1 - i0) / max(1, t1 - t0)
+
+
+def parse_results(stdout, tags):
+    """The JSON result lines of a program's output, each with `tags` added."""
+    out = []
+    for line in stdout.splitlines():
+        if line.startswith("{"):
+            r = json.loads(line)
+            r.update(tags)
+            out.append(r)
+    return out
+
+
+class Runner:
+    def __init__(self, exes, raw_path, verbose):
+        self.exes = exes
+        self.results = []
+        self.raw = open(raw_path, "w")
+        self.verbose = verbose
+        self.busy = []
+        self.conc_busy = []
+
+    def wait_quiet(self, max_wait_s, threshold=0.10, busy_list=None):
+        """Waits (up to max_wait_s) until the machine's other load is low; records it."""
+        deadline = time.time() + max_wait_s
+        busy = cpu_busy()
+        while busy > threshold and time.time() < deadline:
+            busy = cpu_busy(2.0)
+        (self.busy if busy_list is None else busy_list).append(busy)
+        return busy
+
+    def run_two_cpus(self, path, args, attempts, quiet_wait_s, **tags):
+        """Runs a concurrency measurement until every 2-thread result had both threads on a CPU,
+        at most `attempts` times, waiting for quiet between attempts; keeps the last attempt.
+        Another program's load would otherwise be measured instead of Wasmtime's scaling."""
+        for attempt in range(attempts):
+            out = self.run(path, args, keep=False, **tags)
+            two = [r for r in out if r.get("threads") == 2]
+            if all(r.get("cpu_share", 0) >= TWO_CPU_SHARE for r in two) or attempt == attempts - 1:
+                break
+            self.wait_quiet(quiet_wait_s, busy_list=[])
+        self.commit(out)
+        return out
+
+    def commit(self, out):
+        for r in out:
+            self.raw.write(json.dumps(r) + "\n")
+        self.raw.flush()
+        self.results.extend(out)
+
+    def run(self, path, args, keep=True, **tags):
+        cmd = [self.exes[path]] + [str(a) for a in args]
+        if self.verbose:
+            print("  $ " + " ".join(os.path.basename(c) if i == 0 else c for i, c in enumerate(cmd)), flush=True)
+        t0 = time.time()
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+        if p.returncode != 0:
+            sys.stderr.write(p.stderr)
+            raise SystemExit("bench: %s failed (exit %d)" % (" ".join(cmd), p.returncode))
+        out = parse_results(p.stdout, tags)
+        if keep:
+            self.commit(out)
+        if self.verbose:
+            print("    %d results in %.1f s" % (len(out), time.time() - t0), flush=True)
+        return out
+
+    def close(self, meta):
+        self.raw.write(json.dumps({"meta": meta}) + "\n")
+        self.raw.close()
+
+
+# ---- callgrind --------------------------------------------------------------------------------
+
+
+def count_allocs(profile_path):
+    """Calls to malloc/calloc/realloc in a callgrind profile, from its call records ("cfn=" then
+    "calls=")."""
+    names, allocs, target = {}, 0, None
+    for line in open(profile_path, errors="replace"):
+        if line.startswith("cfn="):
+            mm = re.match(r"cfn=\((\d+)\)(?: (.*))?", line.strip())
+            if mm:
+                if mm.group(2):
+                    names[mm.group(1)] = mm.group(2)
+                target = names.get(mm.group(1), "")
+            else:
+                target = line[4:].strip()
+        elif line.startswith("fn="):
+            mm = re.match(r"fn=\((\d+)\)(?: (.*))?", line.strip())
+            if mm and mm.group(2):
+                names[mm.group(1)] = mm.group(2)
+            target = None
+        elif line.startswith("calls=") and target is not None:
+            if target in ("malloc", "calloc", "realloc"):
+                allocs += int(line.split("=", 1)[1].split()[0])
+            target = None
+    return allocs
+
+
+def callgrind(cmd, tmpdir):
+    """(instructions executed, calls to malloc/calloc/realloc) of `cmd` under callgrind."""
+    out = os.path.join(tmpdir, "callgrind.out")
+    with_out = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + cmd
+    p = subprocess.run(with_out, capture_output=True, text=True, timeout=1800)
+    if p.returncode != 0:
+        sys.stderr.write(p.stdout + p.stderr)
+        raise SystemExit("bench: callgrind run failed: " + " ".join(cmd))
+    m = re.search(r"Collected\s*:\s*([0-9,]+)", p.stderr) or re.search(r"I\s+refs:\s*([0-9,]+)", p.stderr)
+    if not m:
+        raise SystemExit("bench: no instruction count from callgrind")
+    allocs = count_allocs(out)
+    os.unlink(out)
+    return int(m.group(1).replace(",", "")), allocs
+
+
+def profile_phase(runner, modules, tmpdir):
+    """Instructions and allocator calls per operation under callgrind: deterministic, unlike the
+    timings on a shared machine. Two runs with different iteration counts; their difference is
+    the measured loop alone."""
+    out = []
+    for name, unit, args, (lo, hi), per in PROFILES:
+        row = {"name": name, "unit": unit}
+        for path in PATHS:
+            base = [runner.exes[path], "round", "modules=" + modules, "large=none", "pool_total=4",
+                    "warmup=100"] + args[path]
+            a, am = callgrind(base + ["iters=%d" % lo], tmpdir)
+            b, bm = callgrind(base + ["iters=%d" % hi], tmpdir)
+            row[path] = (b - a) / float((hi - lo) * per)
+            row[path + "_allocs"] = (bm - am) / float((hi - lo) * per) + 0.0
+        print("  profile %-48s wasmpool %.0f (%.1f allocs)  native %.0f (%.1f)  upstream %.0f (%.1f)" % (
+            name, row["wasmpool"], row["wasmpool_allocs"], row["native"], row["native_allocs"],
+            row["upstream"], row["upstream_allocs"]), flush=True)
+        out.append(row)
+    return out
+
+
+# ---- the phases of a run ------------------------------------------------------------------------
+
+
+class Session:
+    """One run of the benchmark: its settings, where its files go, and its phases in order."""
+
+    def __init__(self, mode, exes, build, cache):
+        self.mode = mode
+        self.cfg = MODES[mode]
+        self.build = build
+        self.modules = os.path.join(build, "modules")
+        self.cwasm = os.path.join(build, "cwasm")
+        self.large_wasm = os.path.join(cache, "starlingmonkey_embedding.wasm")
+        self.raw_path = os.path.join(build, "results-%s.jsonl" % mode)
+        write_modules(self.modules)
+        os.makedirs(self.cwasm, exist_ok=True)
+        self.runner = Runner(exes, self.raw_path, verbose=True)
+
+    def cwasm_of(self, path):
+        return os.path.join(self.cwasm, "large.%s.cwasm" % path)
+
+    def common(self):
+        cfg = self.cfg
+        return ["modules=" + self.modules, "target_ms=%d" % cfg["target_ms"], "warmup=%d" % cfg["warmup"],
+                "conc_ms=%d" % cfg["conc_ms"]]
+
+    def compile_phase(self):
+        # Compiling uses both CPUs, so it waits for quiet too, and the paths take turns.
+        print("== compile vs deserialize (large module), paths interleaved", flush=True)
+        for t in range(self.cfg["compile_trials"]):
+            self.runner.wait_quiet(self.cfg["quiet_wait_s"])
+            for path in rotated(t):
+                self.runner.run(path, ["compile", "wasm=" + self.large_wasm, "out=" + self.cwasm_of(path),
+                                       "trials=1", "dtrials=%d" % self.cfg["dtrials"]], round=t)
+
+    def rounds_phase(self):
+        print("== rounds: instantiation, calls, metrics; paths interleaved", flush=True)
+        rounds = self.cfg["rounds"]
+        for r in range(rounds):
+            busy = self.runner.wait_quiet(self.cfg["quiet_wait_s"])
+            print("-- round %d/%d (other CPU load before it: %.0f%%)" % (r + 1, rounds, busy * 100), flush=True)
+            for path in rotated(r):
+                self.runner.run(path, ["round", "large=" + self.cwasm_of(path), "only=instantiate,calls,metrics"]
+                                + self.common(), round=r)
+
+    def concurrency_phase(self):
+        # Two threads need two idle CPUs: these rounds wait longer for the machine's other load to
+        # settle, and record how busy it was.
+        print("== concurrency rounds (1 vs 2 threads), with machine controls", flush=True)
+        cfg, runner = self.cfg, self.runner
+        tuned = ["%s=%d" % kv for kv in TUNED.items()]
+        tries, wait = cfg["conc_attempts"], cfg["conc_quiet_wait_s"] / 3
+        for r in range(cfg["conc_rounds"]):
+            busy = runner.wait_quiet(cfg["conc_quiet_wait_s"], busy_list=runner.conc_busy)
+            print("-- concurrency round %d/%d (other CPU load before it: %.0f%%)" % (
+                r + 1, cfg["conc_rounds"], busy * 100), flush=True)
+            runner.run_two_cpus("wasmpool", ["control", "conc_ms=%d" % cfg["conc_ms"]], tries, wait, round=r)
+            for path in rotated(r):
+                runner.run_two_cpus(path, ["round", "large=" + self.cwasm_of(path), "only=concurrency"]
+                                    + self.common(), tries, wait, round=r)
+            # Slots reset by a page scan instead of madvise: wasmpool and the Rust-native path only
+            # (the upstream C API has no setter for pagemap_scan).
+            for path in rotated(r):
+                if path != "upstream":
+                    runner.run_two_cpus(path, ["round", "large=" + self.cwasm_of(path), "only=concurrency",
+                                               "strategies=pooling", "label=" + TUNED_LABEL]
+                                        + self.common() + tuned, tries, wait, round=r)
+
+    def footprint_phase(self):
+        print("== footprint curve (wasmpool): K=%d modules, keep-resident 1 MiB" % FOOT_K, flush=True)
+        for t in range(self.cfg["fp_trials"]):
+            self.runner.wait_quiet(self.cfg["quiet_wait_s"] / 4)
+            for total in FOOT_TOTALS:
+                for c in FOOT_C:
+                    for n in FOOT_N:
+                        self.runner.run("wasmpool", ["footprint", "modules=" + self.modules, "n=%s" % n,
+                                                     "c=%d" % c, "k=%d" % FOOT_K, "passes=%d" % self.cfg["fp_passes"],
+                                                     "keep=%d" % KEEP, "total=%d" % total], round=t)
+
+    def deadline_phase(self):
+        print("== deadline latency (wasmpool)", flush=True)
+        trials = "trials=%d" % self.cfg["deadline_trials"]
+        for tick, deadline in DEADLINES:
+            self.runner.run("wasmpool", ["deadline", "tick=%d" % tick, "deadline_ms=%d" % deadline, trials])
+        self.runner.run("wasmpool", ["mechanism", trials])
+
+    def profile(self):
+        if not (self.cfg["profile"] and shutil.which("valgrind")):
+            return []
+        print("== instruction counts under callgrind", flush=True)
+        return profile_phase(self.runner, self.modules, self.build)
+
+
+def run_all(mode, exes, build, cache):
+    """Runs every phase; returns (results, meta, raw results path)."""
+    s = Session(mode, exes, build, cache)
+    started = time.time()
+    meta = {"mode": mode, "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+    meta["busy_before"] = cpu_busy(1.0)
+    s.compile_phase()
+    s.rounds_phase()
+    s.concurrency_phase()
+    s.footprint_phase()
+    s.deadline_phase()
+    profile = s.profile()
+    meta["busy_rounds"] = s.runner.busy
+    meta["busy_conc_rounds"] = s.runner.conc_busy
+    meta["elapsed_s"] = time.time() - started
+    meta["profile"] = profile
+    s.runner.close(meta)
+    return s.runner.results, meta, s.raw_path
+
+
+def load_raw(path):
+    """(results, meta) of a raw results file."""
+    results, meta = [], {}
+    for line in open(path):
+        r = json.loads(line)
+        if "meta" in r:
+            meta = r["meta"]
+        else:
+            results.append(r)
+    return results, meta

@@ -1,0 +1,225 @@
+"""Statistics: medians over rounds, per-round ratios, spreads, and the aggregate of a run.
+
+A `stat` is (median, min, max, count). Ratios are the median (and min, max) of per-round ratios,
+so that a slow round slows both sides of the ratio alike.
+"""
+
+import statistics
+from collections import namedtuple
+
+from .suite import (CALL_CASES, CALL_VARIANTS, CASES, COMPILE_VARIANTS, CONC_CASES, CONC_LABELS, CONTROLS,
+                    DEADLINE_VARIANTS, DEADLINES, FOOT_C, FOOT_N, FOOT_TOTALS, MIB, PATHS, STRATEGIES, TWO_CPU_SHARE,
+                    UNLIMITED, call_variant, expected_warm, is_n)
+
+
+class Data:
+    """The raw results of a run, selected by field values."""
+
+    def __init__(self, results):
+        self.results = results
+
+    def rows(self, **kw):
+        return [r for r in self.results if all(r.get(k) == v for k, v in kw.items())]
+
+    def values(self, **kw):
+        return [r["value"] for r in self.rows(**kw)]
+
+    def by_round(self, **kw):
+        """{round: median of the selected values in that round}."""
+        out = {}
+        for r in self.rows(**kw):
+            out.setdefault(r.get("round", 0), []).append(r["value"])
+        return {k: statistics.median(v) for k, v in out.items()}
+
+
+def stat(v):
+    if not v:
+        return None
+    return (statistics.median(v), min(v), max(v), len(v))
+
+
+def median(s):
+    """The median of a stat, NaN when there is none."""
+    return s[0] if s else float("nan")
+
+
+def round_stat(by_round):
+    """The stat over rounds of a {round: value} dict."""
+    return stat(list(by_round.values()))
+
+
+def ratio_stat(num, den):
+    """Per-round ratios num/den (dicts round -> value), as a stat."""
+    return stat([num[r] / den[r] for r in num if r in den and den[r]])
+
+
+def ranges_overlap(stats):
+    """Whether the min–max ranges of these stats share a value: their differences are within the
+    round-to-round spread of each. None when that cannot be told (a stat of fewer than 2 rounds)."""
+    stats = [s for s in stats if s]
+    if not stats or any(s[3] < 2 for s in stats):
+        return None
+    return max(s[1] for s in stats) <= min(s[2] for s in stats)
+
+
+def spread(values):
+    """max / min of positive values (1.0 = all equal)."""
+    values = [v for v in values if v]
+    return max(values) / min(values) if values else 1.0
+
+
+# ---- two threads against one ----------------------------------------------------------------------
+
+Pair = namedtuple("Pair", "one two ratio share valid_rounds all_rounds")
+
+
+def two_thread_pair(d, **kw):
+    """1-thread and 2-thread results of one measurement. 2-thread results count only from rounds
+    where both threads had a CPU (CPU share >= TWO_CPU_SHARE): otherwise another program's load is
+    what was measured. Without any such round, all rounds are used (and the report says so)."""
+    one = d.by_round(threads=1, **kw)
+    twos = d.rows(threads=2, **kw)
+    ok = {r.get("round", 0): r["value"] for r in twos if r.get("cpu_share", 0) >= TWO_CPU_SHARE}
+    every = {r.get("round", 0): r["value"] for r in twos}
+    two = ok or every
+    shares = [r.get("cpu_share", 0) for r in twos if not ok or r.get("cpu_share", 0) >= TWO_CPU_SHARE]
+    return Pair(one, two, ratio_stat(two, one), statistics.median(shares) if shares else 0, len(ok), len(every))
+
+
+# ---- the footprint curve ----------------------------------------------------------------------------
+
+
+def footprint_rows(d, total, c, n):
+    return [r for r in d.rows(bench="footprint", threads=c) if r.get("total", 128) == total and is_n(r["n"], n)]
+
+
+def footprint_point(rows, total, c, n):
+    """Medians over trials of one footprint setting, with its expectation and bound."""
+
+    def med(key):
+        return statistics.median([r[key] for r in rows])
+
+    return dict(warm=med("unused_warm_memories"), res=med("unused_memory_bytes_resident"), rss=med("rss_growth"),
+                p50=med("inst_p50_ns"), p99=med("inst_p99_ns"), dele=med("delete_p50_ns"),
+                expect=expected_warm(n, c, total), bound=None if n == "max" else (c + n) * MIB,
+                n=n, c=c, total=total, trials=len(rows))
+
+
+def footprint_curve(d):
+    """{(total, c, n): point} for every setting with results."""
+    out = {}
+    for total in FOOT_TOTALS:
+        for c in FOOT_C:
+            for n in FOOT_N:
+                rows = footprint_rows(d, total, c, n)
+                if rows:
+                    out[total, c, n] = footprint_point(rows, total, c, n)
+    return out
+
+
+# ---- the aggregate of a run ---------------------------------------------------------------------------
+
+
+class Summary:
+    """Every aggregate the report and its conclusions use, computed once from the raw results."""
+
+    def __init__(self, results, meta):
+        d = self.d = Data(results)
+        self.inst = {(c, s, p): d.by_round(bench="instantiate", case=c, strategy=s, path=p)
+                     for c in CASES for s in STRATEGIES for p in PATHS}
+        self.calls = {}
+        for case in CALL_CASES:
+            for col, (path, _, _) in CALL_VARIANTS.items():
+                v = call_variant(col, case)
+                self.calls[case, col] = d.by_round(bench="calls", case=case, path=path, variant=v) if v else {}
+        self.conc = {}
+        for label in CONC_LABELS:
+            for s in STRATEGIES:
+                for c in CONC_CASES:
+                    for p in PATHS:
+                        pair = two_thread_pair(d, bench="concurrency", case=c, strategy=s, path=p, variant=label)
+                        if pair.one and pair.two:
+                            self.conc[label, s, c, p] = pair
+        self.control = {}
+        for c in CONTROLS:
+            pair = two_thread_pair(d, bench="control", case=c)
+            if pair.one and pair.two:
+                self.control[c] = pair
+        self.comp = {p: tuple(stat(d.values(bench="compile", path=p, variant=v)) for v in COMPILE_VARIANTS)
+                     for p in PATHS}
+        self.metrics = {p: d.by_round(bench="metrics", path=p) for p in ("wasmpool", "native")}
+        self.foot = footprint_curve(d)
+        self.dl = {}
+        for tick, dms in DEADLINES:
+            self.dl[tick, dms] = stat([r["value"] for r in d.rows(bench="deadline", case="overshoot",
+                                                                  variant="tick_%dms" % tick)
+                                       if r.get("deadline_ms", 20) == dms])
+        self.mech = stat(d.values(bench="deadline", case="mechanism"))
+        self.prof = {x["name"]: x for x in meta.get("profile") or []}
+
+    # ---- stats and ratios ----------------------------------------------------------------------
+    def inst_stat(self, case, strat, path):
+        return round_stat(self.inst[case, strat, path])
+
+    def r_inst(self, case, strat, num, den):
+        return ratio_stat(self.inst[case, strat, num], self.inst[case, strat, den])
+
+    def call_stat(self, case, column):
+        return round_stat(self.calls[case, column])
+
+    def r_calls(self, case, num, den):
+        return ratio_stat(self.calls[case, num], self.calls[case, den])
+
+    def speedup(self, case, path):
+        """On-demand time / pooling time: how much faster pooling instantiates."""
+        return ratio_stat(self.inst[case, "ondemand", path], self.inst[case, "pooling", path])
+
+    def conc_ratio(self, label, strat, case, path):
+        pair = self.conc.get((label, strat, case, path))
+        return pair.ratio if pair else None
+
+    def control_ratio(self, case):
+        pair = self.control.get(case)
+        return pair.ratio if pair else None
+
+    def metrics_stat(self, path):
+        return round_stat(self.metrics[path])
+
+    def bounded_footprint(self):
+        return [f for f in self.foot.values() if f["bound"] is not None]
+
+
+# ---- completeness of a smoke run ----------------------------------------------------------------------
+
+
+def missing_measurements(results):
+    """What a run lacks (empty when complete): keeps the suite from rotting."""
+    d = Data(results)
+    missing = []
+    for path in PATHS:
+        for case in CASES:
+            for strat in STRATEGIES:
+                if not d.values(bench="instantiate", case=case, strategy=strat, path=path):
+                    missing.append("instantiate %s %s %s" % (path, case, strat))
+        for case in CALL_CASES:
+            if not d.values(bench="calls", case=case, path=path):
+                missing.append("calls %s %s" % (path, case))
+        if not d.values(bench="concurrency", path=path, threads=2):
+            missing.append("concurrency %s" % path)
+        if not d.values(bench="compile", path=path, variant="deserialize"):
+            missing.append("compile %s" % path)
+    if not d.values(bench="metrics", path="wasmpool"):
+        missing.append("metrics")
+    if len(d.rows(bench="footprint")) != len(FOOT_N) * len(FOOT_C) * len(FOOT_TOTALS):
+        missing.append("footprint")
+    for c in CONTROLS:
+        if not d.values(bench="control", case=c, threads=2):
+            missing.append("control " + c)
+    for v in DEADLINE_VARIANTS:
+        if not d.values(bench="deadline", variant=v):
+            missing.append("deadline " + v)
+    bad = [r for r in d.rows(bench="footprint") if r["n"] < UNLIMITED and
+           r["unused_warm_memories"] > expected_warm(r["n"], r["c"], r["total"])]
+    if bad:
+        missing.append("footprint: more warm slots than expected in %d setting(s)" % len(bad))
+    return missing
