@@ -36,6 +36,18 @@ def error_bar(s, scale=1.0):
     return [[(s[0] - s[1]) / scale], [(s[2] - s[0]) / scale]]
 
 
+def label_axes(ax, ticks, title, ylabel=None, tick_fontsize=None, legend=True):
+    """Category ticks, title, horizontal grid lines (and y label, legend) of a bar chart."""
+    ax.set_xticks(range(len(ticks)))
+    ax.set_xticklabels(ticks, fontsize=tick_fontsize)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(axis="y", alpha=0.3)
+    if legend:
+        ax.legend(fontsize=8)
+
+
 def save(plt, fig, outdir, name, dpi=110):
     fig.tight_layout()
     fig.savefig(os.path.join(outdir, name), dpi=dpi)
@@ -54,10 +66,7 @@ def plot_instantiation(plt, s, outdir):
             highs = [error_bar(st, 1e3)[1][0] if st else 0 for st in stats]
             xs = [x + (i - 1) * w for x in range(len(CASES))]
             ax.bar(xs, meds, w, yerr=[lows, highs], capsize=3, label=NAMES[path], color=COLORS[path])
-        ax.set_xticks(range(len(CASES)))
-        ax.set_xticklabels([CASE_TICKS[c] for c in CASES])
-        ax.set_title("instantiation, %s" % STRATEGY_NAMES[strat])
-        ax.grid(axis="y", alpha=0.3)
+        label_axes(ax, [CASE_TICKS[c] for c in CASES], "instantiation, %s" % STRATEGY_NAMES[strat], legend=False)
     axes[0].set_ylabel("µs per instantiation (median, min–max)")
     axes[0].legend()
     return save(plt, fig, outdir, "instantiation.png")
@@ -76,12 +85,7 @@ def plot_calls(plt, s, outdir):
         checked = column in CHECKED_CALLS
         ax.bar(xs, meds, w, label=CALL_LABELS[column], color=COLORS[path], alpha=1.0 if checked else 0.55,
                hatch="" if checked else "//")
-    ax.set_xticks(range(len(CALL_CASES)))
-    ax.set_xticklabels([CALL_TICKS[c] for c in CALL_CASES])
-    ax.set_ylabel("ns per call (median)")
-    ax.set_title("calls")
-    ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=8)
+    label_axes(ax, [CALL_TICKS[c] for c in CALL_CASES], "calls", "ns per call (median)")
     return save(plt, fig, outdir, "calls.png")
 
 
@@ -108,12 +112,8 @@ def plot_concurrency(plt, s, outdir):
         x += 1
     ax.axhline(target.limit, color="red", linestyle="--", linewidth=1, label="target " + target.limit_text())
     ax.axhline(1.0, color="gray", linestyle=":", linewidth=1)
-    ax.set_xticks(range(len(labels)))
-    ax.set_xticklabels(labels, fontsize=8)
-    ax.set_ylabel("2-thread / 1-thread throughput")
-    ax.set_title("concurrency (one engine, one pre; rounds with both CPUs free)")
-    ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=8)
+    label_axes(ax, labels, "concurrency (one engine, one pre; rounds with both CPUs free)",
+               "2-thread / 1-thread throughput", tick_fontsize=8)
     return save(plt, fig, outdir, "concurrency.png")
 
 

@@ -155,12 +155,14 @@ def calls(s, v):
     return text + ".\n"
 
 
+def scaling(s, label, strat, path):
+    """2-thread / 1-thread medians of one path for the concurrency modules: 0.51/0.71."""
+    return slashed(median(s.conc_ratio(label, strat, c, path)) for c in CONC_CASES)
+
+
 def two_threads(s, v):
     t = v["two_threads"]
     limit = t.target.limit_text()
-
-    def cr(label, strat, path):
-        return slashed(median(s.conc_ratio(label, strat, c, path)) for c in CONC_CASES)
 
     def ratios(label, strat="pooling", paths=PATHS):
         return [pair.ratio for k, pair in s.conc.items() if k[0] == label and k[1] == strat and k[3] in paths
@@ -172,8 +174,8 @@ def two_threads(s, v):
             "pooling for wasmpool (1-page/large module, medians over rounds), %s for Rust-native and %s for upstream; "
             "the best round of any path reached %.2f. " % (
                 "and both threads on a CPU" if both else "counting rounds where the threads shared a CPU",
-                cr(DEFAULTS, "pooling", "wasmpool"), cr(DEFAULTS, "pooling", "native"),
-                cr(DEFAULTS, "pooling", "upstream"), best))
+                scaling(s, DEFAULTS, "pooling", "wasmpool"), scaling(s, DEFAULTS, "pooling", "native"),
+                scaling(s, DEFAULTS, "pooling", "upstream"), best))
     reach = [p for p in PATHS if all(t.target.holds(median(s.conc_ratio(DEFAULTS, "pooling", c, p)))
                                      for c in CONC_CASES)]
     overlap = all(ranges_overlap([s.conc_ratio(DEFAULTS, "pooling", c, p) for p in PATHS]) for c in CONC_CASES)
@@ -217,8 +219,7 @@ def tuned(s, t, tuned_ratios):
     text = ("With `%s` a released slot is reset by memsets of the pages the instance dirtied, found with the "
             "`pagemap_scan` ioctl, and no madvise: 2 threads then deliver %s of 1 thread's throughput for wasmpool "
             "and %s for Rust-native (medians over %d and %d rounds with both CPUs free; best round %.2f)" % (
-                TUNED_LABEL, slashed(median(s.conc_ratio(TUNED, "pooling", c, "wasmpool")) for c in CONC_CASES),
-                slashed(median(s.conc_ratio(TUNED, "pooling", c, "native")) for c in CONC_CASES),
+                TUNED_LABEL, scaling(s, TUNED, "pooling", "wasmpool"), scaling(s, TUNED, "pooling", "native"),
                 rounds["wasmpool"], rounds["native"], hi))
     if all(ranges_overlap([s.conc_ratio(TUNED, "pooling", c, p) for p in ("wasmpool", "native")])
            for c in CONC_CASES):
@@ -226,8 +227,8 @@ def tuned(s, t, tuned_ratios):
                  "overlap: they run the same Wasmtime code here, so the difference between the two paths' medians "
                  "is the rounds', not the wrapper's" % (lo, hi))
     return text + (". `pagemap_scan` is a knob wasmpool exposes and the upstream C API cannot set. On-demand maps "
-                   "and unmaps memory per instantiation and scales %s (wasmpool). " % slashed(
-                       median(s.conc_ratio(DEFAULTS, "ondemand", c, "wasmpool")) for c in CONC_CASES))
+                   "and unmaps memory per instantiation and scales %s (wasmpool). " % scaling(
+                       s, DEFAULTS, "ondemand", "wasmpool"))
 
 
 def defaults_verdict(reach):

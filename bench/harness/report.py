@@ -88,6 +88,11 @@ METHOD = """
 """
 
 
+def plot_ref(plots, name, alt):
+    """The image line of a plot, if it was made."""
+    return "\n![%s](%s)\n" % (alt, name) if name in plots else ""
+
+
 class Report:
     def __init__(self, summary, meta):
         self.s = summary
@@ -147,8 +152,7 @@ class Report:
         md.append("\nOn-demand / pooling, per path (what pooling saves):\n\n")
         rows = [[CASE_NAMES[c]] + [fmt_ratio(s.speedup(c, p)) for p in PATHS] for c in CASES]
         md.append(table(["module", "wasmpool", "Rust-native", "upstream"], rows))
-        if "instantiation.png" in plots:
-            md.append("\n![instantiation latency per path](instantiation.png)\n")
+        md.append(plot_ref(plots, "instantiation.png", "instantiation latency per path"))
         return "".join(md)
 
     def section_calls(self, plots):
@@ -171,8 +175,7 @@ class Report:
         md.append(table(["call", "wasmpool by name", "wasmpool `func_t`", "upstream checked", "upstream unchecked",
                          "Rust `Func::call`", "Rust typed", "wasmpool by name / upstream checked",
                          "wasmpool `func_t` / upstream checked"], rows))
-        if "calls.png" in plots:
-            md.append("\n![calls per path](calls.png)\n")
+        md.append(plot_ref(plots, "calls.png", "calls per path"))
         return "".join(md)
 
     def conc_rows(self):
@@ -206,8 +209,7 @@ class Report:
                   TUNED_LABEL, TUNED["mem_keep"] >> 20, TUNED["table_keep"] >> 10, self.cfg.get("conc_attempts", 1))]
         md.append(table(["config", "strategy", "module", "path", "1 thread ops/s", "2 threads ops/s", "2T / 1T",
                          "CPU share (2T)", "rounds with 2 CPUs"], self.conc_rows()))
-        if "concurrency.png" in plots:
-            md.append("\n![2-thread / 1-thread throughput](concurrency.png)\n")
+        md.append(plot_ref(plots, "concurrency.png", "2-thread / 1-thread throughput"))
         return "".join(md)
 
     def section_compile(self):
@@ -267,8 +269,7 @@ class Report:
                           "max(N/%d, 1) over the shards the C threads use:\n\n" % (
                               total, WASMTIME_VERSION, SHARD_FROM, MAX_SHARDS, s, s, s))
             md.append(self.footprint_table(total))
-        if "footprint.png" in plots:
-            md.append("\n![RSS and warm slots versus N](footprint.png)\n")
+        md.append(plot_ref(plots, "footprint.png", "RSS and warm slots versus N"))
         return "".join(md)
 
     def section_deadline(self):

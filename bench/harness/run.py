@@ -16,8 +16,8 @@ import sys
 import time
 
 from .modules import write_modules
-from .suite import (DEADLINES, FOOT_C, FOOT_K, FOOT_N, FOOT_TOTALS, KEEP, MODES, PATHS, PROFILES, TUNED,
-                    TUNED_LABEL, TWO_CPU_SHARE, rotated)
+from .suite import (DEADLINES, FOOT_K, KEEP, MODES, PATHS, PROFILES, TUNED, TUNED_LABEL, TWO_CPU_SHARE,
+                    footprint_settings, rotated)
 
 
 def cpu_busy(seconds=0.5):
@@ -241,12 +241,10 @@ class Session:
         print("== footprint curve (wasmpool): K=%d modules, keep-resident 1 MiB" % FOOT_K, flush=True)
         for t in range(self.cfg["fp_trials"]):
             self.runner.wait_quiet(self.cfg["quiet_wait_s"] / 4)
-            for total in FOOT_TOTALS:
-                for c in FOOT_C:
-                    for n in FOOT_N:
-                        self.runner.run("wasmpool", ["footprint", "modules=" + self.modules, "n=%s" % n,
-                                                     "c=%d" % c, "k=%d" % FOOT_K, "passes=%d" % self.cfg["fp_passes"],
-                                                     "keep=%d" % KEEP, "total=%d" % total], round=t)
+            for total, c, n in footprint_settings():
+                self.runner.run("wasmpool", ["footprint", "modules=" + self.modules, "n=%s" % n, "c=%d" % c,
+                                             "k=%d" % FOOT_K, "passes=%d" % self.cfg["fp_passes"], "keep=%d" % KEEP,
+                                             "total=%d" % total], round=t)
 
     def deadline_phase(self):
         print("== deadline latency (wasmpool)", flush=True)

@@ -4,12 +4,13 @@ A `stat` is (median, min, max, count). Ratios are the median (and min, max) of p
 so that a slow round slows both sides of the ratio alike.
 """
 
+import itertools
 import statistics
 from collections import namedtuple
 
 from .suite import (CALL_CASES, CALL_VARIANTS, CASES, COMPILE_VARIANTS, CONC_CASES, CONC_LABELS, CONTROLS,
                     DEADLINE_VARIANTS, DEADLINES, FOOT_C, FOOT_N, FOOT_TOTALS, MIB, PATHS, STRATEGIES, TWO_CPU_SHARE,
-                    UNLIMITED, call_variant, expected_warm, is_n)
+                    UNLIMITED, call_variant, expected_warm, footprint_settings, is_n)
 
 
 class Data:
@@ -108,12 +109,10 @@ def footprint_point(rows, total, c, n):
 def footprint_curve(d):
     """{(total, c, n): point} for every setting with results."""
     out = {}
-    for total in FOOT_TOTALS:
-        for c in FOOT_C:
-            for n in FOOT_N:
-                rows = footprint_rows(d, total, c, n)
-                if rows:
-                    out[total, c, n] = footprint_point(rows, total, c, n)
+    for total, c, n in footprint_settings():
+        rows = footprint_rows(d, total, c, n)
+        if rows:
+            out[total, c, n] = footprint_point(rows, total, c, n)
     return out
 
 
@@ -126,20 +125,17 @@ class Summary:
     def __init__(self, results, meta):
         d = self.d = Data(results)
         self.inst = {(c, s, p): d.by_round(bench="instantiate", case=c, strategy=s, path=p)
-                     for c in CASES for s in STRATEGIES for p in PATHS}
+                     for c, s, p in itertools.product(CASES, STRATEGIES, PATHS)}
         self.calls = {}
         for case in CALL_CASES:
             for col, (path, _, _) in CALL_VARIANTS.items():
                 v = call_variant(col, case)
                 self.calls[case, col] = d.by_round(bench="calls", case=case, path=path, variant=v) if v else {}
         self.conc = {}
-        for label in CONC_LABELS:
-            for s in STRATEGIES:
-                for c in CONC_CASES:
-                    for p in PATHS:
-                        pair = two_thread_pair(d, bench="concurrency", case=c, strategy=s, path=p, variant=label)
-                        if pair.one and pair.two:
-                            self.conc[label, s, c, p] = pair
+        for label, s, c, p in itertools.product(CONC_LABELS, STRATEGIES, CONC_CASES, PATHS):
+            pair = two_thread_pair(d, bench="concurrency", case=c, strategy=s, path=p, variant=label)
+            if pair.one and pair.two:
+                self.conc[label, s, c, p] = pair
         self.control = {}
         for c in CONTROLS:
             pair = two_thread_pair(d, bench="control", case=c)

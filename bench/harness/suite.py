@@ -3,6 +3,7 @@
 Declarations only; running is in run.py, judging in targets.py.
 """
 
+import itertools
 import os
 
 WASMTIME_VERSION = "48.0.8"
@@ -73,6 +74,11 @@ MAX_SHARDS = 16
 KEEP = 1 << 20
 MIB = float(1 << 20)
 UNLIMITED = 4294967295  # N as the programs print "max"
+
+
+def footprint_settings():
+    """(pool size, C, N) of every point of the footprint curve, in the order they are run."""
+    return itertools.product(FOOT_TOTALS, FOOT_C, FOOT_N)
 
 # Deadline latency: (ticker interval ms, deadline ms): a fine ticker with a short and a long
 # deadline (does lateness grow with D?), and a coarse ticker with the short one.
