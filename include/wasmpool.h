@@ -9,7 +9,12 @@
  *    Out-parameters are written only on success.
  *  - Every `_delete` function accepts NULL.
  *  - A NULL pointer where a value is required is a WASMPOOL_ERROR_INVALID_ARGUMENT
- *    error (or, for functions that return no error, a documented default).
+ *    error (or, for functions that return no error, a documented default). A knob
+ *    getter (`wasmpool_config_<knob>_get`) called with NULL returns the knob's
+ *    default.
+ *  - Ownership: a handle with a `_delete` function is the caller's; one without
+ *    (instances, function handles, callers) is owned by its store and lives until
+ *    the store is deleted.
  *  - A Rust panic never crosses into C: it becomes a WASMPOOL_ERROR_PANIC error.
  */
 
@@ -24,6 +29,14 @@
 #define WASMPOOL_VERSION_MINOR 1
 #define WASMPOOL_VERSION_PATCH 0
 #define WASMPOOL_VERSION_STRING "0.1.0"
+
+/**
+ * The largest pool count accepted. Wasmtime keeps a few dozen bytes of
+ * bookkeeping per slot in ordinary memory and aborts the process when that
+ * allocation fails (4 billion slots need ~120 GB); 16 Mi slots of each kind
+ * stay under ~0.5 GB and far above what any address space can hold.
+ */
+#define MAX_POOL_COUNT (1 << 24)
 
 /**
  * Which instance allocator an engine uses.
@@ -83,6 +96,63 @@ typedef enum wasmpool_enabled_t {
    */
   WASMPOOL_ENABLED_AUTO = 2,
 } wasmpool_enabled_t;
+
+/**
+ * The type of a `wasmpool_val_t`.
+ */
+typedef enum wasmpool_valkind_t {
+  /**
+   * 32-bit integer (`of.i32`).
+   */
+  WASMPOOL_VALKIND_I32 = 0,
+  /**
+   * 64-bit integer (`of.i64`).
+   */
+  WASMPOOL_VALKIND_I64 = 1,
+  /**
+   * 32-bit float (`of.f32`).
+   */
+  WASMPOOL_VALKIND_F32 = 2,
+  /**
+   * 64-bit float (`of.f64`).
+   */
+  WASMPOOL_VALKIND_F64 = 3,
+  /**
+   * 128-bit vector (`of.v128`, little-endian bytes).
+   */
+  WASMPOOL_VALKIND_V128 = 4,
+  /**
+   * A reference type (funcref, externref, GC references). Appears only in
+   * type descriptions: calls cannot pass or return references.
+   */
+  WASMPOOL_VALKIND_REF = 5,
+} wasmpool_valkind_t;
+
+/**
+ * What an import or export is.
+ */
+typedef enum wasmpool_externkind_t {
+  /**
+   * A function (its type is in `params` / `results`).
+   */
+  WASMPOOL_EXTERN_FUNC = 0,
+  /**
+   * A global.
+   */
+  WASMPOOL_EXTERN_GLOBAL = 1,
+  /**
+   * A table.
+   */
+  WASMPOOL_EXTERN_TABLE = 2,
+  /**
+   * A linear memory.
+   */
+  WASMPOOL_EXTERN_MEMORY = 3,
+  /**
+   * An exception tag.
+   */
+  WASMPOOL_EXTERN_TAG = 4,
+} wasmpool_externkind_t;
 
 /**
  * Why a guest trapped (see `wasmpool_error_trap_code`).
@@ -230,64 +300,7 @@ typedef enum wasmpool_error_kind_t {
 } wasmpool_error_kind_t;
 
 /**
- * The type of a `wasmpool_val_t`.
- */
-typedef enum wasmpool_valkind_t {
-  /**
-   * 32-bit integer (`of.i32`).
-   */
-  WASMPOOL_VALKIND_I32 = 0,
-  /**
-   * 64-bit integer (`of.i64`).
-   */
-  WASMPOOL_VALKIND_I64 = 1,
-  /**
-   * 32-bit float (`of.f32`).
-   */
-  WASMPOOL_VALKIND_F32 = 2,
-  /**
-   * 64-bit float (`of.f64`).
-   */
-  WASMPOOL_VALKIND_F64 = 3,
-  /**
-   * 128-bit vector (`of.v128`, little-endian bytes).
-   */
-  WASMPOOL_VALKIND_V128 = 4,
-  /**
-   * A reference type (funcref, externref, GC references). Appears only in
-   * type descriptions: calls cannot pass or return references.
-   */
-  WASMPOOL_VALKIND_REF = 5,
-} wasmpool_valkind_t;
-
-/**
- * What an import or export is.
- */
-typedef enum wasmpool_externkind_t {
-  /**
-   * A function (its type is in `params` / `results`).
-   */
-  WASMPOOL_EXTERN_FUNC = 0,
-  /**
-   * A global.
-   */
-  WASMPOOL_EXTERN_GLOBAL = 1,
-  /**
-   * A table.
-   */
-  WASMPOOL_EXTERN_TABLE = 2,
-  /**
-   * A linear memory.
-   */
-  WASMPOOL_EXTERN_MEMORY = 3,
-  /**
-   * An exception tag.
-   */
-  WASMPOOL_EXTERN_TAG = 4,
-} wasmpool_externkind_t;
-
-/**
- * An owned byte buffer (a serialised module).
+ * An owned byte buffer (a serialised module or component).
  *
  * Read with `wasmpool_bytes_data` / `wasmpool_bytes_len`; release with
  * `wasmpool_bytes_delete`. Plain data: usable from any thread.
@@ -502,6 +515,44 @@ typedef struct wasmpool_val_t {
 } wasmpool_val_t;
 
 /**
+ * One import or export of a module.
+ *
+ * Every pointer is borrowed from the module (for `wasmpool_module_import` /
+ * `_export`) or from the instance's store (for `wasmpool_instance_func_type`)
+ * and stays valid until that is deleted. Never free them.
+ */
+typedef struct wasmpool_extern_info_t {
+  /**
+   * The import's module name; NULL for exports.
+   */
+  const char *module;
+  /**
+   * The item's name.
+   */
+  const char *name;
+  /**
+   * What the item is.
+   */
+  enum wasmpool_externkind_t kind;
+  /**
+   * For functions: the parameter kinds (`nparams` of them); else NULL.
+   */
+  const enum wasmpool_valkind_t *params;
+  /**
+   * Number of parameters (0 for non-functions).
+   */
+  size_t nparams;
+  /**
+   * For functions: the result kinds (`nresults` of them); else NULL.
+   */
+  const enum wasmpool_valkind_t *results;
+  /**
+   * Number of results (0 for non-functions).
+   */
+  size_t nresults;
+} wasmpool_extern_info_t;
+
+/**
  * A host function implemented in C.
  *
  * Called on the thread that runs the guest, with the `env` given to
@@ -626,44 +677,6 @@ typedef struct wasmpool_metrics_t {
 } wasmpool_metrics_t;
 
 /**
- * One import or export of a module.
- *
- * Every pointer is borrowed from the module (for `wasmpool_module_import` /
- * `_export`) or from the instance's store (for `wasmpool_instance_func_type`)
- * and stays valid until that is deleted. Never free them.
- */
-typedef struct wasmpool_extern_info_t {
-  /**
-   * The import's module name; NULL for exports.
-   */
-  const char *module;
-  /**
-   * The item's name.
-   */
-  const char *name;
-  /**
-   * What the item is.
-   */
-  enum wasmpool_externkind_t kind;
-  /**
-   * For functions: the parameter kinds (`nparams` of them); else NULL.
-   */
-  const enum wasmpool_valkind_t *params;
-  /**
-   * Number of parameters (0 for non-functions).
-   */
-  size_t nparams;
-  /**
-   * For functions: the result kinds (`nresults` of them); else NULL.
-   */
-  const enum wasmpool_valkind_t *results;
-  /**
-   * Number of results (0 for non-functions).
-   */
-  size_t nresults;
-} wasmpool_extern_info_t;
-
-/**
  * Per-store limits. `SIZE_MAX` means unlimited (the default for every
  * field); pool-wide limits from the engine's config apply in any case.
  */
@@ -697,6 +710,22 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * The first byte of `bytes` (NULL if `bytes` is NULL or empty); valid until
+ * `wasmpool_bytes_delete`.
+ */
+const uint8_t *wasmpool_bytes_data(const struct wasmpool_bytes_t *bytes);
+
+/**
+ * The length of `bytes` in bytes (0 if `bytes` is NULL).
+ */
+size_t wasmpool_bytes_len(const struct wasmpool_bytes_t *bytes);
+
+/**
+ * Releases `bytes`. NULL is accepted and ignored.
+ */
+void wasmpool_bytes_delete(struct wasmpool_bytes_t *bytes);
+
+/**
  * A new configuration with Wasmtime's pooling defaults and strategy
  * `WASMPOOL_STRATEGY_POOLING`.
  *
@@ -718,498 +747,18 @@ void wasmpool_config_delete(struct wasmpool_config_t *cfg);
 bool wasmpool_memory_protection_keys_available(void);
 
 /**
- * Sets the allocation strategy (`WASMPOOL_STRATEGY_POOLING`, the default,
- * `_ON_DEMAND` or `_AUTO`). Errors: INVALID_ARGUMENT for a NULL `cfg` or a
- * value outside the enum.
- */
-struct wasmpool_error_t *wasmpool_config_strategy_set(struct wasmpool_config_t *cfg,
-                                                      enum wasmpool_strategy_t value);
-
-/**
- * The configured strategy (`WASMPOOL_STRATEGY_POOLING` if `cfg` is NULL).
- * The strategy an engine actually uses is `wasmpool_engine_strategy`.
- */
-enum wasmpool_strategy_t wasmpool_config_strategy_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Enables epoch-based interruption (needed for store deadlines). Off by
- * default; costs a few percent of guest speed. Errors: NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_epoch_interruption_set(struct wasmpool_config_t *cfg,
-                                                                bool value);
-
-/**
- * Whether epoch interruption is enabled (false if `cfg` is NULL).
- */
-bool wasmpool_config_epoch_interruption_get(const struct wasmpool_config_t *cfg);
-
-/**
- * The period, in milliseconds, of the engine's own epoch ticker thread.
- * When epoch interruption is on and this is above 0, each engine runs one
- * thread that advances the epoch every `value` ms (stopped and joined by
- * `wasmpool_engine_delete`), which is what `wasmpool_store_deadline_ms_set`
- * counts in. 0 (the default) starts no thread: the host ticks with
- * `wasmpool_engine_increment_epoch`. Errors: NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_epoch_tick_interval_ms_set(struct wasmpool_config_t *cfg,
-                                                                    uint64_t value);
-
-/**
- * The configured ticker period in ms (0 if none or `cfg` is NULL).
- */
-uint64_t wasmpool_config_epoch_tick_interval_ms_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Enables fuel metering (needed for store fuel limits). Off by default.
- * Errors: NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_consume_fuel_set(struct wasmpool_config_t *cfg,
-                                                          bool value);
-
-/**
- * Whether fuel metering is enabled (false if `cfg` is NULL).
- */
-bool wasmpool_config_consume_fuel_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Maximum bytes of native stack guest code may use before trapping with
- * `WASMPOOL_TRAP_STACK_OVERFLOW` (default 512 KiB). Errors: NULL `cfg`, 0.
- */
-struct wasmpool_error_t *wasmpool_config_max_wasm_stack_set(struct wasmpool_config_t *cfg,
-                                                            size_t value);
-
-/**
- * The configured `max_wasm_stack` in bytes (0 if `cfg` is NULL).
- */
-size_t wasmpool_config_max_wasm_stack_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Bytes of virtual address space reserved for each linear memory (default
- * 4 GiB, which lets 32-bit memories run without bounds checks). Under
- * pooling, `max_memory_size` must not exceed it (checked when the engine is
- * built). Errors: NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_memory_reservation_set(struct wasmpool_config_t *cfg,
-                                                                uint64_t value);
-
-/**
- * The configured memory reservation in bytes (0 if `cfg` is NULL).
- */
-uint64_t wasmpool_config_memory_reservation_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Bytes of inaccessible guard region after each linear memory (default
- * 32 MiB). Errors: NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_memory_guard_size_set(struct wasmpool_config_t *cfg,
-                                                               uint64_t value);
-
-/**
- * The configured guard size in bytes (0 if `cfg` is NULL).
- */
-uint64_t wasmpool_config_memory_guard_size_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Whether linear memories are initialised copy-on-write from a memory image
- * (default true: instantiation cost independent of data size).
- * Errors: NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_memory_init_cow_set(struct wasmpool_config_t *cfg,
-                                                             bool value);
-
-/**
- * Whether copy-on-write memory initialisation is enabled (false if `cfg` is
- * NULL).
- */
-bool wasmpool_config_memory_init_cow_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Cranelift optimisation level (default `WASMPOOL_OPT_LEVEL_SPEED`).
- * Errors: NULL `cfg`, a value outside the enum.
- */
-struct wasmpool_error_t *wasmpool_config_opt_level_set(struct wasmpool_config_t *cfg,
-                                                       enum wasmpool_opt_level_t value);
-
-/**
- * The configured optimisation level (`WASMPOOL_OPT_LEVEL_SPEED` if `cfg` is
- * NULL).
- */
-enum wasmpool_opt_level_t wasmpool_config_opt_level_get(const struct wasmpool_config_t *cfg);
-
-/**
- * How long an instantiation waits for a free slot when the pool is full,
- * in milliseconds. 0 (the default) fails at once with POOL_EXHAUSTED. Above
- * 0, `wasmpool_instantiate` and `wasmpool_instance_pre_instantiate` block
- * until a store of this engine is deleted and a slot can be taken, or the
- * time is up (then POOL_EXHAUSTED). Waiters are served first come, first
- * served, and a newcomer does not overtake them. Errors: NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_slot_wait_timeout_ms_set(struct wasmpool_config_t *cfg,
-                                                                  uint64_t value);
-
-/**
- * The configured slot wait timeout in ms (0 if `cfg` is NULL).
- */
-uint64_t wasmpool_config_slot_wait_timeout_ms_get(const struct wasmpool_config_t *cfg);
-
-/**
- * The warm-slot threshold N. A slot stays affine to the module that last used it. A new
- * instance takes (1) the most recently used slot affine to its module, else (2) if more than N
- * slots are affine to other modules and unused, the least recently used of them, else (3) a
- * cold slot. N = 0 keeps the set of touched slots at the peak concurrency; a large N keeps up
- * to N extra warm slots (and their resident memory): after a churn at concurrency C, max(N, 1)
- * + C - 1 unused warm slots remain. Deleting a module releases the warm slots affine to it.
- * Pools of 128 slots or more are split by Wasmtime into per-CPU shards (as many as the CPUs,
- * up to 16), each with N / shards of the budget, and a thread allocates from its own shard
- * first: one busy thread then keeps about N / shards warm slots. Default 100. Errors:
- * INVALID_ARGUMENT for a NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_max_unused_warm_slots_set(struct wasmpool_config_t *cfg,
-                                                                   uint32_t value);
-
-/**
- * The configured `max_unused_warm_slots` (see `wasmpool_config_max_unused_warm_slots_set`).
- */
-uint32_t wasmpool_config_max_unused_warm_slots_get(const struct wasmpool_config_t *cfg);
-
-/**
- * How many slot decommits are queued before they are flushed in one batch (1, the default,
- * flushes each at once). Errors: INVALID_ARGUMENT for a NULL `cfg`, or 0.
- */
-struct wasmpool_error_t *wasmpool_config_decommit_batch_size_set(struct wasmpool_config_t *cfg,
-                                                                 size_t value);
-
-/**
- * The configured `decommit_batch_size` (see `wasmpool_config_decommit_batch_size_set`).
- */
-size_t wasmpool_config_decommit_batch_size_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Bytes at the top of each async stack that are zeroed with memset and kept resident when the
- * stack is returned to the pool, instead of being decommitted. Default 0. Errors:
- * INVALID_ARGUMENT for a NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_async_stack_keep_resident_set(struct wasmpool_config_t *cfg,
-                                                                       size_t value);
-
-/**
- * The configured `async_stack_keep_resident` (see `wasmpool_config_async_stack_keep_resident_set`).
- */
-size_t wasmpool_config_async_stack_keep_resident_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Bytes at the start of each linear memory that are reset with memset and kept resident when
- * its slot is released, instead of being returned to the kernel. This is the per-slot resident
- * memory R that warm slots retain. Default 0. Errors: INVALID_ARGUMENT for a NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_linear_memory_keep_resident_set(struct wasmpool_config_t *cfg,
-                                                                         size_t value);
-
-/**
- * The configured `linear_memory_keep_resident` (see `wasmpool_config_linear_memory_keep_resident_set`).
- */
-size_t wasmpool_config_linear_memory_keep_resident_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Bytes of each table that are reset with memset and kept resident when its slot is released.
- * Default 0. Errors: INVALID_ARGUMENT for a NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_table_keep_resident_set(struct wasmpool_config_t *cfg,
-                                                                 size_t value);
-
-/**
- * The configured `table_keep_resident` (see `wasmpool_config_table_keep_resident_set`).
- */
-size_t wasmpool_config_table_keep_resident_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Maximum number of component instances alive at once across the engine. Default 1000. Errors:
- * INVALID_ARGUMENT for a NULL `cfg`, or above 16777216 (Wasmtime keeps per-slot bookkeeping in
- * memory).
- */
-struct wasmpool_error_t *wasmpool_config_total_component_instances_set(struct wasmpool_config_t *cfg,
-                                                                       uint32_t value);
-
-/**
- * The configured `total_component_instances` (see `wasmpool_config_total_component_instances_set`).
- */
-uint32_t wasmpool_config_total_component_instances_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Maximum bytes of runtime metadata for one component instance (its own context plus its core
- * instances'). Default 1 MiB. Errors: INVALID_ARGUMENT for a NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_max_component_instance_size_set(struct wasmpool_config_t *cfg,
-                                                                         size_t value);
-
-/**
- * The configured `max_component_instance_size` (see `wasmpool_config_max_component_instance_size_set`).
- */
-size_t wasmpool_config_max_component_instance_size_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Maximum core instances one component may contain. Default unlimited (UINT32_MAX). Errors:
- * INVALID_ARGUMENT for a NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_max_core_instances_per_component_set(struct wasmpool_config_t *cfg,
-                                                                              uint32_t value);
-
-/**
- * The configured `max_core_instances_per_component` (see `wasmpool_config_max_core_instances_per_component_set`).
- */
-uint32_t wasmpool_config_max_core_instances_per_component_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Maximum linear memories one component may contain. Default unlimited (UINT32_MAX). Errors:
- * INVALID_ARGUMENT for a NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_max_memories_per_component_set(struct wasmpool_config_t *cfg,
-                                                                        uint32_t value);
-
-/**
- * The configured `max_memories_per_component` (see `wasmpool_config_max_memories_per_component_set`).
- */
-uint32_t wasmpool_config_max_memories_per_component_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Maximum tables one component may contain. Default unlimited (UINT32_MAX). Errors:
- * INVALID_ARGUMENT for a NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_max_tables_per_component_set(struct wasmpool_config_t *cfg,
-                                                                      uint32_t value);
-
-/**
- * The configured `max_tables_per_component` (see `wasmpool_config_max_tables_per_component_set`).
- */
-uint32_t wasmpool_config_max_tables_per_component_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Number of linear-memory slots in the pool: the maximum number of memories alive at once.
- * Each slot reserves memory_reservation + memory_guard_size bytes of address space. Default
- * 1000. Errors: INVALID_ARGUMENT for a NULL `cfg`, or above 16777216 (Wasmtime keeps per-slot
- * bookkeeping in memory).
- */
-struct wasmpool_error_t *wasmpool_config_total_memories_set(struct wasmpool_config_t *cfg,
-                                                            uint32_t value);
-
-/**
- * The configured `total_memories` (see `wasmpool_config_total_memories_set`).
- */
-uint32_t wasmpool_config_total_memories_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Number of table slots in the pool: the maximum number of tables alive at once. Default 1000.
- * Errors: INVALID_ARGUMENT for a NULL `cfg`, or above 16777216 (Wasmtime keeps per-slot
- * bookkeeping in memory).
- */
-struct wasmpool_error_t *wasmpool_config_total_tables_set(struct wasmpool_config_t *cfg,
-                                                          uint32_t value);
-
-/**
- * The configured `total_tables` (see `wasmpool_config_total_tables_set`).
- */
-uint32_t wasmpool_config_total_tables_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Number of async stack slots in the pool. Default 1000. Errors: INVALID_ARGUMENT for a NULL
- * `cfg`, or above 16777216 (Wasmtime keeps per-slot bookkeeping in memory).
- */
-struct wasmpool_error_t *wasmpool_config_total_stacks_set(struct wasmpool_config_t *cfg,
-                                                          uint32_t value);
-
-/**
- * The configured `total_stacks` (see `wasmpool_config_total_stacks_set`).
- */
-uint32_t wasmpool_config_total_stacks_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Maximum number of core module instances alive at once across the engine. Default 1000.
- * Errors: INVALID_ARGUMENT for a NULL `cfg`, or above 16777216 (Wasmtime keeps per-slot
- * bookkeeping in memory).
- */
-struct wasmpool_error_t *wasmpool_config_total_core_instances_set(struct wasmpool_config_t *cfg,
-                                                                  uint32_t value);
-
-/**
- * The configured `total_core_instances` (see `wasmpool_config_total_core_instances_set`).
- */
-uint32_t wasmpool_config_total_core_instances_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Maximum bytes of runtime metadata (the VMContext) for one core instance; a module needing
- * more is rejected with WASMPOOL_ERROR_LIMIT_EXCEEDED. Default 1 MiB. Errors: INVALID_ARGUMENT
- * for a NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_max_core_instance_size_set(struct wasmpool_config_t *cfg,
-                                                                    size_t value);
-
-/**
- * The configured `max_core_instance_size` (see `wasmpool_config_max_core_instance_size_set`).
- */
-size_t wasmpool_config_max_core_instance_size_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Maximum tables one core module may define; more is WASMPOOL_ERROR_LIMIT_EXCEEDED. The engine
- * uses at most total_tables of it (the getter returns what was set). Default 1. Errors:
- * INVALID_ARGUMENT for a NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_max_tables_per_module_set(struct wasmpool_config_t *cfg,
-                                                                   uint32_t value);
-
-/**
- * The configured `max_tables_per_module` (see `wasmpool_config_max_tables_per_module_set`).
- */
-uint32_t wasmpool_config_max_tables_per_module_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Maximum elements of any table; a table whose minimum exceeds it is
- * WASMPOOL_ERROR_LIMIT_EXCEEDED, and table.grow stops there. Default 20000. Errors:
- * INVALID_ARGUMENT for a NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_table_elements_set(struct wasmpool_config_t *cfg,
-                                                            size_t value);
-
-/**
- * The configured `table_elements` (see `wasmpool_config_table_elements_set`).
- */
-size_t wasmpool_config_table_elements_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Maximum linear memories one core module may define; more is WASMPOOL_ERROR_LIMIT_EXCEEDED.
- * The engine uses at most total_memories of it (the getter returns what was set). Default 1.
- * Errors: INVALID_ARGUMENT for a NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_max_memories_per_module_set(struct wasmpool_config_t *cfg,
-                                                                     uint32_t value);
-
-/**
- * The configured `max_memories_per_module` (see `wasmpool_config_max_memories_per_module_set`).
- */
-uint32_t wasmpool_config_max_memories_per_module_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Maximum bytes any linear memory may grow to; a memory whose minimum exceeds it is
- * WASMPOOL_ERROR_LIMIT_EXCEEDED, and memory.grow beyond it returns -1. Must not exceed
- * memory_reservation (checked when the engine is built). Default 4 GiB. Errors:
- * INVALID_ARGUMENT for a NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_max_memory_size_set(struct wasmpool_config_t *cfg,
-                                                             size_t value);
-
-/**
- * The configured `max_memory_size` (see `wasmpool_config_max_memory_size_set`).
- */
-size_t wasmpool_config_max_memory_size_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Whether memory protection keys (MPK, x86-64 pku) colour the memory pool so slots need no
- * guard regions between them. WASMPOOL_ENABLED_YES fails engine creation where the host lacks
- * MPK (see wasmpool_memory_protection_keys_available). Default WASMPOOL_ENABLED_NO. Errors:
- * INVALID_ARGUMENT for a NULL `cfg`, or a value outside the enum.
- */
-struct wasmpool_error_t *wasmpool_config_memory_protection_keys_set(struct wasmpool_config_t *cfg,
-                                                                    enum wasmpool_enabled_t value);
-
-/**
- * The configured `memory_protection_keys` (see `wasmpool_config_memory_protection_keys_set`).
- */
-enum wasmpool_enabled_t wasmpool_config_memory_protection_keys_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Upper bound on the protection keys used when MPK is on (the hardware has 15 usable). Default
- * 16. Errors: INVALID_ARGUMENT for a NULL `cfg`.
- */
-struct wasmpool_error_t *wasmpool_config_max_memory_protection_keys_set(struct wasmpool_config_t *cfg,
-                                                                        size_t value);
-
-/**
- * The configured `max_memory_protection_keys` (see `wasmpool_config_max_memory_protection_keys_set`).
- */
-size_t wasmpool_config_max_memory_protection_keys_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Number of GC heap slots in the pool. Default 1000. Errors: INVALID_ARGUMENT for a NULL
- * `cfg`, or above 16777216 (Wasmtime keeps per-slot bookkeeping in memory).
- */
-struct wasmpool_error_t *wasmpool_config_total_gc_heaps_set(struct wasmpool_config_t *cfg,
-                                                            uint32_t value);
-
-/**
- * The configured `total_gc_heaps` (see `wasmpool_config_total_gc_heaps_set`).
- */
-uint32_t wasmpool_config_total_gc_heaps_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Whether the Linux PAGEMAP_SCAN ioctl (kernel 6.7+) is used to reset only the pages that were
- * touched when a slot is released. WASMPOOL_ENABLED_YES fails engine creation where the kernel
- * lacks it. Default WASMPOOL_ENABLED_NO. Errors: INVALID_ARGUMENT for a NULL `cfg`, or a value
- * outside the enum.
- */
-struct wasmpool_error_t *wasmpool_config_pagemap_scan_set(struct wasmpool_config_t *cfg,
-                                                          enum wasmpool_enabled_t value);
-
-/**
- * The configured `pagemap_scan` (see `wasmpool_config_pagemap_scan_set`).
- */
-enum wasmpool_enabled_t wasmpool_config_pagemap_scan_get(const struct wasmpool_config_t *cfg);
-
-/**
- * Builds an engine from `cfg` and writes it to `*out`.
- *
- * `cfg` is only read: it stays owned by the caller and may be changed or
- * deleted afterwards. The new engine is owned by the caller
- * (`wasmpool_engine_delete`). With `WASMPOOL_STRATEGY_POOLING` the whole pool
- * is reserved now; with `WASMPOOL_STRATEGY_AUTO` a refused reservation falls
- * back to on-demand allocation (see `wasmpool_engine_strategy` and
- * `wasmpool_engine_fallback_reason`).
- *
- * Errors: INVALID_ARGUMENT (NULL `cfg` or `out`); ENGINE with Wasmtime's
- * message when the configuration is contradictory or the pool cannot be
- * reserved. The process is never aborted. `*out` is written only on success.
- */
-struct wasmpool_error_t *wasmpool_engine_new(const struct wasmpool_config_t *cfg,
-                                             struct wasmpool_engine_t **out);
-
-/**
- * Releases `engine`. NULL is accepted and ignored. Every module, store and
- * other object created from it must have been deleted first. The engine's
- * epoch ticker thread, if any, is stopped and joined before this returns.
- */
-void wasmpool_engine_delete(struct wasmpool_engine_t *engine);
-
-/**
- * The strategy in force: `WASMPOOL_STRATEGY_POOLING` or
- * `WASMPOOL_STRATEGY_ON_DEMAND`, never `AUTO` (which resolves to one of
- * them). Returns `WASMPOOL_STRATEGY_AUTO` only when `engine` is NULL.
- */
-enum wasmpool_strategy_t wasmpool_engine_strategy(const struct wasmpool_engine_t *engine);
-
-/**
- * Why an `AUTO` engine is not pooling: a NUL-terminated string naming what
- * the host refused, or NULL when the engine uses the strategy it was asked
- * for (or `engine` is NULL). The string is borrowed from the engine and
- * valid until `wasmpool_engine_delete`.
- */
-const char *wasmpool_engine_fallback_reason(const struct wasmpool_engine_t *engine);
-
-/**
- * Advances the engine's epoch by one tick, for hosts that drive deadlines
- * themselves. Safe to call from any thread, including a signal-free timer
- * thread, while guests run. NULL is ignored.
- */
-void wasmpool_engine_increment_epoch(const struct wasmpool_engine_t *engine);
-
-/**
  * Overrides knobs of `cfg` from the environment: for each knob, the
  * variable `<prefix><KNOB>` with the knob's name in upper case (for
  * example `MYAPP_TOTAL_MEMORIES=200`, `MYAPP_MAX_MEMORY_SIZE=64MiB`,
  * `MYAPP_STRATEGY=auto`). Unset variables change nothing.
  *
- * Values: counts as decimals (or `max`); sizes as decimals with an optional
- * binary suffix K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB (all powers of
- * 1024); switches as true/false, yes/no, on/off, 1/0; `wasmpool_enabled_t`
- * knobs as yes/no/auto; `STRATEGY` as pooling/on_demand/auto; `OPT_LEVEL`
- * as none/speed/speed_and_size; `*_MS` knobs as whole milliseconds.
+ * Values: counts as decimals (or `max`; a size suffix is refused); sizes
+ * as decimals with an optional binary suffix K/KB/KiB, M/MB/MiB, G/GB/GiB,
+ * T/TB/TiB (all powers of 1024); switches as true/false, yes/no, on/off,
+ * 1/0; `wasmpool_enabled_t` knobs as yes/no/auto (or the switch words);
+ * `STRATEGY` as pooling/on_demand/auto; `OPT_LEVEL` as
+ * none/speed/speed_and_size; `*_MS` knobs as whole milliseconds. Each value
+ * is checked against the knob's bounds as its setter checks it.
  *
  * All or nothing: if any variable is malformed, the function returns an
  * INVALID_ARGUMENT error naming the variable and its value and `cfg` is
@@ -1224,53 +773,523 @@ struct wasmpool_error_t *wasmpool_config_apply_env(struct wasmpool_config_t *cfg
                                                    size_t *applied);
 
 /**
- * A new error of kind `WASMPOOL_ERROR_TRAP` with code `WASMPOOL_TRAP_HOST`
- * and a copy of `message`, for a host function to return: the guest traps
- * and the caller of `wasmpool_instance_call` gets this message back.
+ * The allocation strategy: WASMPOOL_STRATEGY_POOLING, _ON_DEMAND or _AUTO. The
+ * strategy an engine actually uses is `wasmpool_engine_strategy`.
  *
- * The caller owns the result (a host callback hands it to wasmpool by
- * returning it). `message` is a NUL-terminated UTF-8 string; NULL or invalid
- * UTF-8 gives an error of kind INVALID_ARGUMENT instead, which still traps.
+ * Default: WASMPOOL_STRATEGY_POOLING. Accepted: WASMPOOL_STRATEGY_POOLING,
+ * WASMPOOL_STRATEGY_ON_DEMAND, WASMPOOL_STRATEGY_AUTO. Errors: INVALID_ARGUMENT for a NULL `cfg`
+ * or a value outside the enum.
  */
-struct wasmpool_error_t *wasmpool_trap_new(const char *message);
+struct wasmpool_error_t *wasmpool_config_strategy_set(struct wasmpool_config_t *cfg,
+                                                      enum wasmpool_strategy_t value);
 
 /**
- * Like `wasmpool_trap_new`, with a chosen trap code (for example
- * `WASMPOOL_TRAP_UNREACHABLE`). The error kind follows the code: TRAP, or
- * INTERRUPTED / OUT_OF_FUEL for those codes. An unknown code is an
- * INVALID_ARGUMENT error.
+ * The configured `strategy` (see `wasmpool_config_strategy_set`); its default,
+ * WASMPOOL_STRATEGY_POOLING, when `cfg` is NULL.
  */
-struct wasmpool_error_t *wasmpool_trap_new_with_code(enum wasmpool_trap_code_t code,
-                                                     const char *message);
+enum wasmpool_strategy_t wasmpool_config_strategy_get(const struct wasmpool_config_t *cfg);
 
 /**
- * The kind of `err`.
+ * Epoch-based interruption (needed for store deadlines); costs a few percent of guest
+ * speed.
  *
- * `err` is borrowed. A NULL `err` returns `WASMPOOL_ERROR_INVALID_ARGUMENT`.
+ * Default: false. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
  */
-enum wasmpool_error_kind_t wasmpool_error_kind(const struct wasmpool_error_t *err);
+struct wasmpool_error_t *wasmpool_config_epoch_interruption_set(struct wasmpool_config_t *cfg,
+                                                                bool value);
 
 /**
- * The message of `err`, a NUL-terminated UTF-8 string.
+ * The configured `epoch_interruption` (see `wasmpool_config_epoch_interruption_set`); its default,
+ * false, when `cfg` is NULL.
+ */
+bool wasmpool_config_epoch_interruption_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * The period, in milliseconds, of the engine's own epoch ticker thread. When epoch
+ * interruption is on and this is above 0, each engine runs one thread that advances the
+ * epoch every `value` ms (stopped and joined by `wasmpool_engine_delete`), which is what
+ * `wasmpool_store_deadline_ms_set` counts in. 0 starts no thread: the host ticks with
+ * `wasmpool_engine_increment_epoch`.
  *
- * The string is borrowed from `err` and stays valid until
- * `wasmpool_error_delete(err)`; never free it. A NULL `err` returns a static
- * string saying so (never NULL).
+ * Default: 0. Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
  */
-const char *wasmpool_error_message(const struct wasmpool_error_t *err);
+struct wasmpool_error_t *wasmpool_config_epoch_tick_interval_ms_set(struct wasmpool_config_t *cfg,
+                                                                    uint64_t value);
 
 /**
- * If `err` is a trap (kinds `TRAP`, `INTERRUPTED`, `OUT_OF_FUEL`), writes its
- * code to `*out` and returns true. Otherwise returns false and leaves `*out`
- * untouched, as it does when `err` or `out` is NULL.
+ * The configured `epoch_tick_interval_ms` (see `wasmpool_config_epoch_tick_interval_ms_set`); its
+ * default, 0, when `cfg` is NULL.
  */
-bool wasmpool_error_trap_code(const struct wasmpool_error_t *err, enum wasmpool_trap_code_t *out);
+uint64_t wasmpool_config_epoch_tick_interval_ms_get(const struct wasmpool_config_t *cfg);
 
 /**
- * Releases `err`. NULL is accepted and ignored. Using `err`, or a message
- * obtained from it, after this call is undefined behaviour.
+ * Fuel metering (needed for store fuel limits).
+ *
+ * Default: false. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
  */
-void wasmpool_error_delete(struct wasmpool_error_t *err);
+struct wasmpool_error_t *wasmpool_config_consume_fuel_set(struct wasmpool_config_t *cfg,
+                                                          bool value);
+
+/**
+ * The configured `consume_fuel` (see `wasmpool_config_consume_fuel_set`); its default, false, when
+ * `cfg` is NULL.
+ */
+bool wasmpool_config_consume_fuel_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Maximum bytes of native stack guest code may use before trapping with
+ * `WASMPOOL_TRAP_STACK_OVERFLOW`.
+ *
+ * Default: 524288 (512 KiB). Accepted: 1 or more. Errors: INVALID_ARGUMENT for a NULL `cfg` or a
+ * value out of range.
+ */
+struct wasmpool_error_t *wasmpool_config_max_wasm_stack_set(struct wasmpool_config_t *cfg,
+                                                            size_t value);
+
+/**
+ * The configured `max_wasm_stack` (see `wasmpool_config_max_wasm_stack_set`); its default, 524288
+ * (512 KiB), when `cfg` is NULL.
+ */
+size_t wasmpool_config_max_wasm_stack_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Bytes of virtual address space reserved for each linear memory (4 GiB lets 32-bit
+ * memories run without bounds checks). Under pooling, `max_memory_size` must not exceed
+ * it (checked when the engine is built).
+ *
+ * Default: 4294967296 (4 GiB). Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_memory_reservation_set(struct wasmpool_config_t *cfg,
+                                                                uint64_t value);
+
+/**
+ * The configured `memory_reservation` (see `wasmpool_config_memory_reservation_set`); its default,
+ * 4294967296 (4 GiB), when `cfg` is NULL.
+ */
+uint64_t wasmpool_config_memory_reservation_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Bytes of inaccessible guard region after each linear memory.
+ *
+ * Default: 33554432 (32 MiB). Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_memory_guard_size_set(struct wasmpool_config_t *cfg,
+                                                               uint64_t value);
+
+/**
+ * The configured `memory_guard_size` (see `wasmpool_config_memory_guard_size_set`); its default,
+ * 33554432 (32 MiB), when `cfg` is NULL.
+ */
+uint64_t wasmpool_config_memory_guard_size_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Whether linear memories are initialised copy-on-write from a memory image
+ * (instantiation cost independent of data size).
+ *
+ * Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_memory_init_cow_set(struct wasmpool_config_t *cfg,
+                                                             bool value);
+
+/**
+ * The configured `memory_init_cow` (see `wasmpool_config_memory_init_cow_set`); its default, true,
+ * when `cfg` is NULL.
+ */
+bool wasmpool_config_memory_init_cow_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Cranelift optimisation level.
+ *
+ * Default: WASMPOOL_OPT_LEVEL_SPEED. Accepted: WASMPOOL_OPT_LEVEL_NONE, WASMPOOL_OPT_LEVEL_SPEED,
+ * WASMPOOL_OPT_LEVEL_SPEED_AND_SIZE. Errors: INVALID_ARGUMENT for a NULL `cfg` or a value outside
+ * the enum.
+ */
+struct wasmpool_error_t *wasmpool_config_opt_level_set(struct wasmpool_config_t *cfg,
+                                                       enum wasmpool_opt_level_t value);
+
+/**
+ * The configured `opt_level` (see `wasmpool_config_opt_level_set`); its default,
+ * WASMPOOL_OPT_LEVEL_SPEED, when `cfg` is NULL.
+ */
+enum wasmpool_opt_level_t wasmpool_config_opt_level_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * How long an instantiation waits for a free slot when the pool is full, in
+ * milliseconds. 0 fails at once with POOL_EXHAUSTED. Above 0, instantiations block
+ * until a store of this engine is deleted and a slot can be taken, or the time is up
+ * (then POOL_EXHAUSTED). Waiters are served first come, first served, and a newcomer
+ * does not overtake them.
+ *
+ * Default: 0. Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_slot_wait_timeout_ms_set(struct wasmpool_config_t *cfg,
+                                                                  uint64_t value);
+
+/**
+ * The configured `slot_wait_timeout_ms` (see `wasmpool_config_slot_wait_timeout_ms_set`); its
+ * default, 0, when `cfg` is NULL.
+ */
+uint64_t wasmpool_config_slot_wait_timeout_ms_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * The warm-slot threshold N. A slot stays affine to the module that last used it. A new
+ * instance takes (1) the most recently used slot affine to its module, else (2) if more
+ * than N slots are affine to other modules and unused, the least recently used of them,
+ * else (3) a cold slot. N = 0 keeps the set of touched slots at the peak concurrency; a
+ * large N keeps up to N extra warm slots (and their resident memory): after a churn at
+ * concurrency C, max(N, 1) + C - 1 unused warm slots remain. Deleting a module releases
+ * the warm slots affine to it. Pools of 128 slots or more are split by Wasmtime into
+ * per-CPU shards (as many as the CPUs, up to 16), each with N / shards of the budget,
+ * and a thread allocates from its own shard first: one busy thread then keeps about
+ * N / shards warm slots.
+ *
+ * Default: 100. Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_max_unused_warm_slots_set(struct wasmpool_config_t *cfg,
+                                                                   uint32_t value);
+
+/**
+ * The configured `max_unused_warm_slots` (see `wasmpool_config_max_unused_warm_slots_set`); its
+ * default, 100, when `cfg` is NULL.
+ */
+uint32_t wasmpool_config_max_unused_warm_slots_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * How many slot decommits are queued before they are flushed in one batch (1 flushes
+ * each at once).
+ *
+ * Default: 1. Accepted: 1 or more. Errors: INVALID_ARGUMENT for a NULL `cfg` or a value out of
+ * range.
+ */
+struct wasmpool_error_t *wasmpool_config_decommit_batch_size_set(struct wasmpool_config_t *cfg,
+                                                                 size_t value);
+
+/**
+ * The configured `decommit_batch_size` (see `wasmpool_config_decommit_batch_size_set`); its
+ * default, 1, when `cfg` is NULL.
+ */
+size_t wasmpool_config_decommit_batch_size_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Bytes at the top of each async stack that are zeroed with memset and kept resident
+ * when the stack is returned to the pool, instead of being decommitted.
+ *
+ * Default: 0. Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_async_stack_keep_resident_set(struct wasmpool_config_t *cfg,
+                                                                       size_t value);
+
+/**
+ * The configured `async_stack_keep_resident` (see
+ * `wasmpool_config_async_stack_keep_resident_set`); its default, 0, when `cfg` is NULL.
+ */
+size_t wasmpool_config_async_stack_keep_resident_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Bytes at the start of each linear memory that are reset with memset and kept resident
+ * when its slot is released, instead of being returned to the kernel. This is the
+ * per-slot resident memory R that warm slots retain.
+ *
+ * Default: 0. Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_linear_memory_keep_resident_set(struct wasmpool_config_t *cfg,
+                                                                         size_t value);
+
+/**
+ * The configured `linear_memory_keep_resident` (see
+ * `wasmpool_config_linear_memory_keep_resident_set`); its default, 0, when `cfg` is NULL.
+ */
+size_t wasmpool_config_linear_memory_keep_resident_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Bytes of each table that are reset with memset and kept resident when its slot is
+ * released.
+ *
+ * Default: 0. Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_table_keep_resident_set(struct wasmpool_config_t *cfg,
+                                                                 size_t value);
+
+/**
+ * The configured `table_keep_resident` (see `wasmpool_config_table_keep_resident_set`); its
+ * default, 0, when `cfg` is NULL.
+ */
+size_t wasmpool_config_table_keep_resident_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Maximum number of component instances alive at once across the engine.
+ *
+ * Default: 1000. Accepted: 0 to 16777216. Errors: INVALID_ARGUMENT for a NULL `cfg` or a value out
+ * of range.
+ */
+struct wasmpool_error_t *wasmpool_config_total_component_instances_set(struct wasmpool_config_t *cfg,
+                                                                       uint32_t value);
+
+/**
+ * The configured `total_component_instances` (see
+ * `wasmpool_config_total_component_instances_set`); its default, 1000, when `cfg` is NULL.
+ */
+uint32_t wasmpool_config_total_component_instances_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Maximum bytes of runtime metadata for one component instance (its own context plus
+ * its core instances').
+ *
+ * Default: 1048576 (1 MiB). Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_max_component_instance_size_set(struct wasmpool_config_t *cfg,
+                                                                         size_t value);
+
+/**
+ * The configured `max_component_instance_size` (see
+ * `wasmpool_config_max_component_instance_size_set`); its default, 1048576 (1 MiB), when `cfg` is
+ * NULL.
+ */
+size_t wasmpool_config_max_component_instance_size_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Maximum core instances one component may contain.
+ *
+ * Default: UINT32_MAX. Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_max_core_instances_per_component_set(struct wasmpool_config_t *cfg,
+                                                                              uint32_t value);
+
+/**
+ * The configured `max_core_instances_per_component` (see
+ * `wasmpool_config_max_core_instances_per_component_set`); its default, UINT32_MAX, when `cfg` is
+ * NULL.
+ */
+uint32_t wasmpool_config_max_core_instances_per_component_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Maximum linear memories one component may contain.
+ *
+ * Default: UINT32_MAX. Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_max_memories_per_component_set(struct wasmpool_config_t *cfg,
+                                                                        uint32_t value);
+
+/**
+ * The configured `max_memories_per_component` (see
+ * `wasmpool_config_max_memories_per_component_set`); its default, UINT32_MAX, when `cfg` is NULL.
+ */
+uint32_t wasmpool_config_max_memories_per_component_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Maximum tables one component may contain.
+ *
+ * Default: UINT32_MAX. Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_max_tables_per_component_set(struct wasmpool_config_t *cfg,
+                                                                      uint32_t value);
+
+/**
+ * The configured `max_tables_per_component` (see `wasmpool_config_max_tables_per_component_set`);
+ * its default, UINT32_MAX, when `cfg` is NULL.
+ */
+uint32_t wasmpool_config_max_tables_per_component_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Number of linear-memory slots in the pool: the maximum number of memories alive at
+ * once. Each slot reserves memory_reservation + memory_guard_size bytes of address space.
+ *
+ * Default: 1000. Accepted: 0 to 16777216. Errors: INVALID_ARGUMENT for a NULL `cfg` or a value out
+ * of range.
+ */
+struct wasmpool_error_t *wasmpool_config_total_memories_set(struct wasmpool_config_t *cfg,
+                                                            uint32_t value);
+
+/**
+ * The configured `total_memories` (see `wasmpool_config_total_memories_set`); its default, 1000,
+ * when `cfg` is NULL.
+ */
+uint32_t wasmpool_config_total_memories_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Number of table slots in the pool: the maximum number of tables alive at once.
+ *
+ * Default: 1000. Accepted: 0 to 16777216. Errors: INVALID_ARGUMENT for a NULL `cfg` or a value out
+ * of range.
+ */
+struct wasmpool_error_t *wasmpool_config_total_tables_set(struct wasmpool_config_t *cfg,
+                                                          uint32_t value);
+
+/**
+ * The configured `total_tables` (see `wasmpool_config_total_tables_set`); its default, 1000, when
+ * `cfg` is NULL.
+ */
+uint32_t wasmpool_config_total_tables_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Number of async stack slots in the pool.
+ *
+ * Default: 1000. Accepted: 0 to 16777216. Errors: INVALID_ARGUMENT for a NULL `cfg` or a value out
+ * of range.
+ */
+struct wasmpool_error_t *wasmpool_config_total_stacks_set(struct wasmpool_config_t *cfg,
+                                                          uint32_t value);
+
+/**
+ * The configured `total_stacks` (see `wasmpool_config_total_stacks_set`); its default, 1000, when
+ * `cfg` is NULL.
+ */
+uint32_t wasmpool_config_total_stacks_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Maximum number of core module instances alive at once across the engine.
+ *
+ * Default: 1000. Accepted: 0 to 16777216. Errors: INVALID_ARGUMENT for a NULL `cfg` or a value out
+ * of range.
+ */
+struct wasmpool_error_t *wasmpool_config_total_core_instances_set(struct wasmpool_config_t *cfg,
+                                                                  uint32_t value);
+
+/**
+ * The configured `total_core_instances` (see `wasmpool_config_total_core_instances_set`); its
+ * default, 1000, when `cfg` is NULL.
+ */
+uint32_t wasmpool_config_total_core_instances_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Maximum bytes of runtime metadata (the VMContext) for one core instance; a module
+ * needing more is rejected with WASMPOOL_ERROR_LIMIT_EXCEEDED.
+ *
+ * Default: 1048576 (1 MiB). Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_max_core_instance_size_set(struct wasmpool_config_t *cfg,
+                                                                    size_t value);
+
+/**
+ * The configured `max_core_instance_size` (see `wasmpool_config_max_core_instance_size_set`); its
+ * default, 1048576 (1 MiB), when `cfg` is NULL.
+ */
+size_t wasmpool_config_max_core_instance_size_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Maximum tables one core module may define; more is WASMPOOL_ERROR_LIMIT_EXCEEDED. The
+ * engine uses at most total_tables of it (the getter returns what was set).
+ *
+ * Default: 1. Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_max_tables_per_module_set(struct wasmpool_config_t *cfg,
+                                                                   uint32_t value);
+
+/**
+ * The configured `max_tables_per_module` (see `wasmpool_config_max_tables_per_module_set`); its
+ * default, 1, when `cfg` is NULL.
+ */
+uint32_t wasmpool_config_max_tables_per_module_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Maximum elements of any table; a table whose minimum exceeds it is
+ * WASMPOOL_ERROR_LIMIT_EXCEEDED, and table.grow stops there.
+ *
+ * Default: 20000. Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_table_elements_set(struct wasmpool_config_t *cfg,
+                                                            size_t value);
+
+/**
+ * The configured `table_elements` (see `wasmpool_config_table_elements_set`); its default, 20000,
+ * when `cfg` is NULL.
+ */
+size_t wasmpool_config_table_elements_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Maximum linear memories one core module may define; more is
+ * WASMPOOL_ERROR_LIMIT_EXCEEDED. The engine uses at most total_memories of it (the
+ * getter returns what was set).
+ *
+ * Default: 1. Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_max_memories_per_module_set(struct wasmpool_config_t *cfg,
+                                                                     uint32_t value);
+
+/**
+ * The configured `max_memories_per_module` (see `wasmpool_config_max_memories_per_module_set`);
+ * its default, 1, when `cfg` is NULL.
+ */
+uint32_t wasmpool_config_max_memories_per_module_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Maximum bytes any linear memory may grow to; a memory whose minimum exceeds it is
+ * WASMPOOL_ERROR_LIMIT_EXCEEDED, and memory.grow beyond it returns -1. Must not exceed
+ * memory_reservation (checked when the engine is built, an ENGINE error).
+ *
+ * Default: 4294967296 (4 GiB). Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_max_memory_size_set(struct wasmpool_config_t *cfg,
+                                                             size_t value);
+
+/**
+ * The configured `max_memory_size` (see `wasmpool_config_max_memory_size_set`); its default,
+ * 4294967296 (4 GiB), when `cfg` is NULL.
+ */
+size_t wasmpool_config_max_memory_size_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Whether memory protection keys (MPK, x86-64 pku) colour the memory pool so slots need
+ * no guard regions between them. WASMPOOL_ENABLED_YES fails engine creation where the
+ * host lacks MPK (see wasmpool_memory_protection_keys_available).
+ *
+ * Default: WASMPOOL_ENABLED_NO. Accepted: WASMPOOL_ENABLED_NO, WASMPOOL_ENABLED_YES,
+ * WASMPOOL_ENABLED_AUTO. Errors: INVALID_ARGUMENT for a NULL `cfg` or a value outside the enum.
+ */
+struct wasmpool_error_t *wasmpool_config_memory_protection_keys_set(struct wasmpool_config_t *cfg,
+                                                                    enum wasmpool_enabled_t value);
+
+/**
+ * The configured `memory_protection_keys` (see `wasmpool_config_memory_protection_keys_set`); its
+ * default, WASMPOOL_ENABLED_NO, when `cfg` is NULL.
+ */
+enum wasmpool_enabled_t wasmpool_config_memory_protection_keys_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Upper bound on the protection keys used when MPK is on (the hardware has 15 usable).
+ *
+ * Default: 16. Accepted: any. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_max_memory_protection_keys_set(struct wasmpool_config_t *cfg,
+                                                                        size_t value);
+
+/**
+ * The configured `max_memory_protection_keys` (see
+ * `wasmpool_config_max_memory_protection_keys_set`); its default, 16, when `cfg` is NULL.
+ */
+size_t wasmpool_config_max_memory_protection_keys_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Number of GC heap slots in the pool.
+ *
+ * Default: 1000. Accepted: 0 to 16777216. Errors: INVALID_ARGUMENT for a NULL `cfg` or a value out
+ * of range.
+ */
+struct wasmpool_error_t *wasmpool_config_total_gc_heaps_set(struct wasmpool_config_t *cfg,
+                                                            uint32_t value);
+
+/**
+ * The configured `total_gc_heaps` (see `wasmpool_config_total_gc_heaps_set`); its default, 1000,
+ * when `cfg` is NULL.
+ */
+uint32_t wasmpool_config_total_gc_heaps_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Whether the Linux PAGEMAP_SCAN ioctl (kernel 6.7+) is used to reset only the pages
+ * that were touched when a slot is released. WASMPOOL_ENABLED_YES fails engine creation
+ * where the kernel lacks it.
+ *
+ * Default: WASMPOOL_ENABLED_NO. Accepted: WASMPOOL_ENABLED_NO, WASMPOOL_ENABLED_YES,
+ * WASMPOOL_ENABLED_AUTO. Errors: INVALID_ARGUMENT for a NULL `cfg` or a value outside the enum.
+ */
+struct wasmpool_error_t *wasmpool_config_pagemap_scan_set(struct wasmpool_config_t *cfg,
+                                                          enum wasmpool_enabled_t value);
+
+/**
+ * The configured `pagemap_scan` (see `wasmpool_config_pagemap_scan_set`); its default,
+ * WASMPOOL_ENABLED_NO, when `cfg` is NULL.
+ */
+enum wasmpool_enabled_t wasmpool_config_pagemap_scan_get(const struct wasmpool_config_t *cfg);
 
 /**
  * Computes what `cfg` will cost once an engine is built from it, without
@@ -1281,6 +1300,37 @@ void wasmpool_error_delete(struct wasmpool_error_t *err);
  */
 struct wasmpool_error_t *wasmpool_config_footprint(const struct wasmpool_config_t *cfg,
                                                    struct wasmpool_footprint_t *out);
+
+/**
+ * A configuration for a server that runs up to `max_instances` instances
+ * at once (one per request). Every total is derived from that number:
+ *
+ * | knob                               | value                        |
+ * |------------------------------------|------------------------------|
+ * | `total_component_instances`        | max_instances                |
+ * | `total_core_instances`             | 4 x max_instances            |
+ * | `total_memories`                   | max_instances                |
+ * | `total_tables`                     | 2 x max_instances            |
+ * | `total_stacks`                     | max_instances                |
+ * | `total_gc_heaps`                   | max_instances                |
+ * | `max_core_instances_per_component` | 16                           |
+ * | `max_memories_per_component`       | 4                            |
+ * | `max_tables_per_component`         | 8                            |
+ * | `max_component_instance_size`      | 4 MiB                        |
+ * | `max_unused_warm_slots` (N)        | max(1, max_instances / 10)   |
+ * | `linear_memory_keep_resident`      | 1 MiB                        |
+ * | `table_keep_resident`              | 64 KiB                       |
+ * | `async_stack_keep_resident`        | 64 KiB                       |
+ * | `pagemap_scan`                     | `WASMPOOL_ENABLED_AUTO`      |
+ * | `strategy`                         | `WASMPOOL_STRATEGY_AUTO`     |
+ *
+ * Everything else keeps Wasmtime's defaults (4 GiB reservation per memory,
+ * 32 MiB guard, 1 memory and 1 table per module, ...). Every total is capped
+ * at 16777216, the largest pool count accepted. Adjust any knob afterwards with its setter or
+ * `wasmpool_config_apply_env`. The caller owns the result
+ * (`wasmpool_config_delete`); NULL when `max_instances` is 0.
+ */
+struct wasmpool_config_t *wasmpool_config_new_server(uint32_t max_instances);
 
 /**
  * Looks up the exported function `name` of `inst` once and writes a handle
@@ -1306,36 +1356,6 @@ struct wasmpool_error_t *wasmpool_func_call(const struct wasmpool_func_t *func,
                                             size_t nresults);
 
 /**
- * Instantiates the pre-linked module `pre` in `store` and writes the
- * instance to `*out`: the per-request fast path. Slots are taken from the
- * pool until the store is deleted; the instance is owned by `store`.
- *
- * `pre` may be used by several threads at once, each with its own store.
- * Errors: as `wasmpool_instantiate` (but a pre-linked module has no
- * unresolved imports).
- */
-struct wasmpool_error_t *wasmpool_instance_pre_instantiate(const struct wasmpool_instance_pre_t *pre,
-                                                           struct wasmpool_store_t *store,
-                                                           struct wasmpool_instance_t **out);
-
-/**
- * Instantiates `module`, which must have no imports, in `store`, and writes
- * the instance to `*out`. This takes slots (instance, memories, tables)
- * from the engine's pool until the store is deleted.
- *
- * The instance is owned by `store` (no delete function): it is valid until
- * `wasmpool_store_delete(store)`. `module` is borrowed for the call only.
- *
- * Errors: INVALID_ARGUMENT (a NULL argument, module of another engine);
- * LINK (the module has imports); POOL_EXHAUSTED (no free slot now, or
- * none within `slot_wait_timeout_ms`: retry after a store is deleted); TRAP (the start function trapped);
- * LIMIT_EXCEEDED (a store limit); OTHER.
- */
-struct wasmpool_error_t *wasmpool_instantiate(struct wasmpool_store_t *store,
-                                              const struct wasmpool_module_t *module,
-                                              struct wasmpool_instance_t **out);
-
-/**
  * Calls the exported function `name` of `inst` with `nargs` arguments and
  * room for `nresults` results.
  *
@@ -1358,6 +1378,29 @@ struct wasmpool_error_t *wasmpool_instance_call(struct wasmpool_instance_t *inst
                                                 size_t nresults);
 
 /**
+ * Describes the exported function `name` of `inst` (its parameter and
+ * result kinds) in `*out`; borrowed until the instance's store is deleted.
+ * Errors: INVALID_ARGUMENT (NULL argument); LINK (no exported function of
+ * that name).
+ */
+struct wasmpool_error_t *wasmpool_instance_func_type(const struct wasmpool_instance_t *inst,
+                                                     const char *name,
+                                                     struct wasmpool_extern_info_t *out);
+
+/**
+ * The calling instance's exported memory `name`: writes its base address to
+ * `*data` and its current size in bytes to `*size`.
+ *
+ * The pointer is valid until the callback returns or calls back into the
+ * guest (a guest's `memory.grow` may move it). Errors: INVALID_ARGUMENT
+ * (NULL argument); LINK (no exported memory of that name).
+ */
+struct wasmpool_error_t *wasmpool_caller_memory(struct wasmpool_caller_t *caller,
+                                                const char *name,
+                                                uint8_t **data,
+                                                size_t *size);
+
+/**
  * The exported memory `name` of `inst`: writes its base address to `*data`
  * and its size in bytes to `*size`.
  *
@@ -1366,7 +1409,7 @@ struct wasmpool_error_t *wasmpool_instance_call(struct wasmpool_instance_t *inst
  * deletion. Reading and writing through it is how a host passes data.
  * Errors: INVALID_ARGUMENT (NULL argument); LINK (no such memory).
  */
-struct wasmpool_error_t *wasmpool_instance_memory(const struct wasmpool_instance_t *inst,
+struct wasmpool_error_t *wasmpool_instance_memory(struct wasmpool_instance_t *inst,
                                                   const char *name,
                                                   uint8_t **data,
                                                   size_t *size);
@@ -1388,6 +1431,12 @@ struct wasmpool_error_t *wasmpool_instance_global_get(const struct wasmpool_inst
 struct wasmpool_error_t *wasmpool_instance_global_set(struct wasmpool_instance_t *inst,
                                                       const char *name,
                                                       const struct wasmpool_val_t *value);
+
+/**
+ * Releases `pre`. NULL is accepted and ignored. Instances made from it are
+ * not affected.
+ */
+void wasmpool_instance_pre_delete(struct wasmpool_instance_pre_t *pre);
 
 /**
  * A new, empty linker for modules of `engine`, written to `*out`.
@@ -1454,39 +1503,6 @@ struct wasmpool_error_t *wasmpool_linker_instantiate_pre(const struct wasmpool_l
                                                          struct wasmpool_instance_pre_t **out);
 
 /**
- * Releases `pre`. NULL is accepted and ignored. Instances made from it are
- * not affected.
- */
-void wasmpool_instance_pre_delete(struct wasmpool_instance_pre_t *pre);
-
-/**
- * The calling instance's exported memory `name`: writes its base address to
- * `*data` and its current size in bytes to `*size`.
- *
- * The pointer is valid until the callback returns or calls back into the
- * guest (a guest's `memory.grow` may move it). Errors: INVALID_ARGUMENT
- * (NULL argument); LINK (no exported memory of that name).
- */
-struct wasmpool_error_t *wasmpool_caller_memory(struct wasmpool_caller_t *caller,
-                                                const char *name,
-                                                uint8_t **data,
-                                                size_t *size);
-
-/**
- * Fills `*out` with a snapshot of `engine`'s pool.
- *
- * `out->struct_size` must be set to `sizeof(wasmpool_metrics_t)` first; the
- * fields that fit in it are written. Safe to call from any thread at any
- * time, also while other threads instantiate; the counters are read one by
- * one, so a snapshot taken during churn may mix neighbouring moments.
- *
- * Errors: INVALID_ARGUMENT (NULL `engine` or `out`, `struct_size` too small).
- * On an on-demand engine the call succeeds with `pooling` false.
- */
-struct wasmpool_error_t *wasmpool_engine_metrics(const struct wasmpool_engine_t *engine,
-                                                 struct wasmpool_metrics_t *out);
-
-/**
  * Compiles a module from `len` bytes at `bytes`: the WebAssembly binary
  * format, or the text format (WAT) as UTF-8.
  *
@@ -1529,22 +1545,6 @@ void wasmpool_module_delete(struct wasmpool_module_t *module);
  */
 struct wasmpool_error_t *wasmpool_module_serialize(const struct wasmpool_module_t *module,
                                                    struct wasmpool_bytes_t **out);
-
-/**
- * The first byte of `bytes` (NULL if `bytes` is NULL or empty); valid until
- * `wasmpool_bytes_delete`.
- */
-const uint8_t *wasmpool_bytes_data(const struct wasmpool_bytes_t *bytes);
-
-/**
- * The length of `bytes` in bytes (0 if `bytes` is NULL).
- */
-size_t wasmpool_bytes_len(const struct wasmpool_bytes_t *bytes);
-
-/**
- * Releases `bytes`. NULL is accepted and ignored.
- */
-void wasmpool_bytes_delete(struct wasmpool_bytes_t *bytes);
 
 /**
  * Loads a module serialised by `wasmpool_module_serialize` from `len` bytes
@@ -1604,45 +1604,113 @@ struct wasmpool_error_t *wasmpool_module_export(const struct wasmpool_module_t *
                                                 struct wasmpool_extern_info_t *out);
 
 /**
- * Describes the exported function `name` of `inst` (its parameter and
- * result kinds) in `*out`; borrowed until the instance's store is deleted.
- * Errors: INVALID_ARGUMENT (NULL argument); LINK (no exported function of
- * that name).
+ * Builds an engine from `cfg` and writes it to `*out`.
+ *
+ * `cfg` is only read: it stays owned by the caller and may be changed or
+ * deleted afterwards. The new engine is owned by the caller
+ * (`wasmpool_engine_delete`). With `WASMPOOL_STRATEGY_POOLING` the whole pool
+ * is reserved now; with `WASMPOOL_STRATEGY_AUTO` a refused reservation falls
+ * back to on-demand allocation (see `wasmpool_engine_strategy` and
+ * `wasmpool_engine_fallback_reason`).
+ *
+ * Errors: INVALID_ARGUMENT (NULL `cfg` or `out`); ENGINE with Wasmtime's
+ * message when the configuration is contradictory or the pool cannot be
+ * reserved. The process is never aborted. `*out` is written only on success.
  */
-struct wasmpool_error_t *wasmpool_instance_func_type(const struct wasmpool_instance_t *inst,
-                                                     const char *name,
-                                                     struct wasmpool_extern_info_t *out);
+struct wasmpool_error_t *wasmpool_engine_new(const struct wasmpool_config_t *cfg,
+                                             struct wasmpool_engine_t **out);
 
 /**
- * A configuration for a server that runs up to `max_instances` instances
- * at once (one per request). Every total is derived from that number:
- *
- * | knob                               | value                        |
- * |------------------------------------|------------------------------|
- * | `total_component_instances`        | max_instances                |
- * | `total_core_instances`             | 4 x max_instances            |
- * | `total_memories`                   | max_instances                |
- * | `total_tables`                     | 2 x max_instances            |
- * | `total_stacks`                     | max_instances                |
- * | `total_gc_heaps`                   | max_instances                |
- * | `max_core_instances_per_component` | 16                           |
- * | `max_memories_per_component`       | 4                            |
- * | `max_tables_per_component`         | 8                            |
- * | `max_component_instance_size`      | 4 MiB                        |
- * | `max_unused_warm_slots` (N)        | max(1, max_instances / 10)   |
- * | `linear_memory_keep_resident`      | 1 MiB                        |
- * | `table_keep_resident`              | 64 KiB                       |
- * | `async_stack_keep_resident`        | 64 KiB                       |
- * | `pagemap_scan`                     | `WASMPOOL_ENABLED_AUTO`      |
- * | `strategy`                         | `WASMPOOL_STRATEGY_AUTO`     |
- *
- * Everything else keeps Wasmtime's defaults (4 GiB reservation per memory,
- * 32 MiB guard, 1 memory and 1 table per module, ...). Every total is capped
- * at 16777216, the largest pool count accepted. Adjust any knob afterwards with its setter or
- * `wasmpool_config_apply_env`. The caller owns the result
- * (`wasmpool_config_delete`); NULL when `max_instances` is 0.
+ * Releases `engine`. NULL is accepted and ignored. Every module, store and
+ * other object created from it must have been deleted first. The engine's
+ * epoch ticker thread, if any, is stopped and joined before this returns.
  */
-struct wasmpool_config_t *wasmpool_config_new_server(uint32_t max_instances);
+void wasmpool_engine_delete(struct wasmpool_engine_t *engine);
+
+/**
+ * The strategy in force: `WASMPOOL_STRATEGY_POOLING` or
+ * `WASMPOOL_STRATEGY_ON_DEMAND`, never `AUTO` (which resolves to one of
+ * them). Returns `WASMPOOL_STRATEGY_AUTO` only when `engine` is NULL.
+ */
+enum wasmpool_strategy_t wasmpool_engine_strategy(const struct wasmpool_engine_t *engine);
+
+/**
+ * Why an `AUTO` engine is not pooling: a NUL-terminated string naming what
+ * the host refused, or NULL when the engine uses the strategy it was asked
+ * for (or `engine` is NULL). The string is borrowed from the engine and
+ * valid until `wasmpool_engine_delete`.
+ */
+const char *wasmpool_engine_fallback_reason(const struct wasmpool_engine_t *engine);
+
+/**
+ * Advances the engine's epoch by one tick, for hosts that drive deadlines
+ * themselves. Safe to call from any thread, including a signal-free timer
+ * thread, while guests run. NULL is ignored.
+ */
+void wasmpool_engine_increment_epoch(const struct wasmpool_engine_t *engine);
+
+/**
+ * Fills `*out` with a snapshot of `engine`'s pool.
+ *
+ * `out->struct_size` must be set to `sizeof(wasmpool_metrics_t)` first; the
+ * fields that fit in it are written. Safe to call from any thread at any
+ * time, also while other threads instantiate; the counters are read one by
+ * one, so a snapshot taken during churn may mix neighbouring moments.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `engine` or `out`, `struct_size` too small).
+ * On an on-demand engine the call succeeds with `pooling` false.
+ */
+struct wasmpool_error_t *wasmpool_engine_metrics(const struct wasmpool_engine_t *engine,
+                                                 struct wasmpool_metrics_t *out);
+
+/**
+ * A new error of kind `WASMPOOL_ERROR_TRAP` with code `WASMPOOL_TRAP_HOST`
+ * and a copy of `message`, for a host function to return: the guest traps
+ * and the caller of `wasmpool_instance_call` gets this message back.
+ *
+ * The caller owns the result (a host callback hands it to wasmpool by
+ * returning it). `message` is a NUL-terminated UTF-8 string; NULL or invalid
+ * UTF-8 gives an error of kind INVALID_ARGUMENT instead, which still traps.
+ */
+struct wasmpool_error_t *wasmpool_trap_new(const char *message);
+
+/**
+ * Like `wasmpool_trap_new`, with a chosen trap code (for example
+ * `WASMPOOL_TRAP_UNREACHABLE`). The error kind follows the code: TRAP, or
+ * INTERRUPTED / OUT_OF_FUEL for those codes. An unknown code is an
+ * INVALID_ARGUMENT error.
+ */
+struct wasmpool_error_t *wasmpool_trap_new_with_code(enum wasmpool_trap_code_t code,
+                                                     const char *message);
+
+/**
+ * The kind of `err`.
+ *
+ * `err` is borrowed. A NULL `err` returns `WASMPOOL_ERROR_INVALID_ARGUMENT`.
+ */
+enum wasmpool_error_kind_t wasmpool_error_kind(const struct wasmpool_error_t *err);
+
+/**
+ * The message of `err`, a NUL-terminated UTF-8 string.
+ *
+ * The string is borrowed from `err` and stays valid until
+ * `wasmpool_error_delete(err)`; never free it. A NULL `err` returns a static
+ * string saying so (never NULL).
+ */
+const char *wasmpool_error_message(const struct wasmpool_error_t *err);
+
+/**
+ * If `err` is a trap (kinds `TRAP`, `INTERRUPTED`, `OUT_OF_FUEL`), writes its
+ * code to `*out` and returns true. Otherwise returns false and leaves `*out`
+ * untouched, as it does when `err` or `out` is NULL.
+ */
+bool wasmpool_error_trap_code(const struct wasmpool_error_t *err, enum wasmpool_trap_code_t *out);
+
+/**
+ * Releases `err`. NULL is accepted and ignored. Using `err`, or a message
+ * obtained from it, after this call is undefined behaviour.
+ */
+void wasmpool_error_delete(struct wasmpool_error_t *err);
 
 /**
  * Creates an empty store in `engine` and writes it to `*out`.
@@ -1723,6 +1791,36 @@ struct wasmpool_error_t *wasmpool_store_epoch_deadline_set(struct wasmpool_store
  */
 struct wasmpool_error_t *wasmpool_store_deadline_ms_set(struct wasmpool_store_t *store,
                                                         uint64_t ms);
+
+/**
+ * Instantiates the pre-linked module `pre` in `store` and writes the
+ * instance to `*out`: the per-request fast path. Slots are taken from the
+ * pool until the store is deleted; the instance is owned by `store`.
+ *
+ * `pre` may be used by several threads at once, each with its own store.
+ * Errors: as `wasmpool_instantiate` (but a pre-linked module has no
+ * unresolved imports).
+ */
+struct wasmpool_error_t *wasmpool_instance_pre_instantiate(const struct wasmpool_instance_pre_t *pre,
+                                                           struct wasmpool_store_t *store,
+                                                           struct wasmpool_instance_t **out);
+
+/**
+ * Instantiates `module`, which must have no imports, in `store`, and writes
+ * the instance to `*out`. This takes slots (instance, memories, tables)
+ * from the engine's pool until the store is deleted.
+ *
+ * The instance is owned by `store` (no delete function): it is valid until
+ * `wasmpool_store_delete(store)`. `module` is borrowed for the call only.
+ *
+ * Errors: INVALID_ARGUMENT (a NULL argument, module of another engine);
+ * LINK (the module has imports); POOL_EXHAUSTED (no free slot now, or
+ * none within `slot_wait_timeout_ms`: retry after a store is deleted); TRAP (the start function trapped);
+ * LIMIT_EXCEEDED (a store limit); OTHER.
+ */
+struct wasmpool_error_t *wasmpool_instantiate(struct wasmpool_store_t *store,
+                                              const struct wasmpool_module_t *module,
+                                              struct wasmpool_instance_t **out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -37,7 +37,7 @@ static int knobs_checked = 0;
     CHECK(wasmpool_config_##name##_get(cfg) == (def));                        \
     OK(wasmpool_config_##name##_set(cfg, value));                             \
     CHECK(wasmpool_config_##name##_get(cfg) == value);                        \
-    CHECK(wasmpool_config_##name##_get(NULL) == 0);                           \
+    CHECK(wasmpool_config_##name##_get(NULL) == (def));                       \
     EXPECT_ERR(wasmpool_config_##name##_set(NULL, value),                     \
                WASMPOOL_ERROR_INVALID_ARGUMENT);                              \
     value += 3;                                                               \

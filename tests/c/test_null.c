@@ -62,13 +62,13 @@ int main(void) {
   CASE(NULL_ARG(wasmpool_config_consume_fuel_set(NULL, true)));
   CASE(CHECK(!wasmpool_config_consume_fuel_get(NULL)));
   CASE(NULL_ARG(wasmpool_config_max_wasm_stack_set(NULL, 1)));
-  CASE(CHECK(wasmpool_config_max_wasm_stack_get(NULL) == 0));
+  CASE(CHECK(wasmpool_config_max_wasm_stack_get(NULL) == 512u << 10));
   CASE(NULL_ARG(wasmpool_config_memory_reservation_set(NULL, 1)));
-  CASE(CHECK(wasmpool_config_memory_reservation_get(NULL) == 0));
+  CASE(CHECK(wasmpool_config_memory_reservation_get(NULL) == (uint64_t)1 << 32));
   CASE(NULL_ARG(wasmpool_config_memory_guard_size_set(NULL, 1)));
-  CASE(CHECK(wasmpool_config_memory_guard_size_get(NULL) == 0));
+  CASE(CHECK(wasmpool_config_memory_guard_size_get(NULL) == 32u << 20));
   CASE(NULL_ARG(wasmpool_config_memory_init_cow_set(NULL, true)));
-  CASE(CHECK(!wasmpool_config_memory_init_cow_get(NULL)));
+  CASE(CHECK(wasmpool_config_memory_init_cow_get(NULL)));
   CASE(NULL_ARG(wasmpool_config_opt_level_set(NULL, WASMPOOL_OPT_LEVEL_NONE)));
   CASE(CHECK(wasmpool_config_opt_level_get(NULL) == WASMPOOL_OPT_LEVEL_SPEED));
   CASE(NULL_ARG(wasmpool_config_memory_protection_keys_set(NULL, WASMPOOL_ENABLED_YES)));

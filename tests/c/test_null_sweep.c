@@ -129,10 +129,43 @@ static int expect_ok(const char *what, wasmpool_error_t *err) {
   return err != NULL;
 }
 
+static int case_wasmpool_bytes_data__bytes(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_bytes_data(NULL);
+  return 0;
+}
+
+static int case_wasmpool_bytes_len__bytes(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_bytes_len(NULL);
+  return 0;
+}
+
+static int case_wasmpool_bytes_delete__bytes(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  wasmpool_bytes_delete(NULL);
+  return 0;
+}
+
 static int case_wasmpool_config_delete__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
   (void)fx, (void)caller;
   wasmpool_config_delete(NULL);
   return 0;
+}
+
+static int case_wasmpool_config_apply_env__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_apply_env__cfg", wasmpool_config_apply_env(NULL, "WASMPOOL_SWEEP_", &fx->size));
+}
+
+static int case_wasmpool_config_apply_env__prefix(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_apply_env__prefix", wasmpool_config_apply_env(fx->cfg, NULL, &fx->size));
+}
+
+static int case_wasmpool_config_apply_env__applied(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_config_apply_env__applied", wasmpool_config_apply_env(fx->cfg, "WASMPOOL_SWEEP_", NULL));
 }
 
 static int case_wasmpool_config_strategy_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
@@ -498,95 +531,6 @@ static int case_wasmpool_config_pagemap_scan_get__cfg(fixture_t *fx, wasmpool_ca
   return 0;
 }
 
-static int case_wasmpool_engine_new__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_engine_new__cfg", wasmpool_engine_new(NULL, (void *)&fx->out_ptr));
-}
-
-static int case_wasmpool_engine_new__out(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_engine_new__out", wasmpool_engine_new(fx->cfg, NULL));
-}
-
-static int case_wasmpool_engine_delete__engine(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  wasmpool_engine_delete(NULL);
-  return 0;
-}
-
-static int case_wasmpool_engine_strategy__engine(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  (void)wasmpool_engine_strategy(NULL);
-  return 0;
-}
-
-static int case_wasmpool_engine_fallback_reason__engine(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  (void)wasmpool_engine_fallback_reason(NULL);
-  return 0;
-}
-
-static int case_wasmpool_engine_increment_epoch__engine(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  wasmpool_engine_increment_epoch(NULL);
-  return 0;
-}
-
-static int case_wasmpool_config_apply_env__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_config_apply_env__cfg", wasmpool_config_apply_env(NULL, "WASMPOOL_SWEEP_", &fx->size));
-}
-
-static int case_wasmpool_config_apply_env__prefix(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_config_apply_env__prefix", wasmpool_config_apply_env(fx->cfg, NULL, &fx->size));
-}
-
-static int case_wasmpool_config_apply_env__applied(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_ok("wasmpool_config_apply_env__applied", wasmpool_config_apply_env(fx->cfg, "WASMPOOL_SWEEP_", NULL));
-}
-
-static int case_wasmpool_trap_new__message(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_trap_new__message", wasmpool_trap_new(NULL));
-}
-
-static int case_wasmpool_trap_new_with_code__message(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_trap_new_with_code__message", wasmpool_trap_new_with_code(WASMPOOL_TRAP_HOST, NULL));
-}
-
-static int case_wasmpool_error_kind__err(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  (void)wasmpool_error_kind(NULL);
-  return 0;
-}
-
-static int case_wasmpool_error_message__err(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  (void)wasmpool_error_message(NULL);
-  return 0;
-}
-
-static int case_wasmpool_error_trap_code__err(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  (void)wasmpool_error_trap_code(NULL, &fx->code);
-  return 0;
-}
-
-static int case_wasmpool_error_trap_code__out(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  (void)wasmpool_error_trap_code(fx->err, NULL);
-  return 0;
-}
-
-static int case_wasmpool_error_delete__err(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  wasmpool_error_delete(NULL);
-  return 0;
-}
-
 static int case_wasmpool_config_footprint__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_footprint__cfg", wasmpool_config_footprint(NULL, &fx->footprint));
@@ -627,36 +571,6 @@ static int case_wasmpool_func_call__results(fixture_t *fx, wasmpool_caller_t *ca
   return expect_invalid("wasmpool_func_call__results", wasmpool_func_call(fx->func, &fx->arg, 1, NULL, 1));
 }
 
-static int case_wasmpool_instance_pre_instantiate__pre(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_instance_pre_instantiate__pre", wasmpool_instance_pre_instantiate(NULL, fx->store, (void *)&fx->out_ptr));
-}
-
-static int case_wasmpool_instance_pre_instantiate__store(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_instance_pre_instantiate__store", wasmpool_instance_pre_instantiate(fx->pre, NULL, (void *)&fx->out_ptr));
-}
-
-static int case_wasmpool_instance_pre_instantiate__out(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_instance_pre_instantiate__out", wasmpool_instance_pre_instantiate(fx->pre, fx->store, NULL));
-}
-
-static int case_wasmpool_instantiate__store(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_instantiate__store", wasmpool_instantiate(NULL, fx->module, (void *)&fx->out_ptr));
-}
-
-static int case_wasmpool_instantiate__module(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_instantiate__module", wasmpool_instantiate(fx->store, NULL, (void *)&fx->out_ptr));
-}
-
-static int case_wasmpool_instantiate__out(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_instantiate__out", wasmpool_instantiate(fx->store, fx->module, NULL));
-}
-
 static int case_wasmpool_instance_call__inst(fixture_t *fx, wasmpool_caller_t *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_call__inst", wasmpool_instance_call(NULL, "f", &fx->arg, 1, &fx->res, 1));
@@ -675,6 +589,41 @@ static int case_wasmpool_instance_call__args(fixture_t *fx, wasmpool_caller_t *c
 static int case_wasmpool_instance_call__results(fixture_t *fx, wasmpool_caller_t *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_call__results", wasmpool_instance_call(fx->inst, "f", &fx->arg, 1, NULL, 1));
+}
+
+static int case_wasmpool_instance_func_type__inst(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_func_type__inst", wasmpool_instance_func_type(NULL, "f", &fx->info));
+}
+
+static int case_wasmpool_instance_func_type__name(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_func_type__name", wasmpool_instance_func_type(fx->inst, NULL, &fx->info));
+}
+
+static int case_wasmpool_instance_func_type__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_func_type__out", wasmpool_instance_func_type(fx->inst, "f", NULL));
+}
+
+static int case_wasmpool_caller_memory__caller(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_memory__caller", wasmpool_caller_memory(NULL, "memory", &fx->data, &fx->size));
+}
+
+static int case_wasmpool_caller_memory__name(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_memory__name", wasmpool_caller_memory(caller, NULL, &fx->data, &fx->size));
+}
+
+static int case_wasmpool_caller_memory__data(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_memory__data", wasmpool_caller_memory(caller, "memory", NULL, &fx->size));
+}
+
+static int case_wasmpool_caller_memory__size(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_memory__size", wasmpool_caller_memory(caller, "memory", &fx->data, NULL));
 }
 
 static int case_wasmpool_instance_memory__inst(fixture_t *fx, wasmpool_caller_t *caller) {
@@ -725,6 +674,12 @@ static int case_wasmpool_instance_global_set__name(fixture_t *fx, wasmpool_calle
 static int case_wasmpool_instance_global_set__value(fixture_t *fx, wasmpool_caller_t *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_global_set__value", wasmpool_instance_global_set(fx->inst, "g", NULL));
+}
+
+static int case_wasmpool_instance_pre_delete__pre(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  wasmpool_instance_pre_delete(NULL);
+  return 0;
 }
 
 static int case_wasmpool_linker_new__engine(fixture_t *fx, wasmpool_caller_t *caller) {
@@ -808,42 +763,6 @@ static int case_wasmpool_linker_instantiate_pre__out(fixture_t *fx, wasmpool_cal
   return expect_invalid("wasmpool_linker_instantiate_pre__out", wasmpool_linker_instantiate_pre(fx->linker, fx->module, NULL));
 }
 
-static int case_wasmpool_instance_pre_delete__pre(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  wasmpool_instance_pre_delete(NULL);
-  return 0;
-}
-
-static int case_wasmpool_caller_memory__caller(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_caller_memory__caller", wasmpool_caller_memory(NULL, "memory", &fx->data, &fx->size));
-}
-
-static int case_wasmpool_caller_memory__name(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_caller_memory__name", wasmpool_caller_memory(caller, NULL, &fx->data, &fx->size));
-}
-
-static int case_wasmpool_caller_memory__data(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_caller_memory__data", wasmpool_caller_memory(caller, "memory", NULL, &fx->size));
-}
-
-static int case_wasmpool_caller_memory__size(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_caller_memory__size", wasmpool_caller_memory(caller, "memory", &fx->data, NULL));
-}
-
-static int case_wasmpool_engine_metrics__engine(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_engine_metrics__engine", wasmpool_engine_metrics(NULL, &fx->metrics));
-}
-
-static int case_wasmpool_engine_metrics__out(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  return expect_invalid("wasmpool_engine_metrics__out", wasmpool_engine_metrics(fx->engine, NULL));
-}
-
 static int case_wasmpool_module_new__engine(fixture_t *fx, wasmpool_caller_t *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_new__engine", wasmpool_module_new(NULL, (const uint8_t *)fx->wat, strlen(fx->wat), (void *)&fx->out_ptr));
@@ -888,24 +807,6 @@ static int case_wasmpool_module_serialize__module(fixture_t *fx, wasmpool_caller
 static int case_wasmpool_module_serialize__out(fixture_t *fx, wasmpool_caller_t *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_serialize__out", wasmpool_module_serialize(fx->module, NULL));
-}
-
-static int case_wasmpool_bytes_data__bytes(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  (void)wasmpool_bytes_data(NULL);
-  return 0;
-}
-
-static int case_wasmpool_bytes_len__bytes(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  (void)wasmpool_bytes_len(NULL);
-  return 0;
-}
-
-static int case_wasmpool_bytes_delete__bytes(fixture_t *fx, wasmpool_caller_t *caller) {
-  (void)fx, (void)caller;
-  wasmpool_bytes_delete(NULL);
-  return 0;
 }
 
 static int case_wasmpool_module_deserialize__engine(fixture_t *fx, wasmpool_caller_t *caller) {
@@ -970,19 +871,88 @@ static int case_wasmpool_module_export__out(fixture_t *fx, wasmpool_caller_t *ca
   return expect_invalid("wasmpool_module_export__out", wasmpool_module_export(fx->module, 0, NULL));
 }
 
-static int case_wasmpool_instance_func_type__inst(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_engine_new__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
   (void)fx, (void)caller;
-  return expect_invalid("wasmpool_instance_func_type__inst", wasmpool_instance_func_type(NULL, "f", &fx->info));
+  return expect_invalid("wasmpool_engine_new__cfg", wasmpool_engine_new(NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_instance_func_type__name(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_engine_new__out(fixture_t *fx, wasmpool_caller_t *caller) {
   (void)fx, (void)caller;
-  return expect_invalid("wasmpool_instance_func_type__name", wasmpool_instance_func_type(fx->inst, NULL, &fx->info));
+  return expect_invalid("wasmpool_engine_new__out", wasmpool_engine_new(fx->cfg, NULL));
 }
 
-static int case_wasmpool_instance_func_type__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_engine_delete__engine(fixture_t *fx, wasmpool_caller_t *caller) {
   (void)fx, (void)caller;
-  return expect_invalid("wasmpool_instance_func_type__out", wasmpool_instance_func_type(fx->inst, "f", NULL));
+  wasmpool_engine_delete(NULL);
+  return 0;
+}
+
+static int case_wasmpool_engine_strategy__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_engine_strategy(NULL);
+  return 0;
+}
+
+static int case_wasmpool_engine_fallback_reason__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_engine_fallback_reason(NULL);
+  return 0;
+}
+
+static int case_wasmpool_engine_increment_epoch__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  wasmpool_engine_increment_epoch(NULL);
+  return 0;
+}
+
+static int case_wasmpool_engine_metrics__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_engine_metrics__engine", wasmpool_engine_metrics(NULL, &fx->metrics));
+}
+
+static int case_wasmpool_engine_metrics__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_engine_metrics__out", wasmpool_engine_metrics(fx->engine, NULL));
+}
+
+static int case_wasmpool_trap_new__message(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_trap_new__message", wasmpool_trap_new(NULL));
+}
+
+static int case_wasmpool_trap_new_with_code__message(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_trap_new_with_code__message", wasmpool_trap_new_with_code(WASMPOOL_TRAP_HOST, NULL));
+}
+
+static int case_wasmpool_error_kind__err(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_error_kind(NULL);
+  return 0;
+}
+
+static int case_wasmpool_error_message__err(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_error_message(NULL);
+  return 0;
+}
+
+static int case_wasmpool_error_trap_code__err(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_error_trap_code(NULL, &fx->code);
+  return 0;
+}
+
+static int case_wasmpool_error_trap_code__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_error_trap_code(fx->err, NULL);
+  return 0;
+}
+
+static int case_wasmpool_error_delete__err(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  wasmpool_error_delete(NULL);
+  return 0;
 }
 
 static int case_wasmpool_store_new__engine(fixture_t *fx, wasmpool_caller_t *caller) {
@@ -1052,6 +1022,36 @@ static int case_wasmpool_store_deadline_ms_set__store(fixture_t *fx, wasmpool_ca
   return expect_invalid("wasmpool_store_deadline_ms_set__store", wasmpool_store_deadline_ms_set(NULL, 1));
 }
 
+static int case_wasmpool_instance_pre_instantiate__pre(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_pre_instantiate__pre", wasmpool_instance_pre_instantiate(NULL, fx->store, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_pre_instantiate__store(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_pre_instantiate__store", wasmpool_instance_pre_instantiate(fx->pre, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_pre_instantiate__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_pre_instantiate__out", wasmpool_instance_pre_instantiate(fx->pre, fx->store, NULL));
+}
+
+static int case_wasmpool_instantiate__store(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instantiate__store", wasmpool_instantiate(NULL, fx->module, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instantiate__module(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instantiate__module", wasmpool_instantiate(fx->store, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instantiate__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instantiate__out", wasmpool_instantiate(fx->store, fx->module, NULL));
+}
+
 typedef struct {
   const char *name;
   case_fn fn;
@@ -1060,7 +1060,13 @@ typedef struct {
 
 #define SWEPT_FUNCTIONS 119
 static const sweep_case_t CASES[] = {
+    {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
+    {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
+    {"wasmpool_bytes_delete__bytes", case_wasmpool_bytes_delete__bytes, 0},
     {"wasmpool_config_delete__cfg", case_wasmpool_config_delete__cfg, 0},
+    {"wasmpool_config_apply_env__cfg", case_wasmpool_config_apply_env__cfg, 0},
+    {"wasmpool_config_apply_env__prefix", case_wasmpool_config_apply_env__prefix, 0},
+    {"wasmpool_config_apply_env__applied", case_wasmpool_config_apply_env__applied, 0},
     {"wasmpool_config_strategy_set__cfg", case_wasmpool_config_strategy_set__cfg, 0},
     {"wasmpool_config_strategy_get__cfg", case_wasmpool_config_strategy_get__cfg, 0},
     {"wasmpool_config_epoch_interruption_set__cfg", case_wasmpool_config_epoch_interruption_set__cfg, 0},
@@ -1127,22 +1133,6 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_config_total_gc_heaps_get__cfg", case_wasmpool_config_total_gc_heaps_get__cfg, 0},
     {"wasmpool_config_pagemap_scan_set__cfg", case_wasmpool_config_pagemap_scan_set__cfg, 0},
     {"wasmpool_config_pagemap_scan_get__cfg", case_wasmpool_config_pagemap_scan_get__cfg, 0},
-    {"wasmpool_engine_new__cfg", case_wasmpool_engine_new__cfg, 0},
-    {"wasmpool_engine_new__out", case_wasmpool_engine_new__out, 0},
-    {"wasmpool_engine_delete__engine", case_wasmpool_engine_delete__engine, 0},
-    {"wasmpool_engine_strategy__engine", case_wasmpool_engine_strategy__engine, 0},
-    {"wasmpool_engine_fallback_reason__engine", case_wasmpool_engine_fallback_reason__engine, 0},
-    {"wasmpool_engine_increment_epoch__engine", case_wasmpool_engine_increment_epoch__engine, 0},
-    {"wasmpool_config_apply_env__cfg", case_wasmpool_config_apply_env__cfg, 0},
-    {"wasmpool_config_apply_env__prefix", case_wasmpool_config_apply_env__prefix, 0},
-    {"wasmpool_config_apply_env__applied", case_wasmpool_config_apply_env__applied, 0},
-    {"wasmpool_trap_new__message", case_wasmpool_trap_new__message, 0},
-    {"wasmpool_trap_new_with_code__message", case_wasmpool_trap_new_with_code__message, 0},
-    {"wasmpool_error_kind__err", case_wasmpool_error_kind__err, 0},
-    {"wasmpool_error_message__err", case_wasmpool_error_message__err, 0},
-    {"wasmpool_error_trap_code__err", case_wasmpool_error_trap_code__err, 0},
-    {"wasmpool_error_trap_code__out", case_wasmpool_error_trap_code__out, 0},
-    {"wasmpool_error_delete__err", case_wasmpool_error_delete__err, 0},
     {"wasmpool_config_footprint__cfg", case_wasmpool_config_footprint__cfg, 0},
     {"wasmpool_config_footprint__out", case_wasmpool_config_footprint__out, 0},
     {"wasmpool_instance_func__inst", case_wasmpool_instance_func__inst, 0},
@@ -1151,16 +1141,17 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_func_call__func", case_wasmpool_func_call__func, 0},
     {"wasmpool_func_call__args", case_wasmpool_func_call__args, 0},
     {"wasmpool_func_call__results", case_wasmpool_func_call__results, 0},
-    {"wasmpool_instance_pre_instantiate__pre", case_wasmpool_instance_pre_instantiate__pre, 0},
-    {"wasmpool_instance_pre_instantiate__store", case_wasmpool_instance_pre_instantiate__store, 0},
-    {"wasmpool_instance_pre_instantiate__out", case_wasmpool_instance_pre_instantiate__out, 0},
-    {"wasmpool_instantiate__store", case_wasmpool_instantiate__store, 0},
-    {"wasmpool_instantiate__module", case_wasmpool_instantiate__module, 0},
-    {"wasmpool_instantiate__out", case_wasmpool_instantiate__out, 0},
     {"wasmpool_instance_call__inst", case_wasmpool_instance_call__inst, 0},
     {"wasmpool_instance_call__name", case_wasmpool_instance_call__name, 0},
     {"wasmpool_instance_call__args", case_wasmpool_instance_call__args, 0},
     {"wasmpool_instance_call__results", case_wasmpool_instance_call__results, 0},
+    {"wasmpool_instance_func_type__inst", case_wasmpool_instance_func_type__inst, 0},
+    {"wasmpool_instance_func_type__name", case_wasmpool_instance_func_type__name, 0},
+    {"wasmpool_instance_func_type__out", case_wasmpool_instance_func_type__out, 0},
+    {"wasmpool_caller_memory__caller", case_wasmpool_caller_memory__caller, 1},
+    {"wasmpool_caller_memory__name", case_wasmpool_caller_memory__name, 1},
+    {"wasmpool_caller_memory__data", case_wasmpool_caller_memory__data, 1},
+    {"wasmpool_caller_memory__size", case_wasmpool_caller_memory__size, 1},
     {"wasmpool_instance_memory__inst", case_wasmpool_instance_memory__inst, 0},
     {"wasmpool_instance_memory__name", case_wasmpool_instance_memory__name, 0},
     {"wasmpool_instance_memory__data", case_wasmpool_instance_memory__data, 0},
@@ -1171,6 +1162,7 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_instance_global_set__inst", case_wasmpool_instance_global_set__inst, 0},
     {"wasmpool_instance_global_set__name", case_wasmpool_instance_global_set__name, 0},
     {"wasmpool_instance_global_set__value", case_wasmpool_instance_global_set__value, 0},
+    {"wasmpool_instance_pre_delete__pre", case_wasmpool_instance_pre_delete__pre, 0},
     {"wasmpool_linker_new__engine", case_wasmpool_linker_new__engine, 0},
     {"wasmpool_linker_new__out", case_wasmpool_linker_new__out, 0},
     {"wasmpool_linker_delete__linker", case_wasmpool_linker_delete__linker, 0},
@@ -1187,13 +1179,6 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_linker_instantiate_pre__linker", case_wasmpool_linker_instantiate_pre__linker, 0},
     {"wasmpool_linker_instantiate_pre__module", case_wasmpool_linker_instantiate_pre__module, 0},
     {"wasmpool_linker_instantiate_pre__out", case_wasmpool_linker_instantiate_pre__out, 0},
-    {"wasmpool_instance_pre_delete__pre", case_wasmpool_instance_pre_delete__pre, 0},
-    {"wasmpool_caller_memory__caller", case_wasmpool_caller_memory__caller, 1},
-    {"wasmpool_caller_memory__name", case_wasmpool_caller_memory__name, 1},
-    {"wasmpool_caller_memory__data", case_wasmpool_caller_memory__data, 1},
-    {"wasmpool_caller_memory__size", case_wasmpool_caller_memory__size, 1},
-    {"wasmpool_engine_metrics__engine", case_wasmpool_engine_metrics__engine, 0},
-    {"wasmpool_engine_metrics__out", case_wasmpool_engine_metrics__out, 0},
     {"wasmpool_module_new__engine", case_wasmpool_module_new__engine, 0},
     {"wasmpool_module_new__bytes", case_wasmpool_module_new__bytes, 0},
     {"wasmpool_module_new__out", case_wasmpool_module_new__out, 0},
@@ -1203,9 +1188,6 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_module_delete__module", case_wasmpool_module_delete__module, 0},
     {"wasmpool_module_serialize__module", case_wasmpool_module_serialize__module, 0},
     {"wasmpool_module_serialize__out", case_wasmpool_module_serialize__out, 0},
-    {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
-    {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
-    {"wasmpool_bytes_delete__bytes", case_wasmpool_bytes_delete__bytes, 0},
     {"wasmpool_module_deserialize__engine", case_wasmpool_module_deserialize__engine, 0},
     {"wasmpool_module_deserialize__bytes", case_wasmpool_module_deserialize__bytes, 0},
     {"wasmpool_module_deserialize__out", case_wasmpool_module_deserialize__out, 0},
@@ -1218,9 +1200,21 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_module_export_count__module", case_wasmpool_module_export_count__module, 0},
     {"wasmpool_module_export__module", case_wasmpool_module_export__module, 0},
     {"wasmpool_module_export__out", case_wasmpool_module_export__out, 0},
-    {"wasmpool_instance_func_type__inst", case_wasmpool_instance_func_type__inst, 0},
-    {"wasmpool_instance_func_type__name", case_wasmpool_instance_func_type__name, 0},
-    {"wasmpool_instance_func_type__out", case_wasmpool_instance_func_type__out, 0},
+    {"wasmpool_engine_new__cfg", case_wasmpool_engine_new__cfg, 0},
+    {"wasmpool_engine_new__out", case_wasmpool_engine_new__out, 0},
+    {"wasmpool_engine_delete__engine", case_wasmpool_engine_delete__engine, 0},
+    {"wasmpool_engine_strategy__engine", case_wasmpool_engine_strategy__engine, 0},
+    {"wasmpool_engine_fallback_reason__engine", case_wasmpool_engine_fallback_reason__engine, 0},
+    {"wasmpool_engine_increment_epoch__engine", case_wasmpool_engine_increment_epoch__engine, 0},
+    {"wasmpool_engine_metrics__engine", case_wasmpool_engine_metrics__engine, 0},
+    {"wasmpool_engine_metrics__out", case_wasmpool_engine_metrics__out, 0},
+    {"wasmpool_trap_new__message", case_wasmpool_trap_new__message, 0},
+    {"wasmpool_trap_new_with_code__message", case_wasmpool_trap_new_with_code__message, 0},
+    {"wasmpool_error_kind__err", case_wasmpool_error_kind__err, 0},
+    {"wasmpool_error_message__err", case_wasmpool_error_message__err, 0},
+    {"wasmpool_error_trap_code__err", case_wasmpool_error_trap_code__err, 0},
+    {"wasmpool_error_trap_code__out", case_wasmpool_error_trap_code__out, 0},
+    {"wasmpool_error_delete__err", case_wasmpool_error_delete__err, 0},
     {"wasmpool_store_new__engine", case_wasmpool_store_new__engine, 0},
     {"wasmpool_store_new__out", case_wasmpool_store_new__out, 0},
     {"wasmpool_store_delete__store", case_wasmpool_store_delete__store, 0},
@@ -1234,6 +1228,12 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_store_fuel_get__out", case_wasmpool_store_fuel_get__out, 0},
     {"wasmpool_store_epoch_deadline_set__store", case_wasmpool_store_epoch_deadline_set__store, 0},
     {"wasmpool_store_deadline_ms_set__store", case_wasmpool_store_deadline_ms_set__store, 0},
+    {"wasmpool_instance_pre_instantiate__pre", case_wasmpool_instance_pre_instantiate__pre, 0},
+    {"wasmpool_instance_pre_instantiate__store", case_wasmpool_instance_pre_instantiate__store, 0},
+    {"wasmpool_instance_pre_instantiate__out", case_wasmpool_instance_pre_instantiate__out, 0},
+    {"wasmpool_instantiate__store", case_wasmpool_instantiate__store, 0},
+    {"wasmpool_instantiate__module", case_wasmpool_instantiate__module, 0},
+    {"wasmpool_instantiate__out", case_wasmpool_instantiate__out, 0},
 };
 
 static int run_case(const sweep_case_t *c) {

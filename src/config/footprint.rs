@@ -5,8 +5,8 @@
 //! the process's address space.
 
 use crate::config::{Knobs, wasmpool_config_t, wasmpool_enabled_t};
-use crate::error::{Error, Result, wasmpool_error_t};
-use crate::ffi;
+use crate::abi::{Error, Result, wasmpool_error_t};
+use crate::abi;
 
 /// The cost of a configuration: address space the pools reserve when the
 /// engine is created, and memory that unused warm slots can keep resident.
@@ -142,13 +142,13 @@ pub(crate) fn describe(knobs: &Knobs) -> String {
 ///
 /// Errors: INVALID_ARGUMENT (NULL argument, or sizes that overflow 64 bits).
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_config_footprint(
+pub unsafe extern "C" fn wasmpool_config_footprint(
     cfg: *const wasmpool_config_t,
     out: *mut wasmpool_footprint_t,
 ) -> *mut wasmpool_error_t {
-    ffi::guard(|| {
-        let cfg = ffi::arg_ref(cfg, "cfg")?;
-        let out = ffi::out(out, "out")?;
+    abi::guard(|| {
+        let cfg = abi::arg_ref(cfg, "cfg")?;
+        let out = abi::out(out, "out")?;
         out.write(compute(&cfg.knobs)?);
         Ok(())
     })

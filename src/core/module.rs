@@ -4,10 +4,10 @@ use std::borrow::Cow;
 use std::ffi::c_char;
 use std::sync::Arc;
 
+use crate::abi::{self, Boxed, Error, Handle, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
+use crate::bytes::wasmpool_bytes_t;
+use crate::core::module_info::ModuleInfo;
 use crate::engine::wasmpool_engine_t;
-use crate::error::{Error, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
-use crate::ffi;
-use crate::module_info::ModuleInfo;
 
 /// A module compiled for one engine. It can be instantiated any number of
 /// times, in any store of the same engine.
@@ -19,6 +19,10 @@ use crate::module_info::ModuleInfo;
 pub struct wasmpool_module_t {
     pub(crate) module: wasmtime::Module,
     pub(crate) info: Arc<ModuleInfo>,
+}
+
+impl Handle for wasmpool_module_t {
+    type Ownership = Boxed;
 }
 
 impl wasmpool_module_t {
@@ -66,17 +70,17 @@ pub(crate) fn compile(engine: &wasmpool_engine_t, bytes: &[u8]) -> Result<wasmpo
 /// `len` > 0); COMPILE (not a valid module); LIMIT_EXCEEDED (valid, but over
 /// a per-module limit of the pool: memories, tables, sizes, metadata size).
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_module_new(
+pub unsafe extern "C" fn wasmpool_module_new(
     engine: *const wasmpool_engine_t,
     bytes: *const u8,
     len: usize,
     out: *mut *mut wasmpool_module_t,
 ) -> *mut wasmpool_error_t {
-    ffi::guard(|| {
-        let engine = ffi::arg_ref(engine, "engine")?;
-        let bytes = ffi::arg_slice(bytes, len, "bytes")?;
-        let out = ffi::out(out, "out")?;
-        out.write(ffi::into_handle(compile(engine, bytes)?));
+    abi::guard(|| {
+        let engine = abi::arg_ref(engine, "engine")?;
+        let bytes = abi::arg_slice(bytes, len, "bytes")?;
+        let out = abi::out(out, "out")?;
+        out.write(abi::into_boxed(compile(engine, bytes)?));
         Ok(())
     })
 }
@@ -86,18 +90,18 @@ pub extern "C" fn wasmpool_module_new(
 ///
 /// Errors: as `wasmpool_module_new`, plus IO when the file cannot be read.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_module_new_file(
+pub unsafe extern "C" fn wasmpool_module_new_file(
     engine: *const wasmpool_engine_t,
     path: *const c_char,
     out: *mut *mut wasmpool_module_t,
 ) -> *mut wasmpool_error_t {
-    ffi::guard(|| {
-        let engine = ffi::arg_ref(engine, "engine")?;
-        let path = ffi::arg_str(path, "path")?;
-        let out = ffi::out(out, "out")?;
+    abi::guard(|| {
+        let engine = abi::arg_ref(engine, "engine")?;
+        let path = abi::arg_str(path, "path")?;
+        let out = abi::out(out, "out")?;
         let bytes = std::fs::read(path)
             .map_err(|e| Error::new(K::WASMPOOL_ERROR_IO, format!("cannot read `{path}`: {e}")))?;
-        out.write(ffi::into_handle(compile(engine, &bytes)?));
+        out.write(abi::into_boxed(compile(engine, &bytes)?));
         Ok(())
     })
 }
@@ -105,16 +109,8 @@ pub extern "C" fn wasmpool_module_new_file(
 /// Releases `module`. NULL is accepted and ignored. Instances created from
 /// it are not affected.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_module_delete(module: *mut wasmpool_module_t) {
-    ffi::guard_value((), || unsafe { ffi::delete_handle(module) })
-}
-
-/// An owned byte buffer (a serialised module).
-///
-/// Read with `wasmpool_bytes_data` / `wasmpool_bytes_len`; release with
-/// `wasmpool_bytes_delete`. Plain data: usable from any thread.
-pub struct wasmpool_bytes_t {
-    bytes: Vec<u8>,
+pub unsafe extern "C" fn wasmpool_module_delete(module: *mut wasmpool_module_t) {
+    unsafe { abi::delete(module) }
 }
 
 /// Serialises `module`'s compiled code to `*out`, to be loaded later with
@@ -124,38 +120,17 @@ pub struct wasmpool_bytes_t {
 /// The buffer is owned by the caller (`wasmpool_bytes_delete`).
 /// Errors: INVALID_ARGUMENT (NULL argument); OTHER.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_module_serialize(
+pub unsafe extern "C" fn wasmpool_module_serialize(
     module: *const wasmpool_module_t,
     out: *mut *mut wasmpool_bytes_t,
 ) -> *mut wasmpool_error_t {
-    ffi::guard(|| {
-        let module = ffi::arg_ref(module, "module")?;
-        let out = ffi::out(out, "out")?;
+    abi::guard(|| {
+        let module = abi::arg_ref(module, "module")?;
+        let out = abi::out(out, "out")?;
         let bytes = module.module.serialize().map_err(|e| Error::new(K::WASMPOOL_ERROR_OTHER, format!("{e:?}")))?;
-        out.write(ffi::into_handle(wasmpool_bytes_t { bytes }));
+        out.write(abi::into_boxed(wasmpool_bytes_t::new(bytes)));
         Ok(())
     })
-}
-
-/// The first byte of `bytes` (NULL if `bytes` is NULL or empty); valid until
-/// `wasmpool_bytes_delete`.
-#[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_bytes_data(bytes: *const wasmpool_bytes_t) -> *const u8 {
-    ffi::guard_value(std::ptr::null(), || {
-        ffi::opt_ref(bytes).filter(|b| !b.bytes.is_empty()).map_or(std::ptr::null(), |b| b.bytes.as_ptr())
-    })
-}
-
-/// The length of `bytes` in bytes (0 if `bytes` is NULL).
-#[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_bytes_len(bytes: *const wasmpool_bytes_t) -> usize {
-    ffi::guard_value(0, || ffi::opt_ref(bytes).map_or(0, |b| b.bytes.len()))
-}
-
-/// Releases `bytes`. NULL is accepted and ignored.
-#[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_bytes_delete(bytes: *mut wasmpool_bytes_t) {
-    ffi::guard_value((), || unsafe { ffi::delete_handle(bytes) })
 }
 
 fn deserialize_error(err: wasmtime::Error) -> Error {
@@ -175,19 +150,19 @@ fn deserialize_error(err: wasmtime::Error) -> Error {
 /// Errors: INVALID_ARGUMENT (NULL argument); COMPILE (not a compatible
 /// precompiled module).
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_module_deserialize(
+pub unsafe extern "C" fn wasmpool_module_deserialize(
     engine: *const wasmpool_engine_t,
     bytes: *const u8,
     len: usize,
     out: *mut *mut wasmpool_module_t,
 ) -> *mut wasmpool_error_t {
-    ffi::guard(|| {
-        let engine = ffi::arg_ref(engine, "engine")?;
-        let bytes = ffi::arg_slice(bytes, len, "bytes")?;
-        let out = ffi::out(out, "out")?;
+    abi::guard(|| {
+        let engine = abi::arg_ref(engine, "engine")?;
+        let bytes = abi::arg_slice(bytes, len, "bytes")?;
+        let out = abi::out(out, "out")?;
         // SAFETY: the trust requirement is the caller's, documented above.
         let module = unsafe { wasmtime::Module::deserialize(&engine.engine, bytes) }.map_err(deserialize_error)?;
-        out.write(ffi::into_handle(wasmpool_module_t::new(module)));
+        out.write(abi::into_boxed(wasmpool_module_t::new(module)));
         Ok(())
     })
 }
@@ -197,22 +172,22 @@ pub extern "C" fn wasmpool_module_deserialize(
 /// ONLY, as above. Errors: INVALID_ARGUMENT; IO (cannot open the file);
 /// COMPILE.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_module_deserialize_file(
+pub unsafe extern "C" fn wasmpool_module_deserialize_file(
     engine: *const wasmpool_engine_t,
     path: *const c_char,
     out: *mut *mut wasmpool_module_t,
 ) -> *mut wasmpool_error_t {
-    ffi::guard(|| {
-        let engine = ffi::arg_ref(engine, "engine")?;
-        let path = ffi::arg_str(path, "path")?;
-        let out = ffi::out(out, "out")?;
+    abi::guard(|| {
+        let engine = abi::arg_ref(engine, "engine")?;
+        let path = abi::arg_str(path, "path")?;
+        let out = abi::out(out, "out")?;
         if let Err(e) = std::fs::metadata(path) {
             return Err(Error::new(K::WASMPOOL_ERROR_IO, format!("cannot open `{path}`: {e}")));
         }
         // SAFETY: the trust requirement is the caller's, documented above.
         let module =
             unsafe { wasmtime::Module::deserialize_file(&engine.engine, path) }.map_err(deserialize_error)?;
-        out.write(ffi::into_handle(wasmpool_module_t::new(module)));
+        out.write(abi::into_boxed(wasmpool_module_t::new(module)));
         Ok(())
     })
 }

@@ -2,8 +2,8 @@
 //! request (a handful of relaxed atomic loads and three short locks).
 
 use crate::engine::wasmpool_engine_t;
-use crate::error::{Error, Result, wasmpool_error_t};
-use crate::ffi;
+use crate::abi::{Error, Result, wasmpool_error_t};
+use crate::abi;
 
 /// A snapshot of an engine's pool: what is live now, what is warm but unused
 /// (and how much memory that keeps resident), and the pool's capacities.
@@ -96,7 +96,7 @@ fn snapshot(engine: &wasmpool_engine_t) -> wasmpool_metrics_t {
 const MIN_STRUCT_SIZE: usize = std::mem::offset_of!(wasmpool_metrics_t, unused_warm_tables);
 
 fn write_metrics(engine: &wasmpool_engine_t, out: *mut wasmpool_metrics_t) -> Result<()> {
-    let out = ffi::out(out, "out")?.as_ptr();
+    let out = abi::out(out, "out")?.into_ptr();
     // Only `struct_size` is read: the rest may be uninitialised. It is the
     // first field of a repr(C) struct, so it sits at offset 0.
     // SAFETY: `out` is checked non-NULL and aligned.
@@ -125,9 +125,9 @@ fn write_metrics(engine: &wasmpool_engine_t, out: *mut wasmpool_metrics_t) -> Re
 /// Errors: INVALID_ARGUMENT (NULL `engine` or `out`, `struct_size` too small).
 /// On an on-demand engine the call succeeds with `pooling` false.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_engine_metrics(
+pub unsafe extern "C" fn wasmpool_engine_metrics(
     engine: *const wasmpool_engine_t,
     out: *mut wasmpool_metrics_t,
 ) -> *mut wasmpool_error_t {
-    ffi::guard(|| write_metrics(ffi::arg_ref(engine, "engine")?, out))
+    abi::guard(|| write_metrics(abi::arg_ref(engine, "engine")?, out))
 }

@@ -1,69 +1,14 @@
-//! The C boundary. Every exported function goes through exactly one of the
-//! two panic guards below and reads its pointer arguments only through the
-//! checked accessors, so that:
-//!
-//! * no Rust panic unwinds into C (it becomes a `WASMPOOL_ERROR_PANIC` error,
-//!   or a documented default for functions that return no error);
-//! * no pointer is dereferenced before it was checked for NULL and alignment;
-//! * out-parameters are written only on success (callers hold an [`Out`]
-//!   and write it as the last step).
+//! The pointer checks every export reads its arguments through. Each export
+//! is an `unsafe extern "C" fn` whose contract (stated in the header) is that
+//! a non-NULL pointer points to what its type says; these helpers check the
+//! rest (NULL, alignment, UTF-8) and turn a failure into an INVALID_ARGUMENT
+//! error naming the argument. They are called only with an export's own
+//! arguments. Out-parameters are written once, by value, only on success.
 
 use std::ffi::{CStr, c_char};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr::{self, NonNull};
 
-use crate::error::{Error, Result, wasmpool_error_t};
-
-/// Runs a fallible export body. `Ok` becomes NULL, `Err` an owned error
-/// handle, a panic a `WASMPOOL_ERROR_PANIC` error.
-pub(crate) fn guard<F>(body: F) -> *mut wasmpool_error_t
-where
-    F: FnOnce() -> Result<()>,
-{
-    match catch_unwind(AssertUnwindSafe(|| {
-        test_hooks::maybe_panic();
-        body()
-    })) {
-        Ok(Ok(())) => ptr::null_mut(),
-        Ok(Err(err)) => err.into_raw(),
-        Err(payload) => Error::panic(payload).into_raw(),
-    }
-}
-
-/// Runs an export body that cannot report an error (getters, deletes).
-/// A panic yields `fallback`, which each export documents.
-pub(crate) fn guard_value<T, F>(fallback: T, body: F) -> T
-where
-    F: FnOnce() -> T,
-{
-    catch_unwind(AssertUnwindSafe(|| {
-        test_hooks::maybe_panic();
-        body()
-    }))
-    .unwrap_or(fallback)
-}
-
-/// A way for tests to prove the panic boundary: with the `test-hooks`
-/// feature, `panic_next_call()` makes the next export panic inside its guard.
-/// Without the feature the hook compiles to nothing.
-pub mod test_hooks {
-    #[cfg(feature = "test-hooks")]
-    static PANIC_NEXT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-    /// Arms the hook: the next call that enters a guard panics there.
-    #[cfg(feature = "test-hooks")]
-    pub fn panic_next_call() {
-        PANIC_NEXT.store(true, std::sync::atomic::Ordering::SeqCst);
-    }
-
-    #[inline(always)]
-    pub(crate) fn maybe_panic() {
-        #[cfg(feature = "test-hooks")]
-        if PANIC_NEXT.swap(false, std::sync::atomic::Ordering::SeqCst) {
-            panic!("injected by the test hook");
-        }
-    }
-}
+use super::error::{Error, Result};
 
 fn checked<T>(p: *const T, name: &str) -> Result<NonNull<T>> {
     let Some(nn) = NonNull::new(p.cast_mut()) else {
@@ -100,7 +45,7 @@ pub(crate) struct Out<T>(NonNull<T>);
 
 impl<T> Out<T> {
     /// The checked pointer, for out-structs the callee fills field by field.
-    pub(crate) fn as_ptr(self) -> *mut T {
+    pub(crate) fn into_ptr(self) -> *mut T {
         self.0.as_ptr()
     }
 
@@ -170,21 +115,4 @@ pub(crate) fn out_slice<T>(p: *mut T, len: usize, name: &str) -> Result<OutSlice
     }
     let nn = checked(p, name)?;
     Ok(OutSlice { ptr: nn.as_ptr(), len })
-}
-
-/// Moves a Rust value to the heap and hands ownership to C.
-pub(crate) fn into_handle<T>(value: T) -> *mut T {
-    Box::into_raw(Box::new(value))
-}
-
-/// Takes back and drops a handle created by [`into_handle`]. NULL is a no-op.
-///
-/// # Safety
-/// `p` must be NULL or a pointer returned by `into_handle::<T>` that has not
-/// been deleted yet.
-pub(crate) unsafe fn delete_handle<T>(p: *mut T) {
-    if !p.is_null() {
-        // SAFETY: per the contract above.
-        drop(unsafe { Box::from_raw(p) });
-    }
 }

@@ -1,28 +1,15 @@
-//! Calling exported functions: `wasmpool_func_t`, a function looked up once
-//! and called many times, and the raw call path shared with
-//! `wasmpool_instance_call`.
+//! Calling exported functions: by name (`wasmpool_instance_call`), or
+//! through a `wasmpool_func_t` looked up once; both share one raw call path.
+//! Also the type of an exported function.
 
 use std::ffi::c_char;
 use std::ptr::NonNull;
 
-use crate::error::{Error, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
-use crate::ffi::{self, OutSlice};
-use crate::instance::wasmpool_instance_t;
-use crate::module_info::ExternInfo;
+use crate::abi::{self, Error, OutSlice, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
+use crate::core::instance::{wasmpool_func_t, wasmpool_instance_t};
+use crate::core::module_info::{ExternInfo, wasmpool_extern_info_t, wasmpool_externkind_t};
+use crate::core::val::{wasmpool_val_t, wasmpool_valkind_t};
 use crate::store::WStore;
-use crate::val::{wasmpool_val_t, wasmpool_valkind_t};
-
-/// An exported function of an instance, looked up once by
-/// `wasmpool_instance_func` and called with `wasmpool_func_call` without a
-/// lookup by name each time.
-///
-/// Owned by the instance's store (no delete): valid until
-/// `wasmpool_store_delete`. Thread safety: as its store.
-pub struct wasmpool_func_t {
-    func: wasmtime::Func,
-    instance: NonNull<wasmpool_instance_t>,
-    export: usize,
-}
 
 /// Call slots kept on the stack; calls with more parameters or results use
 /// the heap.
@@ -88,15 +75,15 @@ pub(crate) fn invoke(
 /// Errors: INVALID_ARGUMENT (NULL argument); LINK (no exported function of
 /// that name).
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_instance_func(
+pub unsafe extern "C" fn wasmpool_instance_func(
     inst: *const wasmpool_instance_t,
     name: *const c_char,
     out: *mut *mut wasmpool_func_t,
 ) -> *mut wasmpool_error_t {
-    ffi::guard(|| {
-        let inst = ffi::arg_ref(inst, "inst")?;
-        let name = ffi::arg_str(name, "name")?;
-        let out = ffi::out(out, "out")?;
+    abi::guard(|| {
+        let inst = abi::arg_ref(inst, "inst")?;
+        let name = abi::arg_str(name, "name")?;
+        let out = abi::out(out, "out")?;
         let (func, _) = inst.func(name)?;
         let export = inst.info.export_index(name).expect("func() found it");
         let mut handle = Box::new(wasmpool_func_t { func, instance: NonNull::from(inst), export });
@@ -110,22 +97,78 @@ pub extern "C" fn wasmpool_instance_func(
 /// Calls `func` like `wasmpool_instance_call` (same argument rules, errors
 /// and store state afterwards), without looking it up by name.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_func_call(
+pub unsafe extern "C" fn wasmpool_func_call(
     func: *const wasmpool_func_t,
     args: *const wasmpool_val_t,
     nargs: usize,
     results: *mut wasmpool_val_t,
     nresults: usize,
 ) -> *mut wasmpool_error_t {
-    ffi::guard(|| {
-        let func = ffi::arg_ref(func, "func")?;
-        let args = ffi::arg_slice(args, nargs, "args")?;
-        let results = ffi::out_slice(results, nresults, "results")?;
+    abi::guard(|| {
+        let func = abi::arg_ref(func, "func")?;
+        let args = abi::arg_slice(args, nargs, "args")?;
+        let results = abi::out_slice(results, nresults, "results")?;
         // SAFETY: the instance handle lives as long as the store that owns
         // both it and this function handle.
         let inst = unsafe { func.instance.as_ref() };
         let ty = &inst.info.exports[func.export];
         let name = ty.name.to_str().unwrap_or("?");
         invoke(inst, func.func, ty, name, args, results)
+    })
+}
+
+/// Calls the exported function `name` of `inst` with `nargs` arguments and
+/// room for `nresults` results.
+///
+/// The counts must equal the function's arity, and each argument's kind its
+/// parameter type. `args` is read and `results` written (all of them, only
+/// on success); either may be NULL when its count is 0. `name` is a
+/// NUL-terminated UTF-8 string. Calls on one store must not overlap.
+///
+/// Errors: INVALID_ARGUMENT (NULL where required, wrong counts or kinds);
+/// LINK (no such exported function); TRAP (with a trap code, see
+/// `wasmpool_error_trap_code`); INTERRUPTED (epoch deadline); OUT_OF_FUEL.
+/// The store stays usable after any of these. A host function must not call
+/// back into its own store this way (INVALID_ARGUMENT): use another store.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_instance_call(
+    inst: *mut wasmpool_instance_t,
+    name: *const c_char,
+    args: *const wasmpool_val_t,
+    nargs: usize,
+    results: *mut wasmpool_val_t,
+    nresults: usize,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let inst = abi::arg_ref(inst, "inst")?;
+        let name = abi::arg_str(name, "name")?;
+        let args = abi::arg_slice(args, nargs, "args")?;
+        let results = abi::out_slice(results, nresults, "results")?;
+        let (func, ty) = inst.func(name)?;
+        invoke(inst, func, ty, name, args, results)
+    })
+}
+
+/// Describes the exported function `name` of `inst` (its parameter and
+/// result kinds) in `*out`; borrowed until the instance's store is deleted.
+/// Errors: INVALID_ARGUMENT (NULL argument); LINK (no exported function of
+/// that name).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_instance_func_type(
+    inst: *const wasmpool_instance_t,
+    name: *const c_char,
+    out: *mut wasmpool_extern_info_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let inst = abi::arg_ref(inst, "inst")?;
+        let name = abi::arg_str(name, "name")?;
+        let out = abi::out(out, "out")?;
+        let info = inst
+            .info
+            .export(name)
+            .filter(|e| e.kind == wasmpool_externkind_t::WASMPOOL_EXTERN_FUNC)
+            .ok_or_else(|| Error::new(K::WASMPOOL_ERROR_LINK, format!("the instance exports no function `{name}`")))?;
+        out.write(info.to_c());
+        Ok(())
     })
 }

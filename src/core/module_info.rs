@@ -7,12 +7,11 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::ffi::{CString, c_char};
 use std::sync::Arc;
 
-use crate::config::raw;
-use crate::error::{Error, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
-use crate::ffi;
-use crate::instance::wasmpool_instance_t;
-use crate::module::wasmpool_module_t;
-use crate::val::describe;
+use crate::abi::raw;
+use crate::abi::{Error, Result, wasmpool_error_t};
+use crate::abi;
+use crate::core::module::wasmpool_module_t;
+use crate::core::val::describe;
 
 /// What an import or export is.
 #[repr(C)]
@@ -150,7 +149,7 @@ impl ModuleInfo {
 }
 
 fn nth(list: &[ExternInfo], index: usize, what: &str, out: *mut wasmpool_extern_info_t) -> Result<()> {
-    let out = ffi::out(out, "out")?;
+    let out = abi::out(out, "out")?;
     let item = list
         .get(index)
         .ok_or_else(|| Error::invalid(format!("{what} index {index} is out of range (there are {})", list.len())))?;
@@ -160,60 +159,47 @@ fn nth(list: &[ExternInfo], index: usize, what: &str, out: *mut wasmpool_extern_
 
 /// Number of imports of `module` (0 if `module` is NULL).
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_module_import_count(module: *const wasmpool_module_t) -> usize {
-    ffi::guard_value(0, || ffi::opt_ref(module).map_or(0, |m| m.info.imports.len()))
+pub unsafe extern "C" fn wasmpool_module_import_count(module: *const wasmpool_module_t) -> usize {
+    abi::guard_value(0, || abi::opt_ref(module).map_or(0, |m| m.info.imports.len()))
 }
 
 /// Describes import number `index` (0-based, in module order) of `module`
 /// in `*out`; the strings and arrays are borrowed from the module.
 /// Errors: INVALID_ARGUMENT (NULL argument, index out of range).
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_module_import(
+pub unsafe extern "C" fn wasmpool_module_import(
     module: *const wasmpool_module_t,
     index: usize,
     out: *mut wasmpool_extern_info_t,
 ) -> *mut wasmpool_error_t {
-    ffi::guard(|| nth(&ffi::arg_ref(module, "module")?.info.imports, index, "import", out))
+    abi::guard(|| nth(&abi::arg_ref(module, "module")?.info.imports, index, "import", out))
 }
 
 /// Number of exports of `module` (0 if `module` is NULL).
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_module_export_count(module: *const wasmpool_module_t) -> usize {
-    ffi::guard_value(0, || ffi::opt_ref(module).map_or(0, |m| m.info.exports.len()))
+pub unsafe extern "C" fn wasmpool_module_export_count(module: *const wasmpool_module_t) -> usize {
+    abi::guard_value(0, || abi::opt_ref(module).map_or(0, |m| m.info.exports.len()))
 }
 
 /// Describes export number `index` of `module` in `*out` (`module` field
 /// NULL); borrowed from the module. Errors: INVALID_ARGUMENT (NULL argument,
 /// index out of range).
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_module_export(
+pub unsafe extern "C" fn wasmpool_module_export(
     module: *const wasmpool_module_t,
     index: usize,
     out: *mut wasmpool_extern_info_t,
 ) -> *mut wasmpool_error_t {
-    ffi::guard(|| nth(&ffi::arg_ref(module, "module")?.info.exports, index, "export", out))
+    abi::guard(|| nth(&abi::arg_ref(module, "module")?.info.exports, index, "export", out))
 }
 
-/// Describes the exported function `name` of `inst` (its parameter and
-/// result kinds) in `*out`; borrowed until the instance's store is deleted.
-/// Errors: INVALID_ARGUMENT (NULL argument); LINK (no exported function of
-/// that name).
-#[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_instance_func_type(
-    inst: *const wasmpool_instance_t,
-    name: *const c_char,
-    out: *mut wasmpool_extern_info_t,
-) -> *mut wasmpool_error_t {
-    ffi::guard(|| {
-        let inst = ffi::arg_ref(inst, "inst")?;
-        let name = ffi::arg_str(name, "name")?;
-        let out = ffi::out(out, "out")?;
-        let info = inst
-            .info
-            .export(name)
-            .filter(|e| e.kind == wasmpool_externkind_t::WASMPOOL_EXTERN_FUNC)
-            .ok_or_else(|| Error::new(K::WASMPOOL_ERROR_LINK, format!("the instance exports no function `{name}`")))?;
-        out.write(info.to_c());
-        Ok(())
-    })
+/// A short word for the kind of an import or export.
+pub(crate) fn extern_kind_name(ty: &wasmtime::ExternType) -> &'static str {
+    match ty {
+        wasmtime::ExternType::Func(_) => "function",
+        wasmtime::ExternType::Global(_) => "global",
+        wasmtime::ExternType::Table(_) => "table",
+        wasmtime::ExternType::Memory(_) => "memory",
+        wasmtime::ExternType::Tag(_) => "tag",
+    }
 }

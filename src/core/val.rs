@@ -1,12 +1,11 @@
 //! `wasmpool_val_t`: WebAssembly values passed to and returned from calls.
 
-use crate::config::raw;
-use crate::error::{Error, Result};
+use crate::abi::{self, CEnum, Error, Result, raw};
 
 /// The type of a `wasmpool_val_t`.
 #[repr(C)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
 pub enum wasmpool_valkind_t {
     /// 32-bit integer (`of.i32`).
     WASMPOOL_VALKIND_I32 = 0,
@@ -22,6 +21,8 @@ pub enum wasmpool_valkind_t {
     /// type descriptions: calls cannot pass or return references.
     WASMPOOL_VALKIND_REF = 5,
 }
+
+abi::c_enum!(wasmpool_valkind_t, "WASMPOOL_VALKIND_");
 
 /// The payload of a `wasmpool_val_t`; which member is valid is given by
 /// its `kind`.
@@ -54,10 +55,13 @@ pub struct wasmpool_val_t {
     pub of: wasmpool_valunion_t,
 }
 
-/// The C name of a kind, for messages.
+/// The name of a kind, for messages.
 fn kind_name(kind: raw::wasmpool_valkind_t) -> String {
-    const NAMES: [&str; 6] = ["i32", "i64", "f32", "f64", "v128", "a reference"];
-    NAMES.get(kind as usize).map_or_else(|| format!("kind {kind} (not a wasmpool_valkind_t)"), |n| n.to_string())
+    match wasmpool_valkind_t::from_c(kind) {
+        Ok(wasmpool_valkind_t::WASMPOOL_VALKIND_REF) => "a reference".to_string(),
+        Ok(k) => k.short_name(),
+        Err(_) => format!("kind {kind} (not a wasmpool_valkind_t)"),
+    }
 }
 
 /// The kind describing `ty` in type listings (references become `REF`).
@@ -85,7 +89,7 @@ pub(crate) fn kind_for(ty: &wasmtime::ValType, what: &dyn Fn() -> String) -> Res
 
 impl wasmpool_val_t {
     /// Converts to a Wasmtime value of type `ty`, checking the kind.
-    pub(crate) fn to_wasmtime(&self, ty: &wasmtime::ValType, what: &dyn Fn() -> String) -> Result<wasmtime::Val> {
+    pub(crate) fn to_wasmtime(self, ty: &wasmtime::ValType, what: &dyn Fn() -> String) -> Result<wasmtime::Val> {
         let want = kind_for(ty, what)?;
         if self.kind != want as u32 {
             return Err(Error::invalid(format!(
@@ -113,32 +117,34 @@ impl wasmpool_val_t {
 
     /// The raw slot for a parameter of kind `want` (never `REF`), checking
     /// that this value has that kind.
-    pub(crate) fn to_raw(&self, want: raw::wasmpool_valkind_t, what: &dyn Fn() -> String) -> Result<wasmtime::ValRaw> {
+    pub(crate) fn to_raw(self, want: raw::wasmpool_valkind_t, what: &dyn Fn() -> String) -> Result<wasmtime::ValRaw> {
         use wasmpool_valkind_t as V;
         if self.kind != want {
             return Err(Error::invalid(format!("{} must be {}, got {}", what(), kind_name(want), kind_name(self.kind))));
         }
         // SAFETY: plain-data union; the kind says which member is meant.
         Ok(unsafe {
-            match want {
-                k if k == V::WASMPOOL_VALKIND_I32 as u32 => wasmtime::ValRaw::i32(self.of.i32),
-                k if k == V::WASMPOOL_VALKIND_I64 as u32 => wasmtime::ValRaw::i64(self.of.i64),
-                k if k == V::WASMPOOL_VALKIND_F32 as u32 => wasmtime::ValRaw::f32(self.of.f32.to_bits()),
-                k if k == V::WASMPOOL_VALKIND_F64 as u32 => wasmtime::ValRaw::f64(self.of.f64.to_bits()),
-                k if k == V::WASMPOOL_VALKIND_V128 as u32 => wasmtime::ValRaw::v128(u128::from_le_bytes(self.of.v128)),
-                _ => return Err(Error::invalid(format!("{} is a reference, which wasmpool cannot pass", what()))),
+            match wasmpool_valkind_t::from_c(want)? {
+                V::WASMPOOL_VALKIND_I32 => wasmtime::ValRaw::i32(self.of.i32),
+                V::WASMPOOL_VALKIND_I64 => wasmtime::ValRaw::i64(self.of.i64),
+                V::WASMPOOL_VALKIND_F32 => wasmtime::ValRaw::f32(self.of.f32.to_bits()),
+                V::WASMPOOL_VALKIND_F64 => wasmtime::ValRaw::f64(self.of.f64.to_bits()),
+                V::WASMPOOL_VALKIND_V128 => wasmtime::ValRaw::v128(u128::from_le_bytes(self.of.v128)),
+                V::WASMPOOL_VALKIND_REF => {
+                    return Err(Error::invalid(format!("{} is a reference, which wasmpool cannot pass", what())));
+                }
             }
         })
     }
 
-    /// Reads a result slot of kind `kind` (never `REF`).
+    /// Reads a result slot of kind `kind` (never `REF`: the caller checked).
     pub(crate) fn from_raw(kind: raw::wasmpool_valkind_t, raw: &wasmtime::ValRaw) -> Self {
         use wasmpool_valkind_t as V;
-        let of = match kind {
-            k if k == V::WASMPOOL_VALKIND_I32 as u32 => wasmpool_valunion_t { i32: raw.get_i32() },
-            k if k == V::WASMPOOL_VALKIND_I64 as u32 => wasmpool_valunion_t { i64: raw.get_i64() },
-            k if k == V::WASMPOOL_VALKIND_F32 as u32 => wasmpool_valunion_t { f32: f32::from_bits(raw.get_f32()) },
-            k if k == V::WASMPOOL_VALKIND_F64 as u32 => wasmpool_valunion_t { f64: f64::from_bits(raw.get_f64()) },
+        let of = match wasmpool_valkind_t::from_c(kind) {
+            Ok(V::WASMPOOL_VALKIND_I32) => wasmpool_valunion_t { i32: raw.get_i32() },
+            Ok(V::WASMPOOL_VALKIND_I64) => wasmpool_valunion_t { i64: raw.get_i64() },
+            Ok(V::WASMPOOL_VALKIND_F32) => wasmpool_valunion_t { f32: f32::from_bits(raw.get_f32()) },
+            Ok(V::WASMPOOL_VALKIND_F64) => wasmpool_valunion_t { f64: f64::from_bits(raw.get_f64()) },
             _ => wasmpool_valunion_t { v128: raw.get_v128().to_le_bytes() },
         };
         wasmpool_val_t { kind, of }

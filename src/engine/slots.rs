@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::error::{Error, Result, wasmpool_error_kind_t as K};
+use crate::abi::{Error, Result, wasmpool_error_kind_t as K};
 
 #[derive(Default)]
 struct Queue {
@@ -30,7 +30,7 @@ pub(crate) struct SlotQueue {
     waiting: AtomicUsize,
 }
 
-fn exhausted(e: &Result<*mut crate::instance::wasmpool_instance_t>) -> bool {
+fn exhausted<T>(e: &Result<T>) -> bool {
     matches!(e, Err(err) if err.kind == K::WASMPOOL_ERROR_POOL_EXHAUSTED)
 }
 
@@ -52,11 +52,7 @@ impl SlotQueue {
 
     /// Runs `attempt`, waiting up to `timeout` in line for a free slot while
     /// it fails with POOL_EXHAUSTED.
-    pub(crate) fn acquire(
-        &self,
-        timeout: Duration,
-        mut attempt: impl FnMut() -> Result<*mut crate::instance::wasmpool_instance_t>,
-    ) -> Result<*mut crate::instance::wasmpool_instance_t> {
+    pub(crate) fn acquire<T>(&self, timeout: Duration, mut attempt: impl FnMut() -> Result<T>) -> Result<T> {
         if timeout.is_zero() {
             return attempt();
         }

@@ -2,7 +2,7 @@
 //! number, the peak number of requests a server handles at once.
 
 use crate::config::{Knobs, MAX_POOL_COUNT, wasmpool_config_t, wasmpool_strategy_t};
-use crate::ffi;
+use crate::abi;
 
 /// The knobs of the server preset for `max` concurrent instances.
 pub(crate) fn server(max: u32) -> Knobs {
@@ -61,10 +61,10 @@ pub(crate) fn server(max: u32) -> Knobs {
 /// (`wasmpool_config_delete`); NULL when `max_instances` is 0.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmpool_config_new_server(max_instances: u32) -> *mut wasmpool_config_t {
-    ffi::guard_value(std::ptr::null_mut(), || {
+    abi::guard_value(std::ptr::null_mut(), || {
         if max_instances == 0 {
             return std::ptr::null_mut();
         }
-        ffi::into_handle(wasmpool_config_t { knobs: server(max_instances) })
+        abi::into_boxed(wasmpool_config_t { knobs: server(max_instances) })
     })
 }

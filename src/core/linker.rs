@@ -7,13 +7,14 @@ use std::ptr::NonNull;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::config::raw;
+use crate::abi::{self, Boxed, CEnum, Error, Handle, HostTrap, Result, raw};
+use crate::abi::{wasmpool_error_kind_t as K, wasmpool_error_t, wasmpool_trap_code_t};
+use crate::core::caller::wasmpool_caller_t;
+use crate::core::instance_pre::wasmpool_instance_pre_t;
+use crate::core::module::wasmpool_module_t;
+use crate::core::val::{wasmpool_val_t, wasmpool_valkind_t, wasmpool_valunion_t};
 use crate::engine::wasmpool_engine_t;
-use crate::error::{Error, HostTrap, Result, wasmpool_error_kind_t as K, wasmpool_error_t, wasmpool_trap_code_t};
-use crate::ffi;
-use crate::module::wasmpool_module_t;
 use crate::store::StoreData;
-use crate::val::{wasmpool_val_t, wasmpool_valkind_t, wasmpool_valunion_t};
 
 /// A host function implemented in C.
 ///
@@ -43,12 +44,6 @@ pub type wasmpool_func_callback_t = Option<
 /// whichever thread drops it.
 pub type wasmpool_finalizer_t = Option<unsafe extern "C" fn(env: *mut c_void)>;
 
-/// The instance calling a host function; lets the callback reach the
-/// caller's exported memory. Valid only during the callback; never store it.
-pub struct wasmpool_caller_t {
-    caller: NonNull<wasmtime::Caller<'static, StoreData>>,
-}
-
 /// Maps module/name pairs to host functions, and resolves a module's imports
 /// against them.
 ///
@@ -61,15 +56,8 @@ pub struct wasmpool_linker_t {
     linker: wasmtime::Linker<StoreData>,
 }
 
-/// A module with its imports resolved by a linker: the fast path to
-/// instantiate the same module once per request.
-///
-/// Create with `wasmpool_linker_instantiate_pre`, release with
-/// `wasmpool_instance_pre_delete`. Thread safety: may be used by any number
-/// of threads at once (each with its own store).
-pub struct wasmpool_instance_pre_t {
-    pub(crate) pre: wasmtime::InstancePre<StoreData>,
-    pub(crate) info: Arc<crate::module_info::ModuleInfo>,
+impl Handle for wasmpool_linker_t {
+    type Ownership = Boxed;
 }
 
 /// The host's `env` and its finalizer, shared by every copy of the function
@@ -99,13 +87,16 @@ impl Drop for HostEnv {
 
 fn valtype(raw_kind: raw::wasmpool_valkind_t, what: &dyn Fn() -> String) -> Result<wasmtime::ValType> {
     use wasmpool_valkind_t as V;
-    Ok(match raw_kind {
-        k if k == V::WASMPOOL_VALKIND_I32 as u32 => wasmtime::ValType::I32,
-        k if k == V::WASMPOOL_VALKIND_I64 as u32 => wasmtime::ValType::I64,
-        k if k == V::WASMPOOL_VALKIND_F32 as u32 => wasmtime::ValType::F32,
-        k if k == V::WASMPOOL_VALKIND_F64 as u32 => wasmtime::ValType::F64,
-        k if k == V::WASMPOOL_VALKIND_V128 as u32 => wasmtime::ValType::V128,
-        k => return Err(Error::invalid(format!("{}: {k} is not a value kind a host function can take", what()))),
+    let kind = wasmpool_valkind_t::from_c(raw_kind).map_err(|e| Error::invalid(format!("{}: {}", what(), e.message)))?;
+    Ok(match kind {
+        V::WASMPOOL_VALKIND_I32 => wasmtime::ValType::I32,
+        V::WASMPOOL_VALKIND_I64 => wasmtime::ValType::I64,
+        V::WASMPOOL_VALKIND_F32 => wasmtime::ValType::F32,
+        V::WASMPOOL_VALKIND_F64 => wasmtime::ValType::F64,
+        V::WASMPOOL_VALKIND_V128 => wasmtime::ValType::V128,
+        V::WASMPOOL_VALKIND_REF => {
+            return Err(Error::invalid(format!("{}: a host function cannot take or return references", what())));
+        }
     })
 }
 
@@ -175,14 +166,14 @@ fn call_host(
 /// The caller owns the linker (`wasmpool_linker_delete`); `engine` must
 /// outlive it. Errors: INVALID_ARGUMENT (NULL `engine` or `out`).
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_linker_new(
+pub unsafe extern "C" fn wasmpool_linker_new(
     engine: *const wasmpool_engine_t,
     out: *mut *mut wasmpool_linker_t,
 ) -> *mut wasmpool_error_t {
-    ffi::guard(|| {
-        let engine = ffi::arg_ref(engine, "engine")?;
-        let out = ffi::out(out, "out")?;
-        out.write(ffi::into_handle(wasmpool_linker_t { linker: wasmtime::Linker::new(&engine.engine) }));
+    abi::guard(|| {
+        let engine = abi::arg_ref(engine, "engine")?;
+        let out = abi::out(out, "out")?;
+        out.write(abi::into_boxed(wasmpool_linker_t { linker: wasmtime::Linker::new(&engine.engine) }));
         Ok(())
     })
 }
@@ -191,8 +182,8 @@ pub extern "C" fn wasmpool_linker_new(
 /// definitions still used by pre-linked instances or stores stay alive; their
 /// finalizers run when the last of those is gone.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_linker_delete(linker: *mut wasmpool_linker_t) {
-    ffi::guard_value((), || unsafe { ffi::delete_handle(linker) })
+pub unsafe extern "C" fn wasmpool_linker_delete(linker: *mut wasmpool_linker_t) {
+    unsafe { abi::delete(linker) }
 }
 
 /// Defines the host function `module_name`.`name` with the given parameter
@@ -207,7 +198,7 @@ pub extern "C" fn wasmpool_linker_delete(linker: *mut wasmpool_linker_t) {
 /// Errors: INVALID_ARGUMENT (NULL `linker`, names, `callback`, NULL arrays
 /// with non-zero counts, unknown kinds); LINK (the name is already defined).
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_linker_define_func(
+pub unsafe extern "C" fn wasmpool_linker_define_func(
     linker: *mut wasmpool_linker_t,
     module_name: *const c_char,
     name: *const c_char,
@@ -219,12 +210,12 @@ pub extern "C" fn wasmpool_linker_define_func(
     env: *mut c_void,
     finalizer: wasmpool_finalizer_t,
 ) -> *mut wasmpool_error_t {
-    ffi::guard(|| {
-        let linker = ffi::arg_mut(linker, "linker")?;
-        let module_name = ffi::arg_str(module_name, "module_name")?;
-        let name = ffi::arg_str(name, "name")?;
-        let params = ffi::arg_slice(params, nparams, "params")?;
-        let results = ffi::arg_slice(results, nresults, "results")?;
+    abi::guard(|| {
+        let linker = abi::arg_mut(linker, "linker")?;
+        let module_name = abi::arg_str(module_name, "module_name")?;
+        let name = abi::arg_str(name, "name")?;
+        let params = abi::arg_slice(params, nparams, "params")?;
+        let results = abi::arg_slice(results, nresults, "results")?;
         let callback = callback.ok_or_else(|| Error::invalid("argument `callback` is NULL"))?;
         let param_types = params
             .iter()
@@ -260,13 +251,13 @@ pub extern "C" fn wasmpool_linker_define_func(
 /// instantiated. Errors: INVALID_ARGUMENT (NULL argument, module of another
 /// engine); LINK.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_linker_define_unknown_imports_as_traps(
+pub unsafe extern "C" fn wasmpool_linker_define_unknown_imports_as_traps(
     linker: *mut wasmpool_linker_t,
     module: *const wasmpool_module_t,
 ) -> *mut wasmpool_error_t {
-    ffi::guard(|| {
-        let linker = ffi::arg_mut(linker, "linker")?;
-        let module = ffi::arg_ref(module, "module")?;
+    abi::guard(|| {
+        let linker = abi::arg_mut(linker, "linker")?;
+        let module = abi::arg_ref(module, "module")?;
         if !wasmtime::Engine::same(linker.linker.engine(), module.module.engine()) {
             return Err(Error::invalid("the module was compiled for another engine than the linker's"));
         }
@@ -286,15 +277,15 @@ pub extern "C" fn wasmpool_linker_define_unknown_imports_as_traps(
 /// engine); LINK (an import is missing or has the wrong type; the message
 /// names it).
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_linker_instantiate_pre(
+pub unsafe extern "C" fn wasmpool_linker_instantiate_pre(
     linker: *const wasmpool_linker_t,
     module: *const wasmpool_module_t,
     out: *mut *mut wasmpool_instance_pre_t,
 ) -> *mut wasmpool_error_t {
-    ffi::guard(|| {
-        let linker = ffi::arg_ref(linker, "linker")?;
-        let module = ffi::arg_ref(module, "module")?;
-        let out = ffi::out(out, "out")?;
+    abi::guard(|| {
+        let linker = abi::arg_ref(linker, "linker")?;
+        let module = abi::arg_ref(module, "module")?;
+        let out = abi::out(out, "out")?;
         if !wasmtime::Engine::same(linker.linker.engine(), module.module.engine()) {
             return Err(Error::invalid("the module was compiled for another engine than the linker's"));
         }
@@ -302,44 +293,7 @@ pub extern "C" fn wasmpool_linker_instantiate_pre(
             .linker
             .instantiate_pre(&module.module)
             .map_err(|e| Error::new(K::WASMPOOL_ERROR_LINK, format!("{e:?}")))?;
-        out.write(ffi::into_handle(wasmpool_instance_pre_t { pre, info: module.info() }));
-        Ok(())
-    })
-}
-
-/// Releases `pre`. NULL is accepted and ignored. Instances made from it are
-/// not affected.
-#[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_instance_pre_delete(pre: *mut wasmpool_instance_pre_t) {
-    ffi::guard_value((), || unsafe { ffi::delete_handle(pre) })
-}
-
-/// The calling instance's exported memory `name`: writes its base address to
-/// `*data` and its current size in bytes to `*size`.
-///
-/// The pointer is valid until the callback returns or calls back into the
-/// guest (a guest's `memory.grow` may move it). Errors: INVALID_ARGUMENT
-/// (NULL argument); LINK (no exported memory of that name).
-#[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_caller_memory(
-    caller: *mut wasmpool_caller_t,
-    name: *const c_char,
-    data: *mut *mut u8,
-    size: *mut usize,
-) -> *mut wasmpool_error_t {
-    ffi::guard(|| {
-        let caller = ffi::arg_mut(caller, "caller")?;
-        let name = ffi::arg_str(name, "name")?;
-        let data = ffi::out(data, "data")?;
-        let size = ffi::out(size, "size")?;
-        // SAFETY: the handle lives only during the callback that owns the caller.
-        let caller = unsafe { caller.caller.as_mut() };
-        let memory = caller
-            .get_export(name)
-            .and_then(|e| e.into_memory())
-            .ok_or_else(|| Error::new(K::WASMPOOL_ERROR_LINK, format!("the caller exports no memory `{name}`")))?;
-        data.write(memory.data_ptr(&*caller));
-        size.write(memory.data_size(&*caller));
+        out.write(abi::into_boxed(wasmpool_instance_pre_t::new(pre, module.info())));
         Ok(())
     })
 }

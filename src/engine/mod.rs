@@ -7,9 +7,11 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+pub mod metrics;
+pub(crate) mod slots;
+
+use crate::abi::{self, Boxed, Error, Handle, Result, wasmpool_error_kind_t, wasmpool_error_t};
 use crate::config::{Knobs, wasmpool_config_t, wasmpool_strategy_t};
-use crate::error::{Error, Result, wasmpool_error_kind_t, wasmpool_error_t};
-use crate::ffi;
 
 /// A compilation and runtime environment: the pool of slots, compiled code,
 /// the configuration it was built with.
@@ -28,7 +30,11 @@ pub struct wasmpool_engine_t {
     /// Kept so that a metrics snapshot does not clone the engine each time.
     pub(crate) metrics: Option<wasmtime::PoolingAllocatorMetrics>,
     /// Instantiations waiting for a free slot, woken by store deletions.
-    pub(crate) slots: std::sync::Arc<crate::slots::SlotQueue>,
+    pub(crate) slots: std::sync::Arc<crate::engine::slots::SlotQueue>,
+}
+
+impl Handle for wasmpool_engine_t {
+    type Ownership = Boxed;
 }
 
 impl wasmpool_engine_t {
@@ -106,7 +112,7 @@ fn is_host_refusal(err: &wasmtime::Error) -> bool {
 }
 
 fn new_engine(knobs: &Knobs) -> Result<wasmpool_engine_t> {
-    knobs.pool.validate()?;
+    knobs.validate()?;
     let made = |engine: wasmtime::Engine, strategy, fallback_reason| wasmpool_engine_t {
         ticker: None,
         metrics: engine.pooling_allocator_metrics(),
@@ -141,7 +147,7 @@ fn pick_strategy(
             Err(pool_err) if is_host_refusal(&pool_err) => {
                 let reason = format!(
                     "the pooling allocator could not reserve its pools: {}; the host refused: {pool_err:#}",
-                    crate::footprint::describe(knobs)
+                    crate::config::footprint::describe(knobs)
                 );
                 let engine = build(knobs, false).map_err(|e| {
                     engine_error(&e, &format!("{reason}; and the on-demand fallback failed"))
@@ -167,15 +173,15 @@ fn pick_strategy(
 /// message when the configuration is contradictory or the pool cannot be
 /// reserved. The process is never aborted. `*out` is written only on success.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_engine_new(
+pub unsafe extern "C" fn wasmpool_engine_new(
     cfg: *const wasmpool_config_t,
     out: *mut *mut wasmpool_engine_t,
 ) -> *mut wasmpool_error_t {
-    ffi::guard(|| {
-        let cfg = ffi::arg_ref(cfg, "cfg")?;
-        let out = ffi::out(out, "out")?;
+    abi::guard(|| {
+        let cfg = abi::arg_ref(cfg, "cfg")?;
+        let out = abi::out(out, "out")?;
         let engine = new_engine(&cfg.knobs)?;
-        out.write(ffi::into_handle(engine));
+        out.write(abi::into_boxed(engine));
         Ok(())
     })
 }
@@ -184,17 +190,17 @@ pub extern "C" fn wasmpool_engine_new(
 /// other object created from it must have been deleted first. The engine's
 /// epoch ticker thread, if any, is stopped and joined before this returns.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_engine_delete(engine: *mut wasmpool_engine_t) {
-    ffi::guard_value((), || unsafe { ffi::delete_handle(engine) })
+pub unsafe extern "C" fn wasmpool_engine_delete(engine: *mut wasmpool_engine_t) {
+    unsafe { abi::delete(engine) }
 }
 
 /// The strategy in force: `WASMPOOL_STRATEGY_POOLING` or
 /// `WASMPOOL_STRATEGY_ON_DEMAND`, never `AUTO` (which resolves to one of
 /// them). Returns `WASMPOOL_STRATEGY_AUTO` only when `engine` is NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_engine_strategy(engine: *const wasmpool_engine_t) -> wasmpool_strategy_t {
+pub unsafe extern "C" fn wasmpool_engine_strategy(engine: *const wasmpool_engine_t) -> wasmpool_strategy_t {
     let unknown = wasmpool_strategy_t::WASMPOOL_STRATEGY_AUTO;
-    ffi::guard_value(unknown, || ffi::opt_ref(engine).map_or(unknown, |e| e.strategy))
+    abi::guard_value(unknown, || abi::opt_ref(engine).map_or(unknown, |e| e.strategy))
 }
 
 /// Why an `AUTO` engine is not pooling: a NUL-terminated string naming what
@@ -202,9 +208,9 @@ pub extern "C" fn wasmpool_engine_strategy(engine: *const wasmpool_engine_t) -> 
 /// for (or `engine` is NULL). The string is borrowed from the engine and
 /// valid until `wasmpool_engine_delete`.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_engine_fallback_reason(engine: *const wasmpool_engine_t) -> *const c_char {
-    ffi::guard_value(std::ptr::null(), || {
-        ffi::opt_ref(engine)
+pub unsafe extern "C" fn wasmpool_engine_fallback_reason(engine: *const wasmpool_engine_t) -> *const c_char {
+    abi::guard_value(std::ptr::null(), || {
+        abi::opt_ref(engine)
             .and_then(|e| e.fallback_reason.as_deref())
             .map_or(std::ptr::null(), |s| s.as_ptr())
     })
@@ -214,9 +220,9 @@ pub extern "C" fn wasmpool_engine_fallback_reason(engine: *const wasmpool_engine
 /// themselves. Safe to call from any thread, including a signal-free timer
 /// thread, while guests run. NULL is ignored.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasmpool_engine_increment_epoch(engine: *const wasmpool_engine_t) {
-    ffi::guard_value((), || {
-        if let Some(e) = ffi::opt_ref(engine) {
+pub unsafe extern "C" fn wasmpool_engine_increment_epoch(engine: *const wasmpool_engine_t) {
+    abi::guard_value((), || {
+        if let Some(e) = abi::opt_ref(engine) {
             e.engine.increment_epoch();
         }
     })

@@ -1,0 +1,24 @@
+//! The C boundary, used by every export and by nothing else's rules:
+//!
+//! * [`guard`] / [`guard_value`]: the one panic boundary (a Rust panic never
+//!   unwinds into C);
+//! * [`ptr`]: the one family of pointer checks (NULL, alignment, UTF-8,
+//!   out-parameters written only on success);
+//! * [`handle`]: ownership in the types (caller-owned handles are boxed and
+//!   have a `_delete`; store-owned ones cannot be freed from Rust by mistake);
+//! * [`enums`]: C enums received as integers and converted by one derive;
+//! * [`error`]: the error value every fallible export returns.
+
+mod enums;
+mod error;
+mod guard;
+mod handle;
+mod ptr;
+
+pub(crate) use enums::{CEnum, c_enum, raw};
+pub use error::{wasmpool_error_kind_t, wasmpool_error_t, wasmpool_trap_code_t};
+pub(crate) use error::{Error, HostTrap, Result, kind_of_trap};
+pub(crate) use guard::{guard, guard_value};
+pub use guard::test_hooks;
+pub(crate) use handle::{Boxed, Handle, StoreOwned, delete, into_boxed};
+pub(crate) use ptr::{OutSlice, arg_mut, arg_ref, arg_slice, arg_str, opt_out, opt_ref, out, out_slice};

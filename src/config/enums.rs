@@ -1,0 +1,70 @@
+//! The enums that configuration knobs take.
+
+use crate::abi;
+
+/// Which instance allocator an engine uses.
+#[repr(C)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+pub enum wasmpool_strategy_t {
+    /// Wasmtime's pooling allocator: all address space reserved up front,
+    /// slots reused across instances. Engine creation fails if the pool
+    /// cannot be reserved.
+    WASMPOOL_STRATEGY_POOLING = 0,
+    /// Every memory and table is mapped when an instance is created and
+    /// unmapped when it is dropped.
+    WASMPOOL_STRATEGY_ON_DEMAND = 1,
+    /// Try pooling with the configured limits; if the host refuses the
+    /// reservation (small address space, `ulimit -v`), use on-demand and
+    /// record why (`wasmpool_engine_fallback_reason`).
+    WASMPOOL_STRATEGY_AUTO = 2,
+}
+abi::c_enum!(wasmpool_strategy_t, "WASMPOOL_STRATEGY_");
+
+/// A three-way switch for host features (memory protection keys, pagemap scan).
+#[repr(C)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+pub enum wasmpool_enabled_t {
+    /// Never use the feature.
+    WASMPOOL_ENABLED_NO = 0,
+    /// Use the feature; engine creation fails if the host lacks it.
+    WASMPOOL_ENABLED_YES = 1,
+    /// Use the feature when the host has it.
+    WASMPOOL_ENABLED_AUTO = 2,
+}
+abi::c_enum!(wasmpool_enabled_t, "WASMPOOL_ENABLED_");
+
+/// Cranelift optimisation level for compiled modules.
+#[repr(C)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+pub enum wasmpool_opt_level_t {
+    /// No optimisations: fastest compilation.
+    WASMPOOL_OPT_LEVEL_NONE = 0,
+    /// Optimise for speed (Wasmtime's default).
+    WASMPOOL_OPT_LEVEL_SPEED = 1,
+    /// Optimise for speed and code size.
+    WASMPOOL_OPT_LEVEL_SPEED_AND_SIZE = 2,
+}
+abi::c_enum!(wasmpool_opt_level_t, "WASMPOOL_OPT_LEVEL_");
+
+impl From<wasmpool_enabled_t> for wasmtime::Enabled {
+    fn from(v: wasmpool_enabled_t) -> Self {
+        match v {
+            wasmpool_enabled_t::WASMPOOL_ENABLED_NO => wasmtime::Enabled::No,
+            wasmpool_enabled_t::WASMPOOL_ENABLED_YES => wasmtime::Enabled::Yes,
+            wasmpool_enabled_t::WASMPOOL_ENABLED_AUTO => wasmtime::Enabled::Auto,
+        }
+    }
+}
+
+impl From<wasmpool_opt_level_t> for wasmtime::OptLevel {
+    fn from(v: wasmpool_opt_level_t) -> Self {
+        match v {
+            wasmpool_opt_level_t::WASMPOOL_OPT_LEVEL_NONE => wasmtime::OptLevel::None,
+            wasmpool_opt_level_t::WASMPOOL_OPT_LEVEL_SPEED => wasmtime::OptLevel::Speed,
+            wasmpool_opt_level_t::WASMPOOL_OPT_LEVEL_SPEED_AND_SIZE => wasmtime::OptLevel::SpeedAndSize,
+        }
+    }
+}

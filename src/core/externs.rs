@@ -1,0 +1,101 @@
+//! What an instance exports besides functions: its memories and globals,
+//! read and written from C.
+
+use std::ffi::c_char;
+
+use crate::abi::{self, Error, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
+use crate::core::instance::wasmpool_instance_t;
+use crate::core::val::wasmpool_val_t;
+
+fn export_missing(who: &str, what: &str, name: &str) -> Error {
+    Error::new(K::WASMPOOL_ERROR_LINK, format!("{who} exports no {what} `{name}`"))
+}
+
+/// Writes the base address and size of an exported memory, the one way a
+/// host reaches guest memory (from an instance or from a host function's
+/// caller). `who` names the exporter for the error message.
+pub(crate) fn memory_view(
+    memory: Option<wasmtime::Memory>,
+    store: impl wasmtime::AsContext,
+    who: &str,
+    name: &str,
+    data: *mut *mut u8,
+    size: *mut usize,
+) -> Result<()> {
+    let data = abi::out(data, "data")?;
+    let size = abi::out(size, "size")?;
+    let memory = memory.ok_or_else(|| export_missing(who, "memory", name))?;
+    data.write(memory.data_ptr(&store));
+    size.write(memory.data_size(&store));
+    Ok(())
+}
+
+/// The exported memory `name` of `inst`: writes its base address to `*data`
+/// and its size in bytes to `*size`.
+///
+/// The pointer is valid until the next call into any guest of this store
+/// (the guest may grow the memory, which can move it) or the store's
+/// deletion. Reading and writing through it is how a host passes data.
+/// Errors: INVALID_ARGUMENT (NULL argument); LINK (no such memory).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_instance_memory(
+    inst: *mut wasmpool_instance_t,
+    name: *const c_char,
+    data: *mut *mut u8,
+    size: *mut usize,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let inst = abi::arg_ref(inst, "inst")?;
+        let name = abi::arg_str(name, "name")?;
+        // SAFETY: the instance's store is alive (caller contract).
+        let store = unsafe { inst.store_mut() };
+        let memory = inst.instance.get_memory(&mut *store, name);
+        memory_view(memory, &*store, "the instance", name, data, size)
+    })
+}
+
+/// Reads the exported global `name` of `inst` into `*out` (kind and value).
+/// Errors: INVALID_ARGUMENT (NULL argument, a reference-typed global); LINK
+/// (no such global).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_instance_global_get(
+    inst: *const wasmpool_instance_t,
+    name: *const c_char,
+    out: *mut wasmpool_val_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let inst = abi::arg_ref(inst, "inst")?;
+        let name = abi::arg_str(name, "name")?;
+        let out = abi::out(out, "out")?;
+        // SAFETY: the instance's store is alive (caller contract).
+        let store = unsafe { inst.store_mut() };
+        let global = inst.instance.get_global(&mut *store, name).ok_or_else(|| export_missing("the instance", "global", name))?;
+        out.write(wasmpool_val_t::from_wasmtime(&global.get(&mut *store))?);
+        Ok(())
+    })
+}
+
+/// Writes `*value` to the exported mutable global `name` of `inst`.
+/// Errors: INVALID_ARGUMENT (NULL argument, wrong kind, immutable global);
+/// LINK (no such global).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_instance_global_set(
+    inst: *mut wasmpool_instance_t,
+    name: *const c_char,
+    value: *const wasmpool_val_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let inst = abi::arg_ref(inst, "inst")?;
+        let name = abi::arg_str(name, "name")?;
+        let value = abi::arg_ref(value, "value")?;
+        // SAFETY: the instance's store is alive (caller contract).
+        let store = unsafe { inst.store_mut() };
+        let global = inst.instance.get_global(&mut *store, name).ok_or_else(|| export_missing("the instance", "global", name))?;
+        let ty = global.ty(&*store);
+        if ty.mutability() != wasmtime::Mutability::Var {
+            return Err(Error::invalid(format!("global `{name}` is immutable")));
+        }
+        let v = value.to_wasmtime(ty.content(), &|| format!("the value for global `{name}`"))?;
+        global.set(&mut *store, v).map_err(|e| Error::invalid(format!("{e}")))
+    })
+}

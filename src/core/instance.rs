@@ -1,0 +1,97 @@
+//! `wasmpool_instance_t`: an instantiated module inside a store, its
+//! exported functions looked up once, and `wasmpool_func_t` handles. Calls
+//! are in `call.rs`; instantiation, which puts instances into a store, is in
+//! `store/instantiate.rs`.
+
+use std::cell::RefCell;
+use std::ptr::NonNull;
+use std::sync::Arc;
+
+use crate::abi::{Error, Handle, Result, StoreOwned, wasmpool_error_kind_t as K};
+use crate::core::module_info::{ExternInfo, ModuleInfo, wasmpool_externkind_t};
+use crate::store::WStore;
+
+/// An instance of a module. Owned by its store: there is no delete; it is
+/// released, with its pool slots, by `wasmpool_store_delete`.
+///
+/// Thread safety: as its store (one thread at a time).
+pub struct wasmpool_instance_t {
+    pub(crate) instance: wasmtime::Instance,
+    pub(crate) store: NonNull<WStore>,
+    pub(crate) info: Arc<ModuleInfo>,
+    /// Exported functions already looked up, by export index (filled on
+    /// first call; no allocation for instances that are never called).
+    funcs: RefCell<Vec<Option<wasmtime::Func>>>,
+    /// Handles given out by `wasmpool_instance_func`, freed with the store;
+    /// boxed because C holds pointers to them, which must not move when the
+    /// list grows.
+    #[allow(clippy::vec_box)]
+    pub(crate) handles: RefCell<Vec<Box<wasmpool_func_t>>>,
+}
+
+impl Handle for wasmpool_instance_t {
+    type Ownership = StoreOwned;
+}
+
+/// An exported function of an instance, looked up once by
+/// `wasmpool_instance_func` and called with `wasmpool_func_call` without a
+/// lookup by name each time.
+///
+/// Owned by the instance's store (no delete): valid until
+/// `wasmpool_store_delete`. Thread safety: as its store.
+pub struct wasmpool_func_t {
+    pub(crate) func: wasmtime::Func,
+    pub(crate) instance: NonNull<wasmpool_instance_t>,
+    pub(crate) export: usize,
+}
+
+impl Handle for wasmpool_func_t {
+    type Ownership = StoreOwned;
+}
+
+impl wasmpool_instance_t {
+    /// The exported function `name` with its cached type.
+    pub(crate) fn func(&self, name: &str) -> Result<(wasmtime::Func, &ExternInfo)> {
+        let missing = || Error::new(K::WASMPOOL_ERROR_LINK, format!("the instance has no exported function `{name}`"));
+        let index = self.info.export_index(name).ok_or_else(missing)?;
+        let ty = &self.info.exports[index];
+        if ty.kind != wasmpool_externkind_t::WASMPOOL_EXTERN_FUNC {
+            return Err(missing());
+        }
+        let mut cache = self.funcs.borrow_mut();
+        if cache.is_empty() {
+            cache.resize(self.info.exports.len(), None);
+        }
+        if let Some(func) = cache[index] {
+            return Ok((func, ty));
+        }
+        // SAFETY: the instance's store is alive (caller contract).
+        let store = unsafe { self.store_mut() };
+        let func = ty
+            .index
+            .as_ref()
+            .and_then(|i| self.instance.get_module_export(&mut *store, i))
+            .and_then(|e| e.into_func())
+            .ok_or_else(missing)?;
+        cache[index] = Some(func);
+        Ok((func, ty))
+    }
+
+    /// The store this instance lives in.
+    ///
+    /// # Safety
+    /// The store must be alive (it owns this handle, so it is, as long as the
+    /// caller respects the documented lifetime) and not borrowed elsewhere
+    /// for as long as the result is used.
+    pub(crate) unsafe fn store_mut<'s>(&self) -> &'s mut WStore {
+        let mut store = self.store;
+        // SAFETY: per the contract above.
+        unsafe { store.as_mut() }
+    }
+
+    /// A handle for a new Wasmtime instance living in `store`.
+    pub(crate) fn new(instance: wasmtime::Instance, store: NonNull<WStore>, info: Arc<ModuleInfo>) -> Self {
+        wasmpool_instance_t { instance, store, info, funcs: RefCell::default(), handles: RefCell::default() }
+    }
+}
+

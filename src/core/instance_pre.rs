@@ -1,0 +1,53 @@
+//! `wasmpool_instance_pre_t`: a module with its imports resolved once by a
+//! linker (`wasmpool_linker_instantiate_pre`), instantiated per request by
+//! `wasmpool_instance_pre_instantiate` (in `store/instantiate.rs`).
+
+use std::sync::Arc;
+
+use crate::abi::{self, Boxed, Handle};
+use crate::core::module_info::ModuleInfo;
+use crate::store::{StoreData, WStore};
+
+/// A module with its imports resolved by a linker: the fast path to
+/// instantiate the same module once per request.
+///
+/// Create with `wasmpool_linker_instantiate_pre`, release with
+/// `wasmpool_instance_pre_delete`. Thread safety: may be used by any number
+/// of threads at once (each with its own store).
+pub struct wasmpool_instance_pre_t {
+    pre: wasmtime::InstancePre<StoreData>,
+    info: Arc<ModuleInfo>,
+}
+
+impl Handle for wasmpool_instance_pre_t {
+    type Ownership = Boxed;
+}
+
+impl wasmpool_instance_pre_t {
+    pub(crate) fn new(pre: wasmtime::InstancePre<StoreData>, info: Arc<ModuleInfo>) -> Self {
+        wasmpool_instance_pre_t { pre, info }
+    }
+
+    /// The engine the module was compiled for.
+    pub(crate) fn engine(&self) -> &wasmtime::Engine {
+        self.pre.module().engine()
+    }
+
+    /// The module's listings, shared with every instance made from it.
+    pub(crate) fn info(&self) -> Arc<ModuleInfo> {
+        Arc::clone(&self.info)
+    }
+
+    /// A new instance in `store` (slot waiting is the caller's).
+    pub(crate) fn instantiate(&self, store: &mut WStore) -> wasmtime::Result<wasmtime::Instance> {
+        self.pre.instantiate(store)
+    }
+}
+
+/// Releases `pre`. NULL is accepted and ignored. Instances made from it are
+/// not affected.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_instance_pre_delete(pre: *mut wasmpool_instance_pre_t) {
+    unsafe { abi::delete(pre) }
+}
+

@@ -1,0 +1,111 @@
+//! What lives inside every Wasmtime store of wasmpool: the store's limits
+//! and the limiter that enforces them, and the flags the call paths need.
+//! A leaf below `core/` and `component/`, which reach the Wasmtime store
+//! through [`WStore`].
+
+/// Per-store limits. `SIZE_MAX` means unlimited (the default for every
+/// field); pool-wide limits from the engine's config apply in any case.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct wasmpool_store_limits_t {
+    /// Maximum bytes of any one linear memory. Growth beyond it fails the
+    /// way WebAssembly says (`memory.grow` returns -1); a module whose
+    /// initial memory is larger fails to instantiate with LIMIT_EXCEEDED.
+    pub memory_size: usize,
+    /// Maximum elements of any one table (`table.grow` returns -1 beyond).
+    pub table_elements: usize,
+    /// Maximum instances in the store (LIMIT_EXCEEDED beyond).
+    pub instances: usize,
+    /// Maximum tables in the store (LIMIT_EXCEEDED beyond).
+    pub tables: usize,
+    /// Maximum linear memories in the store (LIMIT_EXCEEDED beyond).
+    pub memories: usize,
+}
+
+pub(crate) const UNLIMITED: wasmpool_store_limits_t = wasmpool_store_limits_t {
+    memory_size: usize::MAX,
+    table_elements: usize::MAX,
+    instances: usize::MAX,
+    tables: usize::MAX,
+    memories: usize::MAX,
+};
+
+/// Enforces a store's limits for Wasmtime and remembers why it refused,
+/// so that the refusal is reported as LIMIT_EXCEEDED, and counts the bytes of
+/// linear memory the store holds.
+pub(crate) struct Limiter {
+    pub(crate) limits: wasmpool_store_limits_t,
+    /// Bytes of linear memory granted to this store's memories so far.
+    pub(crate) consumed: usize,
+    /// The last grant, taken back if Wasmtime then fails to grow.
+    last_grant: usize,
+    /// Why the last refusal happened, if any, for error classification.
+    pub(crate) refused: Option<String>,
+}
+
+impl wasmtime::ResourceLimiter for Limiter {
+    fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+        if desired > self.limits.memory_size || maximum.is_some_and(|m| desired > m) {
+            self.refused = Some(format!(
+                "a memory of {desired} bytes exceeds the store's memory_size limit of {} bytes",
+                self.limits.memory_size
+            ));
+            return Ok(false);
+        }
+        self.last_grant = desired - current;
+        self.consumed += self.last_grant;
+        Ok(true)
+    }
+
+    fn memory_grow_failed(&mut self, _error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.consumed -= std::mem::take(&mut self.last_grant);
+        Ok(())
+    }
+
+    fn table_growing(&mut self, _current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+        if desired > self.limits.table_elements || maximum.is_some_and(|m| desired > m) {
+            self.refused = Some(format!(
+                "a table of {desired} elements exceeds the store's table_elements limit of {}",
+                self.limits.table_elements
+            ));
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn instances(&self) -> usize {
+        self.limits.instances
+    }
+
+    fn tables(&self) -> usize {
+        self.limits.tables
+    }
+
+    fn memories(&self) -> usize {
+        self.limits.memories
+    }
+}
+
+/// Per-store host state inside the Wasmtime store.
+pub(crate) struct StoreData {
+    pub(crate) limiter: Limiter,
+    /// Set while a call into a guest of this store runs, to refuse a host
+    /// function calling back into the same store through a handle.
+    pub(crate) in_call: bool,
+}
+
+/// The Wasmtime store. It lives inside the heap-allocated
+/// `wasmpool_store_t` handle, which never moves, so instance handles can
+/// point to it while the handle itself is not borrowed.
+pub(crate) type WStore = wasmtime::Store<StoreData>;
+
+
+impl StoreData {
+    /// The data of a new store: no limits of its own, not in a call.
+    pub(crate) fn new() -> Self {
+        StoreData {
+            limiter: Limiter { limits: UNLIMITED, consumed: 0, last_grant: 0, refused: None },
+            in_call: false,
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Instantiation: putting new instances into a store, taking their slots
+//! from the engine's pool (waiting in line for one when the engine has a
+//! slot wait timeout). It lives with the store it fills, so that `core/`
+//! stays below the store handle.
+
+use std::sync::Arc;
+
+use crate::abi::{self, Error, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
+use crate::core::instance::wasmpool_instance_t;
+use crate::core::instance_pre::wasmpool_instance_pre_t;
+use crate::core::module::wasmpool_module_t;
+use crate::core::module_info::{ModuleInfo, extern_kind_name};
+use crate::store::wasmpool_store_t;
+
+/// Records a new Wasmtime instance in `store` and returns its handle.
+fn adopt(store: &mut wasmpool_store_t, instance: wasmtime::Instance, info: Arc<ModuleInfo>) -> *mut wasmpool_instance_t {
+    let handle = wasmpool_instance_t::new(instance, store.store_ptr(), info);
+    store.instances.adopt(handle)
+}
+
+fn same_engine(store: &wasmpool_store_t, engine: &wasmtime::Engine, what: &str) -> Result<()> {
+    if wasmtime::Engine::same(store.store.engine(), engine) {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!("the {what} belongs to another engine than the store")))
+    }
+}
+
+fn instantiate(store: &mut wasmpool_store_t, module: &wasmpool_module_t) -> Result<*mut wasmpool_instance_t> {
+    same_engine(store, module.module.engine(), "module")?;
+    if let Some(import) = module.module.imports().next() {
+        return Err(Error::new(
+            K::WASMPOOL_ERROR_LINK,
+            format!(
+                "the module imports `{}`.`{}` ({}); instantiate it through a linker",
+                import.module(),
+                import.name(),
+                extern_kind_name(&import.ty())
+            ),
+        ));
+    }
+    store.check_instance_limit()?;
+    with_slot(store, |store| match wasmtime::Instance::new(&mut store.store, &module.module, &[]) {
+        Ok(instance) => Ok(adopt(store, instance, module.info())),
+        Err(e) => Err(store.instantiate_error(e)),
+    })
+}
+
+/// Runs an instantiation attempt, waiting in line for a free slot when the
+/// engine has a slot wait timeout.
+fn with_slot<T>(
+    store: &mut wasmpool_store_t,
+    mut attempt: impl FnMut(&mut wasmpool_store_t) -> Result<T>,
+) -> Result<T> {
+    let Some(release) = store.release.as_ref().filter(|_| !store.slot_wait.is_zero()) else {
+        return attempt(store);
+    };
+    let queue = Arc::clone(&release.0);
+    queue.acquire(store.slot_wait, || attempt(store))
+}
+
+fn instantiate_pre(store: &mut wasmpool_store_t, pre: &wasmpool_instance_pre_t) -> Result<*mut wasmpool_instance_t> {
+    same_engine(store, pre.engine(), "pre-linked instance")?;
+    store.check_instance_limit()?;
+    with_slot(store, |store| match pre.instantiate(&mut store.store) {
+        Ok(instance) => Ok(adopt(store, instance, pre.info())),
+        Err(e) => Err(store.instantiate_error(e)),
+    })
+}
+
+/// Instantiates the pre-linked module `pre` in `store` and writes the
+/// instance to `*out`: the per-request fast path. Slots are taken from the
+/// pool until the store is deleted; the instance is owned by `store`.
+///
+/// `pre` may be used by several threads at once, each with its own store.
+/// Errors: as `wasmpool_instantiate` (but a pre-linked module has no
+/// unresolved imports).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_instance_pre_instantiate(
+    pre: *const wasmpool_instance_pre_t,
+    store: *mut wasmpool_store_t,
+    out: *mut *mut wasmpool_instance_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let pre = abi::arg_ref(pre, "pre")?;
+        let store = abi::arg_mut(store, "store")?;
+        let out = abi::out(out, "out")?;
+        out.write(instantiate_pre(store, pre)?);
+        Ok(())
+    })
+}
+
+/// Instantiates `module`, which must have no imports, in `store`, and writes
+/// the instance to `*out`. This takes slots (instance, memories, tables)
+/// from the engine's pool until the store is deleted.
+///
+/// The instance is owned by `store` (no delete function): it is valid until
+/// `wasmpool_store_delete(store)`. `module` is borrowed for the call only.
+///
+/// Errors: INVALID_ARGUMENT (a NULL argument, module of another engine);
+/// LINK (the module has imports); POOL_EXHAUSTED (no free slot now, or
+/// none within `slot_wait_timeout_ms`: retry after a store is deleted); TRAP (the start function trapped);
+/// LIMIT_EXCEEDED (a store limit); OTHER.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_instantiate(
+    store: *mut wasmpool_store_t,
+    module: *const wasmpool_module_t,
+    out: *mut *mut wasmpool_instance_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let store = abi::arg_mut(store, "store")?;
+        let module = abi::arg_ref(module, "module")?;
+        let out = abi::out(out, "out")?;
+        out.write(instantiate(store, module)?);
+        Ok(())
+    })
+}
+
