@@ -3,7 +3,8 @@
 //! A folder per family of C handles (as Wasmtime's C API has): `abi/` the
 //! boundary every export goes through, `config/` the knob table and what is
 //! derived from it, `engine/`, `store/`, `core/` (modules, linkers,
-//! instances, calls); components, WASI and HTTP get rooms of their own. The
+//! instances, calls), `component/` (the component model); WASI and HTTP get
+//! rooms of their own. The
 //! C header `include/wasmpool.h` is generated from these sources by cbindgen.
 //!
 //! Every export that takes a pointer is an `unsafe extern "C" fn`: its
@@ -23,6 +24,7 @@
 
 mod abi;
 mod bytes;
+mod component;
 mod config;
 mod core;
 mod engine;
@@ -32,6 +34,12 @@ mod store;
 pub use abi::test_hooks;
 pub use abi::{wasmpool_error_kind_t, wasmpool_error_t, wasmpool_trap_code_t};
 pub use bytes::*;
+pub use component::call::*;
+pub use component::component::*;
+pub use component::instance::{wasmpool_component_func_t, wasmpool_component_instance_t};
+pub use component::linker::*;
+pub use component::pre::*;
+pub use component::val::*;
 pub use config::env::*;
 pub use config::exports::*;
 pub use config::footprint::*;

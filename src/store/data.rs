@@ -92,6 +92,8 @@ pub(crate) struct StoreData {
     /// Set while a call into a guest of this store runs, to refuse a host
     /// function calling back into the same store through a handle.
     pub(crate) in_call: bool,
+    /// Handles kept for the store's lifetime (see [`StoreData::keep`]).
+    kept: Vec<Box<dyn std::any::Any + Send>>,
 }
 
 /// The Wasmtime store. It lives inside the heap-allocated
@@ -106,6 +108,19 @@ impl StoreData {
         StoreData {
             limiter: Limiter { limits: UNLIMITED, consumed: 0, last_grant: 0, refused: None },
             in_call: false,
+            kept: Vec::new(),
         }
+    }
+}
+
+impl StoreData {
+    /// Keeps `value` until the store is deleted and returns its address,
+    /// which never changes: for store-owned handles made while only the
+    /// Wasmtime store is at hand (resource handles in component values).
+    pub(crate) fn keep<T: Send + 'static>(&mut self, value: T) -> *mut T {
+        let mut boxed = Box::new(value);
+        let ptr: *mut T = &mut *boxed;
+        self.kept.push(boxed);
+        ptr
     }
 }

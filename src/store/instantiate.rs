@@ -6,6 +6,8 @@
 use std::sync::Arc;
 
 use crate::abi::{self, Error, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
+use crate::component::instance::wasmpool_component_instance_t;
+use crate::component::pre::wasmpool_component_pre_t;
 use crate::core::instance::wasmpool_instance_t;
 use crate::core::instance_pre::wasmpool_instance_pre_t;
 use crate::core::module::wasmpool_module_t;
@@ -116,3 +118,44 @@ pub unsafe extern "C" fn wasmpool_instantiate(
     })
 }
 
+
+fn instantiate_component(
+    store: &mut wasmpool_store_t,
+    pre: &wasmpool_component_pre_t,
+) -> Result<*mut wasmpool_component_instance_t> {
+    same_engine(store, pre.engine(), "pre-instantiated component")?;
+    store.check_instance_limit()?;
+    with_slot(store, |store| match pre.instantiate(&mut store.store) {
+        Ok(instance) => {
+            let handle = wasmpool_component_instance_t::new(instance, store.store_ptr(), pre.info());
+            Ok(store.components.adopt(handle))
+        }
+        Err(e) => Err(store.instantiate_error(e)),
+    })
+}
+
+/// Instantiates the pre-instantiated component `pre` in `store` and writes
+/// the instance to `*out`: the per-request path. The instance takes a
+/// component instance slot and the slots of its core instances, memories and
+/// tables from the pool until the store is deleted; it is owned by `store`
+/// (no delete function).
+///
+/// `pre` may be used by several threads at once, each with its own store.
+/// Errors: INVALID_ARGUMENT (a NULL argument, `pre` of another engine);
+/// POOL_EXHAUSTED (no free slot now, or none within `slot_wait_timeout_ms`:
+/// retry after a store is deleted); LIMIT_EXCEEDED (a store limit); TRAP (a
+/// start function trapped); OTHER.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_component_pre_instantiate(
+    pre: *const wasmpool_component_pre_t,
+    store: *mut wasmpool_store_t,
+    out: *mut *mut wasmpool_component_instance_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let pre = abi::arg_ref(pre, "pre")?;
+        let store = abi::arg_mut(store, "store")?;
+        let out = abi::out(out, "out")?;
+        out.write(instantiate_component(store, pre)?);
+        Ok(())
+    })
+}

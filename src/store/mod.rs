@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::abi::{self, Boxed, Error, Handle, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
+use crate::component::instance::wasmpool_component_instance_t;
 use crate::core::instance::wasmpool_instance_t;
 use crate::engine::slots::ReleaseNotice;
 use crate::engine::wasmpool_engine_t;
@@ -31,6 +32,7 @@ use owned::Owned;
 pub struct wasmpool_store_t {
     // Field order is drop order: instance handles first, then the store.
     pub(crate) instances: Owned<wasmpool_instance_t>,
+    pub(crate) components: Owned<wasmpool_component_instance_t>,
     pub(crate) store: WStore,
     epoch_interruption: bool,
     tick: Option<Duration>,
@@ -50,7 +52,7 @@ impl wasmpool_store_t {
     /// Wasmtime does (its own refusal carries no type to classify).
     pub(crate) fn check_instance_limit(&self) -> Result<()> {
         let limit = self.store.data().limiter.limits.instances;
-        if self.instances.len() >= limit {
+        if self.instances.len() + self.components.len() >= limit {
             return Err(Error::new(
                 K::WASMPOOL_ERROR_LIMIT_EXCEEDED,
                 format!("the store already holds {} instance(s), its instances limit", limit),
@@ -91,6 +93,7 @@ fn new_store(engine: &wasmpool_engine_t) -> Result<wasmpool_store_t> {
     }
     Ok(wasmpool_store_t {
         instances: Owned::default(),
+        components: Owned::default(),
         store,
         epoch_interruption,
         tick: engine.tick_interval(),

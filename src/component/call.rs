@@ -1,0 +1,136 @@
+//! Calling exported functions of component instances with component values:
+//! by name (`wasmpool_component_instance_call`) or through a looked-up
+//! `wasmpool_component_func_t`; both share [`invoke`].
+
+use std::ffi::c_char;
+use std::ptr::NonNull;
+
+use wasmtime::component::Val;
+use wasmtime::component::types::ComponentFunc;
+
+use crate::abi::{self, Error, OutSlice, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
+use crate::component::instance::{wasmpool_component_func_t, wasmpool_component_instance_t};
+use crate::component::val::{self, wasmpool_component_val_t};
+
+/// Calls `func` of type `ty` with arguments checked against it, and writes
+/// the results (owned by the caller afterwards).
+fn invoke(
+    inst: &wasmpool_component_instance_t,
+    func: wasmtime::component::Func,
+    ty: &ComponentFunc,
+    name: &str,
+    args: &[wasmpool_component_val_t],
+    results: OutSlice<wasmpool_component_val_t>,
+) -> Result<()> {
+    if ty.params().len() != args.len() || ty.results().len() != results.len() {
+        return Err(Error::invalid(format!(
+            "`{name}` takes {} argument(s) and returns {} result(s); the call passed {} and {}",
+            ty.params().len(),
+            ty.results().len(),
+            args.len(),
+            results.len()
+        )));
+    }
+    let params = args
+        .iter()
+        .zip(ty.params())
+        .enumerate()
+        .map(|(i, (arg, (_, pty)))| val::to_wasmtime(arg, &pty, &format!("argument {i}")))
+        .collect::<Result<Vec<Val>>>()?;
+    let mut outs = vec![Val::Bool(false); results.len()];
+    // SAFETY: the instance's store is alive (caller contract).
+    let store = unsafe { inst.store_mut() };
+    if store.data().in_call {
+        return Err(Error::invalid(format!(
+            "`{name}` was called while a call into the same store is running (from a host function); \
+             re-entering a store through its handles is not supported"
+        )));
+    }
+    store.data_mut().in_call = true;
+    let called = func.call(&mut *store, &params, &mut outs);
+    store.data_mut().in_call = false;
+    called.map_err(|e| Error::from_wasmtime(e, K::WASMPOOL_ERROR_OTHER))?;
+    let data = store.data_mut();
+    results.write_all(outs.iter().map(|v| val::from_wasmtime(v, &mut |r| data.keep(val::resource(r)))));
+    Ok(())
+}
+
+/// Calls the exported function `name` of `inst`: `"greet"` for a function
+/// exported at the root, `"example:kv/store@0.1.0#get"` for a function of an
+/// exported interface.
+///
+/// `args` (`nargs` values, NULL when 0) are read only and stay the caller's.
+/// `results` must have room for exactly as many values as the function
+/// returns; on success each is written and owned by the caller, who frees
+/// each with `wasmpool_component_val_delete` (one call per result frees its
+/// whole tree). On failure nothing is written. Calls on one store must not
+/// overlap.
+///
+/// Errors: INVALID_ARGUMENT (NULL where required, wrong counts, an argument
+/// that does not match its type: the message says which argument and where
+/// in it); LINK (no such exported function); TRAP (with a trap code);
+/// INTERRUPTED (epoch deadline); OUT_OF_FUEL. A trap leaves the instance
+/// unusable (Wasmtime poisons it); the store can make new instances.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_component_instance_call(
+    inst: *mut wasmpool_component_instance_t,
+    name: *const c_char,
+    args: *const wasmpool_component_val_t,
+    nargs: usize,
+    results: *mut wasmpool_component_val_t,
+    nresults: usize,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let inst = abi::arg_ref(inst, "inst")?;
+        let name = abi::arg_str(name, "name")?;
+        let args = abi::arg_slice(args, nargs, "args")?;
+        let results = abi::out_slice(results, nresults, "results")?;
+        let (func, ty) = inst.func(name)?;
+        invoke(inst, func, &ty, name, args, results)
+    })
+}
+
+/// Looks up the exported function `name` of `inst` (as
+/// `wasmpool_component_instance_call` names it) once and writes a handle for
+/// it to `*out`, for repeated calls. The handle is owned by the instance's
+/// store (valid until it is deleted). Errors: INVALID_ARGUMENT (NULL
+/// argument); LINK (no exported function of that name).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_component_instance_func(
+    inst: *const wasmpool_component_instance_t,
+    name: *const c_char,
+    out: *mut *mut wasmpool_component_func_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let inst = abi::arg_ref(inst, "inst")?;
+        let name = abi::arg_str(name, "name")?;
+        let out = abi::out(out, "out")?;
+        let (func, ty) = inst.func(name)?;
+        let mut handle = Box::new(wasmpool_component_func_t { func, ty, name: name.to_string(), instance: NonNull::from(inst) });
+        let ptr: *mut wasmpool_component_func_t = &mut *handle;
+        inst.handles.borrow_mut().push(handle);
+        out.write(ptr);
+        Ok(())
+    })
+}
+
+/// Calls `func` like `wasmpool_component_instance_call` (same rules for
+/// arguments, results, errors and ownership), without a lookup by name.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_component_func_call(
+    func: *const wasmpool_component_func_t,
+    args: *const wasmpool_component_val_t,
+    nargs: usize,
+    results: *mut wasmpool_component_val_t,
+    nresults: usize,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let func = abi::arg_ref(func, "func")?;
+        let args = abi::arg_slice(args, nargs, "args")?;
+        let results = abi::out_slice(results, nresults, "results")?;
+        // SAFETY: the instance handle lives as long as the store that owns
+        // both it and this function handle.
+        let inst = unsafe { func.instance.as_ref() };
+        invoke(inst, func.func, &func.ty, &func.name, args, results)
+    })
+}

@@ -1,0 +1,347 @@
+//! `wasmpool_component_t`: a compiled component, and its import and export
+//! listings (function exports of nested interfaces included, under the
+//! names `wasmpool_component_instance_call` takes: `ns:pkg/iface@ver#f`).
+
+use std::ffi::{CString, c_char};
+use std::sync::Arc;
+
+use wasmtime::component::types::ComponentItem;
+
+use crate::abi::{self, Boxed, Error, Handle, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
+use crate::bytes::wasmpool_bytes_t;
+use crate::engine::wasmpool_engine_t;
+
+/// What an import or export of a component is.
+#[repr(C)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+pub enum wasmpool_component_itemkind_t {
+    /// A component function (callable by name).
+    WASMPOOL_COMPONENT_ITEM_FUNC = 0,
+    /// An instance (an interface): its functions are listed after it as
+    /// `<instance>#<function>`.
+    WASMPOOL_COMPONENT_ITEM_INSTANCE = 1,
+    /// A resource type.
+    WASMPOOL_COMPONENT_ITEM_RESOURCE = 2,
+    /// A value type.
+    WASMPOOL_COMPONENT_ITEM_TYPE = 3,
+    /// A core module.
+    WASMPOOL_COMPONENT_ITEM_MODULE = 4,
+    /// A nested component.
+    WASMPOOL_COMPONENT_ITEM_COMPONENT = 5,
+    /// A core function.
+    WASMPOOL_COMPONENT_ITEM_CORE_FUNC = 6,
+}
+abi::c_enum!(wasmpool_component_itemkind_t, "WASMPOOL_COMPONENT_ITEM_");
+
+/// One import or export of a component.
+///
+/// The strings are borrowed from the component and valid until
+/// `wasmpool_component_delete`. Never free them.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct wasmpool_component_item_t {
+    /// The item's full name: `greet`, `example:kv/store@0.1.0`, or
+    /// `example:kv/store@0.1.0#get` for a function of an interface.
+    pub name: *const c_char,
+    /// What the item is.
+    pub kind: wasmpool_component_itemkind_t,
+    /// For functions: the WIT signature, e.g. `func(name: string) -> string`;
+    /// for value types, the WIT type; otherwise an empty string.
+    pub wit: *const c_char,
+}
+
+/// One listed item, with its C strings and (for functions) its type.
+pub(crate) struct ItemInfo {
+    pub(crate) name: CString,
+    pub(crate) kind: wasmpool_component_itemkind_t,
+    pub(crate) wit: CString,
+    pub(crate) func: Option<wasmtime::component::types::ComponentFunc>,
+}
+
+impl ItemInfo {
+    fn to_c(&self) -> wasmpool_component_item_t {
+        wasmpool_component_item_t { name: self.name.as_ptr(), kind: self.kind, wit: self.wit.as_ptr() }
+    }
+}
+
+/// The listings of one component, built once when it is compiled.
+pub(crate) struct ComponentInfo {
+    pub(crate) imports: Vec<ItemInfo>,
+    pub(crate) exports: Vec<ItemInfo>,
+}
+
+fn c(s: &str) -> CString {
+    CString::new(s.replace('\0', "\\0")).unwrap_or_default()
+}
+
+/// Lists `item` as `name`, then, for an instance, its items as `name#item`.
+fn list(engine: &wasmtime::Engine, name: &str, item: &ComponentItem, out: &mut Vec<ItemInfo>) {
+    use wasmpool_component_itemkind_t as I;
+    let (kind, wit, func) = match item {
+        ComponentItem::ComponentFunc(f) => (I::WASMPOOL_COMPONENT_ITEM_FUNC, wasm_wave::wasm::DisplayFunc(f.clone()).to_string(), Some(f.clone())),
+        ComponentItem::ComponentInstance(_) => (I::WASMPOOL_COMPONENT_ITEM_INSTANCE, String::new(), None),
+        ComponentItem::Resource(_) => (I::WASMPOOL_COMPONENT_ITEM_RESOURCE, String::new(), None),
+        ComponentItem::Type(t) => (I::WASMPOOL_COMPONENT_ITEM_TYPE, wasm_wave::wasm::DisplayType(t).to_string(), None),
+        ComponentItem::Module(_) => (I::WASMPOOL_COMPONENT_ITEM_MODULE, String::new(), None),
+        ComponentItem::Component(_) => (I::WASMPOOL_COMPONENT_ITEM_COMPONENT, String::new(), None),
+        ComponentItem::CoreFunc(_) => (I::WASMPOOL_COMPONENT_ITEM_CORE_FUNC, String::new(), None),
+    };
+    out.push(ItemInfo { name: c(name), kind, wit: c(&wit), func });
+    if let ComponentItem::ComponentInstance(inst) = item {
+        for (inner, ext) in inst.exports(engine) {
+            list(engine, &format!("{name}#{inner}"), &ext.ty, out);
+        }
+    }
+}
+
+impl ComponentInfo {
+    fn of(component: &wasmtime::component::Component) -> Arc<Self> {
+        let engine = component.engine();
+        let ty = component.component_type();
+        let mut imports = Vec::new();
+        for (name, ext) in ty.imports(engine) {
+            list(engine, name, &ext.ty, &mut imports);
+        }
+        let mut exports = Vec::new();
+        for (name, ext) in ty.exports(engine) {
+            list(engine, name, &ext.ty, &mut exports);
+        }
+        Arc::new(ComponentInfo { imports, exports })
+    }
+
+    /// The exported function listed as `name`, with its type.
+    pub(crate) fn export_func(&self, name: &str) -> Option<&ItemInfo> {
+        self.exports
+            .iter()
+            .find(|e| e.kind == wasmpool_component_itemkind_t::WASMPOOL_COMPONENT_ITEM_FUNC && e.name.as_bytes() == name.as_bytes())
+    }
+}
+
+/// A component compiled for one engine. It can be instantiated any number of
+/// times, in any store of the same engine, through a
+/// `wasmpool_component_pre_t`.
+///
+/// Create with `wasmpool_component_new` (or `_new_file`, `_deserialize`,
+/// `_deserialize_file`), release with `wasmpool_component_delete` (instances
+/// and pre-instantiated components made from it stay valid).
+///
+/// Thread safety: may be used from any number of threads at once.
+pub struct wasmpool_component_t {
+    pub(crate) component: wasmtime::component::Component,
+    pub(crate) info: Arc<ComponentInfo>,
+}
+
+impl Handle for wasmpool_component_t {
+    type Ownership = Boxed;
+}
+
+impl wasmpool_component_t {
+    fn new(component: wasmtime::component::Component) -> Self {
+        let info = ComponentInfo::of(&component);
+        wasmpool_component_t { component, info }
+    }
+}
+
+/// The Wasmtime messages by which the pooling allocator refuses a component
+/// that is valid but larger than its per-component limits (reported untyped),
+/// and the knob each one names.
+const POOL_LIMITS: &[(&str, &str)] = &[
+    ("core module instances, which exceeds", "max_core_instances_per_component"),
+    ("linear memories, which exceeds", "max_memories_per_component"),
+    ("tables, which exceeds", "max_tables_per_component"),
+    ("component instance size does not fit", "max_component_instance_size"),
+    ("module memory does not fit", "max_memories_per_module / max_memory_size"),
+    ("module table does not fit", "max_tables_per_module / table_elements"),
+    ("module instance size does not fit", "max_core_instance_size"),
+];
+
+/// Classifies a failed compilation: a component this pool cannot host is
+/// LIMIT_EXCEEDED naming the knob, anything else COMPILE.
+fn compile_error(err: wasmtime::Error) -> Error {
+    let message = format!("{err:?}");
+    match POOL_LIMITS.iter().find(|(phrase, _)| message.contains(phrase)) {
+        Some((_, knob)) => Error::new(K::WASMPOOL_ERROR_LIMIT_EXCEEDED, format!("the component exceeds the pool's {knob}: {message}")),
+        None => Error::new(K::WASMPOOL_ERROR_COMPILE, message),
+    }
+}
+
+fn compile(engine: &wasmpool_engine_t, bytes: &[u8]) -> Result<wasmpool_component_t> {
+    let binary = wat::parse_bytes(bytes)
+        .map_err(|e| Error::new(K::WASMPOOL_ERROR_COMPILE, format!("invalid WebAssembly text: {e}")))?;
+    wasmtime::component::Component::from_binary(&engine.engine, &binary)
+        .map(wasmpool_component_t::new)
+        .map_err(compile_error)
+}
+
+/// Compiles a component from `len` bytes at `bytes`: the component binary
+/// format, or its text format (WAT) as UTF-8.
+///
+/// `engine` and `bytes` are borrowed for the call only. On success `*out`
+/// receives a component owned by the caller (`wasmpool_component_delete`);
+/// `engine` must outlive it.
+///
+/// Errors: INVALID_ARGUMENT (NULL `engine` or `out`, NULL `bytes` with `len`
+/// > 0); COMPILE (not a valid component, or a core module); LIMIT_EXCEEDED
+/// (valid, but over a per-component limit of the pool; the message names the
+/// knob: `max_core_instances_per_component`, `max_memories_per_component`,
+/// `max_tables_per_component`, `max_component_instance_size`, ...).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_component_new(
+    engine: *const wasmpool_engine_t,
+    bytes: *const u8,
+    len: usize,
+    out: *mut *mut wasmpool_component_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let engine = abi::arg_ref(engine, "engine")?;
+        let bytes = abi::arg_slice(bytes, len, "bytes")?;
+        let out = abi::out(out, "out")?;
+        out.write(abi::into_boxed(compile(engine, bytes)?));
+        Ok(())
+    })
+}
+
+/// Compiles the component stored in the file at `path` (binary or text),
+/// like `wasmpool_component_new`. Errors: as `wasmpool_component_new`, plus
+/// IO when the file cannot be read (the message names the path).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_component_new_file(
+    engine: *const wasmpool_engine_t,
+    path: *const c_char,
+    out: *mut *mut wasmpool_component_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let engine = abi::arg_ref(engine, "engine")?;
+        let path = abi::arg_str(path, "path")?;
+        let out = abi::out(out, "out")?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::new(K::WASMPOOL_ERROR_IO, format!("cannot read `{path}`: {e}")))?;
+        out.write(abi::into_boxed(compile(engine, &bytes)?));
+        Ok(())
+    })
+}
+
+/// Releases `component`. NULL is accepted and ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_component_delete(component: *mut wasmpool_component_t) {
+    unsafe { abi::delete(component) }
+}
+
+/// Serialises `component`'s compiled code to `*out`, to be loaded later with
+/// `wasmpool_component_deserialize` by an engine with the same configuration
+/// and the same wasmpool version. The buffer is owned by the caller
+/// (`wasmpool_bytes_delete`). Errors: INVALID_ARGUMENT (NULL argument); OTHER.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_component_serialize(
+    component: *const wasmpool_component_t,
+    out: *mut *mut wasmpool_bytes_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let component = abi::arg_ref(component, "component")?;
+        let out = abi::out(out, "out")?;
+        let bytes = component.component.serialize().map_err(|e| Error::new(K::WASMPOOL_ERROR_OTHER, format!("{e:?}")))?;
+        out.write(abi::into_boxed(wasmpool_bytes_t::new(bytes)));
+        Ok(())
+    })
+}
+
+fn deserialize_error(err: wasmtime::Error) -> Error {
+    Error::new(K::WASMPOOL_ERROR_COMPILE, format!("not a usable precompiled component: {err:?}"))
+}
+
+/// Loads a component serialised by `wasmpool_component_serialize` from `len`
+/// bytes at `bytes` (copied).
+///
+/// TRUSTED INPUT ONLY, as for `wasmpool_module_deserialize`: the bytes
+/// contain machine code that will run as is. Errors: INVALID_ARGUMENT (NULL
+/// argument); COMPILE (not a compatible precompiled component).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_component_deserialize(
+    engine: *const wasmpool_engine_t,
+    bytes: *const u8,
+    len: usize,
+    out: *mut *mut wasmpool_component_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let engine = abi::arg_ref(engine, "engine")?;
+        let bytes = abi::arg_slice(bytes, len, "bytes")?;
+        let out = abi::out(out, "out")?;
+        // SAFETY: the trust requirement is the caller's, documented above.
+        let component = unsafe { wasmtime::component::Component::deserialize(&engine.engine, bytes) }
+            .map_err(deserialize_error)?;
+        out.write(abi::into_boxed(wasmpool_component_t::new(component)));
+        Ok(())
+    })
+}
+
+/// Like `wasmpool_component_deserialize`, from the file at `path` (mapped,
+/// not copied: the file must not change while the component lives). TRUSTED
+/// INPUT ONLY. Errors: INVALID_ARGUMENT; IO (cannot open the file); COMPILE.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_component_deserialize_file(
+    engine: *const wasmpool_engine_t,
+    path: *const c_char,
+    out: *mut *mut wasmpool_component_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let engine = abi::arg_ref(engine, "engine")?;
+        let path = abi::arg_str(path, "path")?;
+        let out = abi::out(out, "out")?;
+        if let Err(e) = std::fs::metadata(path) {
+            return Err(Error::new(K::WASMPOOL_ERROR_IO, format!("cannot open `{path}`: {e}")));
+        }
+        // SAFETY: the trust requirement is the caller's, documented above.
+        let component = unsafe { wasmtime::component::Component::deserialize_file(&engine.engine, path) }
+            .map_err(deserialize_error)?;
+        out.write(abi::into_boxed(wasmpool_component_t::new(component)));
+        Ok(())
+    })
+}
+
+fn nth(list: &[ItemInfo], index: usize, what: &str, out: *mut wasmpool_component_item_t) -> Result<()> {
+    let out = abi::out(out, "out")?;
+    let item = list
+        .get(index)
+        .ok_or_else(|| Error::invalid(format!("{what} index {index} is out of range (there are {})", list.len())))?;
+    out.write(item.to_c());
+    Ok(())
+}
+
+/// Number of listed imports of `component` (0 if NULL): each import, and
+/// each function of an imported interface.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_component_import_count(component: *const wasmpool_component_t) -> usize {
+    abi::guard_value(0, || abi::opt_ref(component).map_or(0, |c| c.info.imports.len()))
+}
+
+/// Describes listed import number `index` of `component` in `*out`; the
+/// strings are borrowed from the component. Errors: INVALID_ARGUMENT (NULL
+/// argument, index out of range).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_component_import(
+    component: *const wasmpool_component_t,
+    index: usize,
+    out: *mut wasmpool_component_item_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| nth(&abi::arg_ref(component, "component")?.info.imports, index, "import", out))
+}
+
+/// Number of listed exports of `component` (0 if NULL): each export, and
+/// each function of an exported interface (as `<interface>#<function>`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_component_export_count(component: *const wasmpool_component_t) -> usize {
+    abi::guard_value(0, || abi::opt_ref(component).map_or(0, |c| c.info.exports.len()))
+}
+
+/// Describes listed export number `index` of `component` in `*out`; the
+/// strings are borrowed from the component. Errors: INVALID_ARGUMENT (NULL
+/// argument, index out of range).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_component_export(
+    component: *const wasmpool_component_t,
+    index: usize,
+    out: *mut wasmpool_component_item_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| nth(&abi::arg_ref(component, "component")?.info.exports, index, "export", out))
+}

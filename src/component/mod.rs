@@ -1,0 +1,9 @@
+//! Components (the component model): compiling, listing, linking C host
+//! functions, pre-instantiation, instances and calls with component values.
+
+pub mod call;
+pub mod component;
+pub mod instance;
+pub mod linker;
+pub mod pre;
+pub mod val;
