@@ -1,10 +1,11 @@
 # Checks the layout of an installed wasmpool:
 #   <libdir>/libwasmpool.so.X.Y.Z (regular file, ELF SONAME libwasmpool.so.X)
 #   <libdir>/libwasmpool.so.X -> libwasmpool.so.X.Y.Z, <libdir>/libwasmpool.so -> libwasmpool.so.X
-#   <libdir>/libwasmpool.a, <includedir>/wasmpool.h,
-#   <libdir>/cmake/wasmpool/wasmpoolConfig{,Version}.cmake, <libdir>/pkgconfig/wasmpool.pc
+#   <libdir>/libwasmpool.a, <includedir>/wasmpool.h (and wasmpool.hh: every wasmpool.h* of the
+#   source include/ directory), <libdir>/cmake/wasmpool/wasmpoolConfig{,Version}.cmake and
+#   wasmpoolTargets.cmake, <libdir>/pkgconfig/wasmpool.pc
 # cmake -DWASMPOOL_PREFIX= -DWASMPOOL_LIBDIR= -DWASMPOOL_INCLUDEDIR= -DWASMPOOL_VERSION=
-#       -DWASMPOOL_SONAME= -P WasmpoolCheckInstall.cmake
+#       -DWASMPOOL_SONAME= -DWASMPOOL_SOURCE_INCLUDE_DIR= -P WasmpoolCheckInstall.cmake
 set(_lib "${WASMPOOL_PREFIX}/${WASMPOOL_LIBDIR}")
 set(_inc "${WASMPOOL_PREFIX}/${WASMPOOL_INCLUDEDIR}")
 set(_real "libwasmpool.so.${WASMPOOL_VERSION}")
@@ -56,11 +57,20 @@ else()
   endif()
 endif()
 
+set(_headers "${_inc}/wasmpool.h")
+if(WASMPOOL_SOURCE_INCLUDE_DIR)
+  file(GLOB _source_headers RELATIVE "${WASMPOOL_SOURCE_INCLUDE_DIR}"
+       "${WASMPOOL_SOURCE_INCLUDE_DIR}/wasmpool.h" "${WASMPOOL_SOURCE_INCLUDE_DIR}/wasmpool.hh")
+  list(TRANSFORM _source_headers PREPEND "${_inc}/")
+  list(APPEND _headers ${_source_headers})
+  list(REMOVE_DUPLICATES _headers)
+endif()
 foreach(_f
     "${_lib}/libwasmpool.a"
-    "${_inc}/wasmpool.h"
+    ${_headers}
     "${_lib}/cmake/wasmpool/wasmpoolConfig.cmake"
     "${_lib}/cmake/wasmpool/wasmpoolConfigVersion.cmake"
+    "${_lib}/cmake/wasmpool/wasmpoolTargets.cmake"
     "${_lib}/pkgconfig/wasmpool.pc")
   if(NOT EXISTS "${_f}")
     _fail("missing ${_f}")

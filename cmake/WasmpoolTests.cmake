@@ -1,10 +1,15 @@
 # ctest registration for wasmpool (included from the root CMakeLists.txt when
 # WASMPOOL_BUILD_TESTS is ON). Fixtures:
 #
-#   stage_install   --(staged)-->    c_tests_build --(c_built)-->        one test per tests/c/test_*.c[c]
+#   stage_install   --(staged)-->    c_tests_build --(c_built)-->        one test per tests/c/<family>/test_*.c[c]
 #                                    examples_build --(examples_built)--> one test per examples-c/*.c
 #                                    pkgconfig_build, install_layout
-#   cargo_test, cargo_panic_boundary (independent)    buildtree_header_c[_static] (built by the root build itself)
+#   cargo_test, cargo_panic_boundary, cargo_clippy (independent)
+#   buildtree_header_c[_static|_lib] (built by the root build itself)
+#
+# Labels: "cargo", "install", "example", "sanitize", and for the C tests "c" plus their family,
+# the name of their folder under tests/c (core, pool, config, reliability, header, ...), so
+# `ctest -L pool` runs one family (ctest adds the fixtures it needs).
 #
 # With -DWASMPOOL_SANITIZE=ON the C tests, the examples and the build-tree header tests are built
 # with ASan + UBSan and run with WASMPOOL_SANITIZE_ENV, and the tests labelled "sanitize" prove
@@ -29,18 +34,24 @@ else()
   set(_sub_build_type "Release")
 endif()
 
-# --- cargo test --------------------------------------------------------------------------------
+# --- cargo ---------------------------------------------------------------------------------------
+# The library build's target directory and profile (see the root CMakeLists.txt), so these reuse
+# its compiled Wasmtime. One at a time: they would only wait for each other's cargo lock. The
+# first run in a tree still compiles Wasmtime once more (the dev-dependencies turn on features of
+# crates Wasmtime uses, so cargo builds a second variant for the tests) and takes long.
 add_test(NAME cargo_test
-  COMMAND ${_cargo_env} ${WASMPOOL_CARGO} test --release ${_cargo_feature_args}
+  COMMAND ${_cargo} test ${_cargo_profile_args} ${_cargo_feature_args}
   WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
-set_tests_properties(cargo_test PROPERTIES TIMEOUT 1200 LABELS "cargo")
-
 # The panic boundary, proven with the test-only panic-injection hook (a
 # separate build of the crate with the `test-hooks` feature).
 add_test(NAME cargo_panic_boundary
-  COMMAND ${_cargo_env} ${WASMPOOL_CARGO} test --release --features test-hooks --test panic_boundary
+  COMMAND ${_cargo} test ${_cargo_profile_args} --features test-hooks --test panic_boundary
   WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
-set_tests_properties(cargo_panic_boundary PROPERTIES TIMEOUT 1200 LABELS "cargo")
+add_test(NAME cargo_clippy
+  COMMAND ${_cargo} clippy --all-targets ${_cargo_profile_args} ${_cargo_feature_args} -- -D warnings
+  WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
+set_tests_properties(cargo_test cargo_panic_boundary cargo_clippy PROPERTIES
+  TIMEOUT 3600 LABELS "cargo" RESOURCE_LOCK wasmpool_cargo_target_dir)
 
 # --- stage the install -------------------------------------------------------------------------
 add_test(NAME stage_install
@@ -59,6 +70,7 @@ add_test(NAME install_layout
     "-DWASMPOOL_INCLUDEDIR=${CMAKE_INSTALL_INCLUDEDIR}"
     "-DWASMPOOL_VERSION=${PROJECT_VERSION}"
     "-DWASMPOOL_SONAME=${WASMPOOL_SONAME}"
+    "-DWASMPOOL_SOURCE_INCLUDE_DIR=${WASMPOOL_INCLUDE_DIR}"
     -P "${CMAKE_CURRENT_SOURCE_DIR}/cmake/WasmpoolCheckInstall.cmake")
 set_tests_properties(install_layout PROPERTIES
   FIXTURES_REQUIRED staged TIMEOUT 60 LABELS "install")
@@ -84,32 +96,32 @@ function(_wasmpool_add_sub_build name source_dir binary_dir fixture)
     FIXTURES_REQUIRED staged FIXTURES_SETUP ${fixture} TIMEOUT 900 LABELS "install")
 endfunction()
 
-# C tests: tests/c/test_*.c and test_*.cc, one executable (and one ctest test) each.
+# C tests: tests/c/<family>/test_*.c and test_*.cc, one executable (and one ctest test) each,
+# labelled "c" and <family>.
+include("${CMAKE_CURRENT_LIST_DIR}/WasmpoolCTestList.cmake")
 set(WASMPOOL_C_TESTS_BINARY_DIR "${CMAKE_CURRENT_BINARY_DIR}/c-tests")
 _wasmpool_add_sub_build(c_tests_build "${CMAKE_CURRENT_SOURCE_DIR}/tests/c"
                         "${WASMPOOL_C_TESTS_BINARY_DIR}" c_built)
-file(GLOB _wasmpool_c_tests CONFIGURE_DEPENDS
-     "${CMAKE_CURRENT_SOURCE_DIR}/tests/c/test_*.c"
-     "${CMAKE_CURRENT_SOURCE_DIR}/tests/c/test_*.cc")
-list(SORT _wasmpool_c_tests)
-set(_seen "")
+wasmpool_c_test_sources(_wasmpool_c_tests "${CMAKE_CURRENT_SOURCE_DIR}/tests/c")
 set(_wasmpool_sub_programs "")
+set(_wasmpool_families "")
 foreach(_src IN LISTS _wasmpool_c_tests)
   get_filename_component(_name "${_src}" NAME_WE)
-  if(_name IN_LIST _seen)
-    message(FATAL_ERROR "tests/c: two tests named ${_name} (a .c and a .cc?)")
-  endif()
-  list(APPEND _seen "${_name}")
+  wasmpool_c_test_family(_family "${_src}")
+  list(APPEND _wasmpool_families "${_family}")
   add_test(NAME ${_name}
     COMMAND "${WASMPOOL_C_TESTS_BINARY_DIR}/${_name}"
     WORKING_DIRECTORY "${WASMPOOL_C_TESTS_BINARY_DIR}")
   set_tests_properties(${_name} PROPERTIES
-    FIXTURES_REQUIRED c_built TIMEOUT 300 LABELS "c")
+    FIXTURES_REQUIRED c_built TIMEOUT 300 LABELS "c;${_family}")
   list(APPEND _wasmpool_sub_programs "${WASMPOOL_C_TESTS_BINARY_DIR}/${_name}")
   if(_wasmpool_test_env)
     set_tests_properties(${_name} PROPERTIES ENVIRONMENT "${_wasmpool_test_env}")
   endif()
 endforeach()
+list(REMOVE_DUPLICATES _wasmpool_families)
+string(REPLACE ";" ", " _families "${_wasmpool_families}")
+message(STATUS "wasmpool: C test families (ctest -L <family>): ${_families}")
 
 # Examples: examples-c/*.c, each an executable that exits 0; each is also linked statically
 # (<name>_static, against wasmpool::wasmpool_static).
@@ -184,11 +196,19 @@ endif()
 # --- the build-tree imported targets -----------------------------------------------------------
 # The header test built in this tree against wasmpool::wasmpool and wasmpool::wasmpool_static
 # proves the build-tree targets (include dir, SONAME lookup via build rpath, static deps).
+# wasmpool::lib is one of the other two (BUILD_SHARED_LIBS), built here as a third variant.
 if(EXISTS "${WASMPOOL_INCLUDE_DIR}/wasmpool.h")
-  foreach(_variant IN ITEMS "" "_static")
-    set(_exe buildtree_header_c${_variant})
-    add_executable(${_exe} "${CMAKE_CURRENT_SOURCE_DIR}/tests/c/test_header_c.c")
-    target_link_libraries(${_exe} PRIVATE wasmpool::wasmpool${_variant})
+  set(_header_test "${CMAKE_CURRENT_SOURCE_DIR}/tests/c/header/test_header_c.c")
+  wasmpool_c_test_family(_family "${_header_test}")
+  foreach(_suffix IN ITEMS "" "_static" "_lib")
+    if(_suffix STREQUAL "_lib")
+      set(_target wasmpool::lib)
+    else()
+      set(_target wasmpool::wasmpool${_suffix})
+    endif()
+    set(_exe buildtree_header_c${_suffix})
+    add_executable(${_exe} "${_header_test}")
+    target_link_libraries(${_exe} PRIVATE ${_target})
     set_target_properties(${_exe} PROPERTIES
       C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF
       RUNTIME_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/buildtree-tests")
@@ -197,7 +217,7 @@ if(EXISTS "${WASMPOOL_INCLUDE_DIR}/wasmpool.h")
       wasmpool_sanitize_target(${_exe})
     endif()
     add_test(NAME ${_exe} COMMAND ${_exe})
-    set_tests_properties(${_exe} PROPERTIES TIMEOUT 60 LABELS "c")
+    set_tests_properties(${_exe} PROPERTIES TIMEOUT 60 LABELS "c;${_family}")
     if(_wasmpool_test_env)
       set_tests_properties(${_exe} PROPERTIES ENVIRONMENT "${_wasmpool_test_env}")
     endif()

@@ -15,7 +15,11 @@
 #
 # Exits non-zero if anything failed; the last line is the summary ("sanitize: N passed, ...").
 # Environment: WASMPOOL_SANITIZE_BUILD_DIR (default <repo>/build/_sanitize),
-# WASMPOOL_VALGRIND_BUILD_DIR (default <repo>/build/_valgrind), CMAKE_GENERATOR etc. as usual.
+# WASMPOOL_VALGRIND_BUILD_DIR (default <repo>/build/_valgrind),
+# WASMPOOL_SANITIZE_CARGO_TARGET_DIR (the Cargo target directory both trees share, default
+# <sanitize build dir>/cargo: the Rust library is the same uninstrumented release build in both,
+# so Wasmtime is compiled once; scripts/test.sh passes its own tree's), CMAKE_GENERATOR etc. as
+# usual.
 # Needs: what scripts/test.sh needs, plus valgrind; gcc (or clang with its compiler-rt package).
 #
 # The Rust library is not instrumented by ASan (the sanitizer runtime still owns malloc/free for
@@ -25,6 +29,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 asan_build="${WASMPOOL_SANITIZE_BUILD_DIR:-$root/build/_sanitize}"
 vg_build="${WASMPOOL_VALGRIND_BUILD_DIR:-$root/build/_valgrind}"
+cargo_dir="${WASMPOOL_SANITIZE_CARGO_TARGET_DIR:-$asan_build/cargo}"
 
 phases=("$@")
 if [[ ${#phases[@]} -eq 0 ]]; then phases=(asan valgrind); fi
@@ -61,7 +66,7 @@ failed_names=()
 
 cmake_configure() { # BUILD_DIR SANITIZE
   cmake -S "$root" -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWASMPOOL_BUILD_TESTS=ON \
-    -DBUILD_TESTING=ON "-DWASMPOOL_SANITIZE=$2"
+    -DBUILD_TESTING=ON "-DWASMPOOL_SANITIZE=$2" "-DWASMPOOL_CARGO_TARGET_DIR=$cargo_dir"
   cmake --build "$1" --parallel
 }
 
@@ -155,7 +160,7 @@ EOF
       --px-default=allregs-at-each-insn --fair-sched=yes)
 
   programs=()
-  for src in "$root"/tests/c/test_*.c "$root"/tests/c/test_*.cc; do
+  for src in "$root"/tests/c/*/test_*.c "$root"/tests/c/*/test_*.cc; do
     [[ -e $src ]] || continue
     name=$(basename "$src"); name=${name%.*}
     programs+=("$vg_build/c-tests/$name")

@@ -1,29 +1,53 @@
 #!/usr/bin/env bash
 # Build wasmpool with CMake (which runs cargo) and run every test with ctest:
-# cargo test, the staged install, the C tests, the examples and the pkg-config build.
+# cargo test and clippy, the staged install, the C tests, the examples and the pkg-config build.
 #
-#   bash scripts/test.sh [ctest args...]     e.g. bash scripts/test.sh -L c -j4
+#   bash scripts/test.sh [ctest args...]     e.g. bash scripts/test.sh -L pool -j2
 #
-# Environment: WASMPOOL_BUILD_DIR (default <repo>/build), WASMPOOL_CARGO_FEATURES,
-# CMAKE_GENERATOR / CMAKE_BUILD_PARALLEL_LEVEL as usual for CMake.
+# Labels (ctest -L <regex>): cargo, install, example, sanitize, c (every C test) and one per C
+# test family, the folders of tests/c (core, pool, config, reliability, header, ...). ctest adds
+# the fixture tests a selection needs (the staged install, the build of the C tests).
+#
+# Then the C tests and examples again under ASan + UBSan and valgrind (scripts/sanitize.sh), in
+# build trees of their own that share this tree's Cargo target directory. Skipped when the ctest
+# arguments select tests (-L, -R, -E, ...: the selection is not the whole suite) or with
+# WASMPOOL_SKIP_SANITIZE=1, e.g. while iterating.
+#
+# Environment: WASMPOOL_BUILD_DIR (default <repo>/build), WASMPOOL_BUILD_TYPE (default Release;
+# Debug builds the library with cargo's dev profile; give it its own WASMPOOL_BUILD_DIR),
+# WASMPOOL_CARGO_FEATURES, CMAKE_GENERATOR / CMAKE_BUILD_PARALLEL_LEVEL as usual for CMake.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${WASMPOOL_BUILD_DIR:-$root/build}"
+build_type="${WASMPOOL_BUILD_TYPE:-Release}"
 
-configure=(cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DWASMPOOL_BUILD_TESTS=ON
+configure=(cmake -S "$root" -B "$build" "-DCMAKE_BUILD_TYPE=$build_type" -DWASMPOOL_BUILD_TESTS=ON
            -DBUILD_TESTING=ON)
 if [[ -n "${WASMPOOL_CARGO_FEATURES+x}" ]]; then
   configure+=("-DWASMPOOL_CARGO_FEATURES=${WASMPOOL_CARGO_FEATURES}")
 fi
 
+selection=""
+for arg in "$@"; do
+  case "$arg" in
+    -L|-LE|-R|-E|-I|--label-regex*|--label-exclude*|--tests-regex*|--exclude-regex*|--tests-information*)
+      selection="$arg" ;;
+  esac
+done
+
 set -x
 "${configure[@]}"
 cmake --build "$build" --parallel
 ctest --test-dir "$build" --output-on-failure "$@"
+set +x
 
-# Then the C tests and examples again under ASan + UBSan and under valgrind
-# memcheck (skip with WASMPOOL_SKIP_SANITIZE=1, e.g. while iterating).
-if [[ -z "${WASMPOOL_SKIP_SANITIZE:-}" ]]; then
-  bash "$root/scripts/sanitize.sh"
+if [[ -n "${WASMPOOL_SKIP_SANITIZE:-}" ]]; then
+  exit 0
 fi
+if [[ -n $selection ]]; then
+  echo "test.sh: ctest selection ($selection): the sanitizer run is skipped; run bash scripts/sanitize.sh for it"
+  exit 0
+fi
+cargo_dir=$(sed -n 's/^WASMPOOL_CARGO_TARGET_DIR:[A-Z]*=//p' "$build/CMakeCache.txt")
+WASMPOOL_SANITIZE_CARGO_TARGET_DIR="$cargo_dir" bash "$root/scripts/sanitize.sh"

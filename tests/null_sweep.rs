@@ -2,7 +2,7 @@
 //! every pointer parameter, called with NULL there and valid values
 //! elsewhere, each case in a child process (see the generated file's main).
 //!
-//! This test regenerates `tests/c/test_null_sweep.c` from
+//! This test regenerates `tests/c/reliability/test_null_sweep.c` from
 //! `include/wasmpool.h` and fails when the committed file differs (set
 //! `WASMPOOL_BLESS=1` to rewrite it), or when a function has a parameter the
 //! generator does not know how to fill: a new function is covered as soon as
@@ -385,7 +385,7 @@ fn generated_sweep_is_current() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let header = std::fs::read_to_string(root.join("include/wasmpool.h")).expect("read header");
     let fresh = generate(&header).unwrap_or_else(|e| panic!("{e}"));
-    let path = root.join("tests/c/test_null_sweep.c");
+    let path = root.join("tests/c/reliability/test_null_sweep.c");
     if std::env::var_os("WASMPOOL_BLESS").is_some() {
         std::fs::write(&path, &fresh).expect("write sweep");
         return;
@@ -393,7 +393,7 @@ fn generated_sweep_is_current() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == fresh,
-        "tests/c/test_null_sweep.c is out of date with the header; run `WASMPOOL_BLESS=1 cargo test --release --test null_sweep` and commit it"
+        "tests/c/reliability/test_null_sweep.c is out of date with the header; run `WASMPOOL_BLESS=1 cargo test --release --test null_sweep` and commit it"
     );
 }
 
