@@ -9,7 +9,7 @@ use wasmtime::component::types::ComponentFunc;
 
 use crate::abi::{Error, Handle, Result, StoreOwned, wasmpool_error_kind_t as K};
 use crate::component::component::ComponentInfo;
-use crate::store::WStore;
+use crate::store::data::WStore;
 
 /// An instance of a component. Owned by its store: there is no delete; it is
 /// released, with its pool slots, by `wasmpool_store_delete`.

@@ -15,7 +15,7 @@ use crate::component::pre::wasmpool_component_pre_t;
 use crate::component::val::{self, wasmpool_component_val_t};
 use crate::core::linker::wasmpool_finalizer_t;
 use crate::engine::wasmpool_engine_t;
-use crate::store::StoreData;
+use crate::store::data::StoreData;
 
 /// A host function implemented in C for components.
 ///

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::abi::{self, Boxed, Handle};
 use crate::component::component::ComponentInfo;
-use crate::store::{StoreData, WStore};
+use crate::store::data::{StoreData, WStore};
 
 /// A component with its imports resolved by a component linker: the fast
 /// path to instantiate the same component once per request (Spin's

@@ -9,7 +9,7 @@ use crate::abi::{self, Error, OutSlice, Result, wasmpool_error_kind_t as K, wasm
 use crate::core::instance::{wasmpool_func_t, wasmpool_instance_t};
 use crate::core::module_info::{ExternInfo, wasmpool_extern_info_t, wasmpool_externkind_t};
 use crate::core::val::{wasmpool_val_t, wasmpool_valkind_t};
-use crate::store::WStore;
+use crate::store::data::WStore;
 
 /// Call slots kept on the stack; calls with more parameters or results use
 /// the heap.

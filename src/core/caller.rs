@@ -6,7 +6,7 @@ use std::ptr::NonNull;
 
 use crate::abi::{self, Handle, StoreOwned, wasmpool_error_t};
 use crate::core::externs::memory_view;
-use crate::store::StoreData;
+use crate::store::data::StoreData;
 
 /// The instance calling a host function; lets the callback reach the
 /// caller's exported memory. Valid only during the callback; never store it.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::abi::{Error, Handle, Result, StoreOwned, wasmpool_error_kind_t as K};
 use crate::core::module_info::{ExternInfo, ModuleInfo, wasmpool_externkind_t};
-use crate::store::WStore;
+use crate::store::data::WStore;
 
 /// An instance of a module. Owned by its store: there is no delete; it is
 /// released, with its pool slots, by `wasmpool_store_delete`.

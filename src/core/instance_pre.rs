@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::abi::{self, Boxed, Handle};
 use crate::core::module_info::ModuleInfo;
-use crate::store::{StoreData, WStore};
+use crate::store::data::{StoreData, WStore};
 
 /// A module with its imports resolved by a linker: the fast path to
 /// instantiate the same module once per request.

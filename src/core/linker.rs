@@ -14,7 +14,7 @@ use crate::core::instance_pre::wasmpool_instance_pre_t;
 use crate::core::module::wasmpool_module_t;
 use crate::core::val::{wasmpool_val_t, wasmpool_valkind_t, wasmpool_valunion_t};
 use crate::engine::wasmpool_engine_t;
-use crate::store::StoreData;
+use crate::store::data::StoreData;
 
 /// A host function implemented in C.
 ///

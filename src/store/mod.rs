@@ -3,7 +3,7 @@
 //! owned by its store and goes back to the pool when the store is deleted.
 //! Per-store limits, fuel and deadlines live here too.
 
-mod data;
+pub(crate) mod data;
 mod instantiate;
 mod owned;
 
