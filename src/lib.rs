@@ -29,10 +29,11 @@ mod config;
 mod core;
 mod engine;
 mod error;
+mod files;
 mod store;
 
 pub use abi::test_hooks;
-pub use abi::{wasmpool_error_kind_t, wasmpool_error_t, wasmpool_trap_code_t};
+pub use abi::{wasmpool_error_kind_t, wasmpool_error_t, wasmpool_finalizer_t, wasmpool_trap_code_t};
 pub use bytes::*;
 pub use component::call::*;
 pub use component::component::*;

@@ -13,6 +13,7 @@ mod enums;
 mod error;
 mod guard;
 mod handle;
+mod host_env;
 mod ptr;
 
 pub(crate) use enums::{CEnum, c_enum, raw};
@@ -21,4 +22,6 @@ pub(crate) use error::{Error, HostTrap, Result, kind_of_trap};
 pub(crate) use guard::{guard, guard_value};
 pub use guard::test_hooks;
 pub(crate) use handle::{Boxed, Handle, StoreOwned, delete, into_boxed};
-pub(crate) use ptr::{OutSlice, arg_mut, arg_ref, arg_slice, arg_str, opt_out, opt_ref, out, out_slice};
+pub(crate) use host_env::HostEnv;
+pub use host_env::wasmpool_finalizer_t;
+pub(crate) use ptr::{OutSlice, arg_mut, arg_ref, arg_slice, arg_str, opt_out, opt_ref, out, out_slice, write_nth};

@@ -116,3 +116,14 @@ pub(crate) fn out_slice<T>(p: *mut T, len: usize, name: &str) -> Result<OutSlice
     let nn = checked(p, name)?;
     Ok(OutSlice { ptr: nn.as_ptr(), len })
 }
+
+/// Writes item `index` of `list`, as C sees it, to `*out`: the body of every
+/// indexed listing export. `what` names the list for the range error.
+pub(crate) fn write_nth<T, C>(list: &[T], index: usize, what: &str, out: *mut C, to_c: impl FnOnce(&T) -> C) -> Result<()> {
+    let out = self::out(out, "out")?;
+    let item = list
+        .get(index)
+        .ok_or_else(|| Error::invalid(format!("{what} index {index} is out of range (there are {})", list.len())))?;
+    out.write(to_c(item));
+    Ok(())
+}

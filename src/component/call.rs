@@ -8,9 +8,10 @@ use std::ptr::NonNull;
 use wasmtime::component::Val;
 use wasmtime::component::types::ComponentFunc;
 
-use crate::abi::{self, Error, OutSlice, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
+use crate::abi::{self, Error, OutSlice, Result, wasmpool_error_t};
 use crate::component::instance::{wasmpool_component_func_t, wasmpool_component_instance_t};
 use crate::component::val::{self, wasmpool_component_val_t};
+use crate::store::data::enter;
 
 /// Calls `func` of type `ty` with arguments checked against it, and writes
 /// the results (owned by the caller afterwards).
@@ -40,16 +41,7 @@ fn invoke(
     let mut outs = vec![Val::Bool(false); results.len()];
     // SAFETY: the instance's store is alive (caller contract).
     let store = unsafe { inst.store_mut() };
-    if store.data().in_call {
-        return Err(Error::invalid(format!(
-            "`{name}` was called while a call into the same store is running (from a host function); \
-             re-entering a store through its handles is not supported"
-        )));
-    }
-    store.data_mut().in_call = true;
-    let called = func.call(&mut *store, &params, &mut outs);
-    store.data_mut().in_call = false;
-    called.map_err(|e| Error::from_wasmtime(e, K::WASMPOOL_ERROR_OTHER))?;
+    enter(store, name, |store| func.call(store, &params, &mut outs))?;
     let data = store.data_mut();
     results.write_all(outs.iter().map(|v| val::from_wasmtime(v, &mut |r| data.keep(val::resource(r)))));
     Ok(())

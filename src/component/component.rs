@@ -9,6 +9,7 @@ use wasmtime::component::types::ComponentItem;
 
 use crate::abi::{self, Boxed, Error, Handle, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
 use crate::bytes::wasmpool_bytes_t;
+use crate::files;
 use crate::engine::wasmpool_engine_t;
 
 /// What an import or export of a component is.
@@ -215,8 +216,7 @@ pub unsafe extern "C" fn wasmpool_component_new_file(
         let engine = abi::arg_ref(engine, "engine")?;
         let path = abi::arg_str(path, "path")?;
         let out = abi::out(out, "out")?;
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::new(K::WASMPOOL_ERROR_IO, format!("cannot read `{path}`: {e}")))?;
+        let bytes = files::read(path)?;
         out.write(abi::into_boxed(compile(engine, &bytes)?));
         Ok(())
     })
@@ -288,9 +288,7 @@ pub unsafe extern "C" fn wasmpool_component_deserialize_file(
         let engine = abi::arg_ref(engine, "engine")?;
         let path = abi::arg_str(path, "path")?;
         let out = abi::out(out, "out")?;
-        if let Err(e) = std::fs::metadata(path) {
-            return Err(Error::new(K::WASMPOOL_ERROR_IO, format!("cannot open `{path}`: {e}")));
-        }
+        files::require(path)?;
         // SAFETY: the trust requirement is the caller's, documented above.
         let component = unsafe { wasmtime::component::Component::deserialize_file(&engine.engine, path) }
             .map_err(deserialize_error)?;
@@ -299,14 +297,6 @@ pub unsafe extern "C" fn wasmpool_component_deserialize_file(
     })
 }
 
-fn nth(list: &[ItemInfo], index: usize, what: &str, out: *mut wasmpool_component_item_t) -> Result<()> {
-    let out = abi::out(out, "out")?;
-    let item = list
-        .get(index)
-        .ok_or_else(|| Error::invalid(format!("{what} index {index} is out of range (there are {})", list.len())))?;
-    out.write(item.to_c());
-    Ok(())
-}
 
 /// Number of listed imports of `component` (0 if NULL): each import, and
 /// each function of an imported interface.
@@ -324,7 +314,7 @@ pub unsafe extern "C" fn wasmpool_component_import(
     index: usize,
     out: *mut wasmpool_component_item_t,
 ) -> *mut wasmpool_error_t {
-    abi::guard(|| nth(&abi::arg_ref(component, "component")?.info.imports, index, "import", out))
+    abi::guard(|| abi::write_nth(&abi::arg_ref(component, "component")?.info.imports, index, "import", out, ItemInfo::to_c))
 }
 
 /// Number of listed exports of `component` (0 if NULL): each export, and
@@ -343,5 +333,5 @@ pub unsafe extern "C" fn wasmpool_component_export(
     index: usize,
     out: *mut wasmpool_component_item_t,
 ) -> *mut wasmpool_error_t {
-    abi::guard(|| nth(&abi::arg_ref(component, "component")?.info.exports, index, "export", out))
+    abi::guard(|| abi::write_nth(&abi::arg_ref(component, "component")?.info.exports, index, "export", out, ItemInfo::to_c))
 }

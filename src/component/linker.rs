@@ -3,17 +3,15 @@
 
 use std::ffi::{c_char, c_void};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use wasmtime::component::Val;
 use wasmtime::component::types::ComponentFunc;
 
-use crate::abi::{self, Boxed, Error, Handle, HostTrap, Result, StoreOwned, wasmpool_error_kind_t as K};
+use crate::abi::{self, Boxed, Error, Handle, HostEnv, HostTrap, Result, StoreOwned, wasmpool_error_kind_t as K, wasmpool_finalizer_t};
 use crate::abi::{wasmpool_error_t, wasmpool_trap_code_t};
 use crate::component::component::{ComponentInfo, wasmpool_component_t};
 use crate::component::pre::wasmpool_component_pre_t;
 use crate::component::val::{self, wasmpool_component_val_t};
-use crate::core::linker::wasmpool_finalizer_t;
 use crate::engine::wasmpool_engine_t;
 use crate::store::data::StoreData;
 
@@ -72,28 +70,6 @@ impl Handle for wasmpool_component_linker_t {
     type Ownership = Boxed;
 }
 
-/// The host's `env` and finalizer; the finalizer runs when the last copy of
-/// the definition is dropped, and only if the definition was accepted.
-struct HostEnv {
-    env: *mut c_void,
-    finalizer: wasmpool_finalizer_t,
-    armed: AtomicBool,
-}
-
-// SAFETY: the host promises (documented on the define function) that `env`
-// may be used from any thread, as linkers and pre-instantiated components are
-// shareable.
-unsafe impl Send for HostEnv {}
-unsafe impl Sync for HostEnv {}
-
-impl Drop for HostEnv {
-    fn drop(&mut self) {
-        if let (true, Some(finalize)) = (self.armed.load(Ordering::Acquire), self.finalizer) {
-            // SAFETY: the host gave this function for this env.
-            unsafe { finalize(self.env) };
-        }
-    }
-}
 
 type Callback = unsafe extern "C" fn(
     *mut c_void,
@@ -203,7 +179,7 @@ pub unsafe extern "C" fn wasmpool_component_linker_define_func(
         let instance = abi::arg_str(instance, "instance")?;
         let name = abi::arg_str(name, "name")?;
         let callback = callback.ok_or_else(|| Error::invalid("argument `callback` is NULL"))?;
-        let host = Arc::new(HostEnv { env, finalizer, armed: AtomicBool::new(false) });
+        let host = HostEnv::new(env, finalizer);
         let shared = Arc::clone(&host);
         let full = if instance.is_empty() { name.to_string() } else { format!("{instance}#{name}") };
         let link_error = |e: wasmtime::Error| Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define `{full}`: {e}"));
@@ -218,7 +194,7 @@ pub unsafe extern "C" fn wasmpool_component_linker_define_func(
         } else {
             linker.linker.instance(instance).map_err(link_error)?.func_new(name, func).map_err(link_error)?;
         }
-        host.armed.store(true, Ordering::Release);
+        host.arm();
         Ok(())
     })
 }

@@ -9,7 +9,7 @@ use crate::abi::{self, Error, OutSlice, Result, wasmpool_error_kind_t as K, wasm
 use crate::core::instance::{wasmpool_func_t, wasmpool_instance_t};
 use crate::core::module_info::{ExternInfo, wasmpool_extern_info_t, wasmpool_externkind_t};
 use crate::core::val::{wasmpool_val_t, wasmpool_valkind_t};
-use crate::store::data::WStore;
+use crate::store::data::{WStore, enter};
 
 /// Call slots kept on the stack; calls with more parameters or results use
 /// the heap.
@@ -50,19 +50,10 @@ pub(crate) fn invoke(
     }
     // SAFETY: the instance's store is alive (caller contract).
     let store: &mut WStore = unsafe { inst.store_mut() };
-    if store.data().in_call {
-        return Err(Error::invalid(format!(
-            "`{name}` was called while a call into the same store is running (from a host function); \
-             re-entering a store through its handles is not supported"
-        )));
-    }
-    store.data_mut().in_call = true;
     // SAFETY: every parameter was checked against the function's type and
     // none is a reference; `slots` has room for all parameters and results;
     // `func` belongs to `store`.
-    let called = unsafe { func.call_unchecked(&mut *store, &raw mut *slots) };
-    store.data_mut().in_call = false;
-    called.map_err(|e| Error::from_wasmtime(e, K::WASMPOOL_ERROR_OTHER))?;
+    enter(store, name, |store| unsafe { func.call_unchecked(store, &raw mut *slots) })?;
     results.write_all(ty.results.iter().zip(slots.iter()).map(|(&k, raw)| wasmpool_val_t::from_raw(k, raw)));
     Ok(())
 }

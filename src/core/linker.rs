@@ -5,9 +5,8 @@ use std::ffi::{c_char, c_void};
 use std::mem::MaybeUninit;
 use std::ptr::NonNull;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::abi::{self, Boxed, CEnum, Error, Handle, HostTrap, Result, raw};
+use crate::abi::{self, Boxed, CEnum, Error, Handle, HostEnv, HostTrap, Result, raw, wasmpool_finalizer_t};
 use crate::abi::{wasmpool_error_kind_t as K, wasmpool_error_t, wasmpool_trap_code_t};
 use crate::core::caller::wasmpool_caller_t;
 use crate::core::instance_pre::wasmpool_instance_pre_t;
@@ -39,10 +38,6 @@ pub type wasmpool_func_callback_t = Option<
     ) -> *mut wasmpool_error_t,
 >;
 
-/// Releases a host function's `env`. Runs exactly once, when the last
-/// linker, pre-linked instance or store that uses the function is gone, on
-/// whichever thread drops it.
-pub type wasmpool_finalizer_t = Option<unsafe extern "C" fn(env: *mut c_void)>;
 
 /// Maps module/name pairs to host functions, and resolves a module's imports
 /// against them.
@@ -60,30 +55,6 @@ impl Handle for wasmpool_linker_t {
     type Ownership = Boxed;
 }
 
-/// The host's `env` and its finalizer, shared by every copy of the function
-/// definition. The finalizer runs when the last copy is dropped, but only if
-/// the definition was accepted (`armed`): a failed define leaves `env` to
-/// the caller.
-struct HostEnv {
-    env: *mut c_void,
-    finalizer: wasmpool_finalizer_t,
-    armed: AtomicBool,
-}
-
-// SAFETY: the host promises (documented on `wasmpool_linker_define_func`)
-// that `env` may be used from any thread, as linkers and pre-linked
-// instances are shareable.
-unsafe impl Send for HostEnv {}
-unsafe impl Sync for HostEnv {}
-
-impl Drop for HostEnv {
-    fn drop(&mut self) {
-        if let (true, Some(finalize)) = (self.armed.load(Ordering::Acquire), self.finalizer) {
-            // SAFETY: the host gave this function for this env.
-            unsafe { finalize(self.env) };
-        }
-    }
-}
 
 fn valtype(raw_kind: raw::wasmpool_valkind_t, what: &dyn Fn() -> String) -> Result<wasmtime::ValType> {
     use wasmpool_valkind_t as V;
@@ -229,7 +200,7 @@ pub unsafe extern "C" fn wasmpool_linker_define_func(
             .collect::<Result<Vec<_>>>()?;
         let ty = wasmtime::FuncType::new(linker.linker.engine(), param_types, result_types);
         let (params, results) = (params.to_vec(), results.to_vec());
-        let host = Arc::new(HostEnv { env, finalizer, armed: AtomicBool::new(false) });
+        let host = HostEnv::new(env, finalizer);
         let shared = Arc::clone(&host);
         // SAFETY: `call_host` reads exactly the declared parameters, by their
         // kinds (no references), and writes every result with its declared
@@ -240,7 +211,7 @@ pub unsafe extern "C" fn wasmpool_linker_define_func(
             })
         }
         .map_err(|e| Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define `{module_name}`.`{name}`: {e}")))?;
-        host.armed.store(true, Ordering::Release);
+        host.arm();
         Ok(())
     })
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::abi::{self, Boxed, Error, Handle, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
 use crate::bytes::wasmpool_bytes_t;
+use crate::files;
 use crate::core::module_info::ModuleInfo;
 use crate::engine::wasmpool_engine_t;
 
@@ -99,8 +100,7 @@ pub unsafe extern "C" fn wasmpool_module_new_file(
         let engine = abi::arg_ref(engine, "engine")?;
         let path = abi::arg_str(path, "path")?;
         let out = abi::out(out, "out")?;
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::new(K::WASMPOOL_ERROR_IO, format!("cannot read `{path}`: {e}")))?;
+        let bytes = files::read(path)?;
         out.write(abi::into_boxed(compile(engine, &bytes)?));
         Ok(())
     })
@@ -181,9 +181,7 @@ pub unsafe extern "C" fn wasmpool_module_deserialize_file(
         let engine = abi::arg_ref(engine, "engine")?;
         let path = abi::arg_str(path, "path")?;
         let out = abi::out(out, "out")?;
-        if let Err(e) = std::fs::metadata(path) {
-            return Err(Error::new(K::WASMPOOL_ERROR_IO, format!("cannot open `{path}`: {e}")));
-        }
+        files::require(path)?;
         // SAFETY: the trust requirement is the caller's, documented above.
         let module =
             unsafe { wasmtime::Module::deserialize_file(&engine.engine, path) }.map_err(deserialize_error)?;

@@ -8,7 +8,7 @@ use std::ffi::{CString, c_char};
 use std::sync::Arc;
 
 use crate::abi::raw;
-use crate::abi::{Error, Result, wasmpool_error_t};
+use crate::abi::wasmpool_error_t;
 use crate::abi;
 use crate::core::module::wasmpool_module_t;
 use crate::core::val::describe;
@@ -148,14 +148,6 @@ impl ModuleInfo {
     }
 }
 
-fn nth(list: &[ExternInfo], index: usize, what: &str, out: *mut wasmpool_extern_info_t) -> Result<()> {
-    let out = abi::out(out, "out")?;
-    let item = list
-        .get(index)
-        .ok_or_else(|| Error::invalid(format!("{what} index {index} is out of range (there are {})", list.len())))?;
-    out.write(item.to_c());
-    Ok(())
-}
 
 /// Number of imports of `module` (0 if `module` is NULL).
 #[unsafe(no_mangle)]
@@ -172,7 +164,7 @@ pub unsafe extern "C" fn wasmpool_module_import(
     index: usize,
     out: *mut wasmpool_extern_info_t,
 ) -> *mut wasmpool_error_t {
-    abi::guard(|| nth(&abi::arg_ref(module, "module")?.info.imports, index, "import", out))
+    abi::guard(|| abi::write_nth(&abi::arg_ref(module, "module")?.info.imports, index, "import", out, ExternInfo::to_c))
 }
 
 /// Number of exports of `module` (0 if `module` is NULL).
@@ -190,7 +182,7 @@ pub unsafe extern "C" fn wasmpool_module_export(
     index: usize,
     out: *mut wasmpool_extern_info_t,
 ) -> *mut wasmpool_error_t {
-    abi::guard(|| nth(&abi::arg_ref(module, "module")?.info.exports, index, "export", out))
+    abi::guard(|| abi::write_nth(&abi::arg_ref(module, "module")?.info.exports, index, "export", out, ExternInfo::to_c))
 }
 
 /// A short word for the kind of an import or export.

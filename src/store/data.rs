@@ -3,6 +3,8 @@
 //! A leaf below `core/` and `component/`, which reach the Wasmtime store
 //! through [`WStore`].
 
+use crate::abi;
+
 /// Per-store limits. `SIZE_MAX` means unlimited (the default for every
 /// field); pool-wide limits from the engine's config apply in any case.
 #[repr(C)]
@@ -123,4 +125,24 @@ impl StoreData {
         self.kept.push(boxed);
         ptr
     }
+}
+
+/// Runs `call` into a guest of `store`, refusing a host function that tries
+/// to re-enter the same store through a handle while a call runs, and
+/// classifies what the guest did wrong (trap, deadline, fuel, pool).
+pub(crate) fn enter<R>(
+    store: &mut WStore,
+    name: &str,
+    call: impl FnOnce(&mut WStore) -> wasmtime::Result<R>,
+) -> abi::Result<R> {
+    if store.data().in_call {
+        return Err(abi::Error::invalid(format!(
+            "`{name}` was called while a call into the same store is running (from a host function); \
+             re-entering a store through its handles is not supported"
+        )));
+    }
+    store.data_mut().in_call = true;
+    let called = call(store);
+    store.data_mut().in_call = false;
+    called.map_err(|e| abi::Error::from_wasmtime(e, abi::wasmpool_error_kind_t::WASMPOOL_ERROR_OTHER))
 }
