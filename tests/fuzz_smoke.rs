@@ -1,4 +1,4 @@
-//! A deterministic short run of the fuzzing harness (`fuzz/src/harness.rs`, the
+//! A deterministic short run of the fuzzing harness (`fuzz/src/harness/`, the
 //! code behind the cargo-fuzz targets in `fuzz/`), as part of the normal test
 //! suite: inputs from a seeded RNG instead of libFuzzer, and every reproducer
 //! saved under `fuzz/regressions/<target>/` replayed.
@@ -9,7 +9,7 @@
 //! failing input is written to `target/fuzz-smoke-<target>-failure.bin`, ready
 //! to be replayed with `cargo fuzz run <target> <file>` or saved as a regression.
 
-#[path = "../fuzz/src/harness.rs"]
+#[path = "../fuzz/src/harness/mod.rs"]
 mod harness;
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -36,7 +36,7 @@ impl SplitMix {
 
     fn bytes(&mut self, max_len: usize) -> Vec<u8> {
         // Mostly short inputs, sometimes long ones.
-        let len = if self.next() % 4 == 0 { self.next() as usize % max_len } else { self.next() as usize % (max_len / 8) };
+        let len = if self.next().is_multiple_of(4) { self.next() as usize % max_len } else { self.next() as usize % (max_len / 8) };
         let mut v = Vec::with_capacity(len + 8);
         while v.len() < len {
             v.extend_from_slice(&self.next().to_le_bytes());
@@ -129,30 +129,32 @@ fn regressions_replay() {
 /// sequences reach instantiation and calls, not only COMPILE errors), except
 /// those that are meant to exceed a default limit.
 #[test]
+// Every call to an export is in an `unsafe` block: the exports become unsafe fns.
+#[allow(unused_unsafe)]
 fn templates_compile() {
     use wasmpool::config::*;
     use wasmpool::engine::*;
     use wasmpool::error::*;
     use wasmpool::module::*;
-    let cfg = wasmpool_config_new();
+    let cfg = unsafe { wasmpool_config_new() };
     let mut engine = std::ptr::null_mut();
-    assert!(wasmpool_engine_new(cfg, &mut engine).is_null());
+    assert!(unsafe { wasmpool_engine_new(cfg, &mut engine) }.is_null());
     let mut valid = 0;
     for t in harness::TEMPLATES {
         let mut m = std::ptr::null_mut();
-        let err = wasmpool_module_new(engine, t.as_ptr(), t.len(), &mut m);
+        let err = unsafe { wasmpool_module_new(engine, t.as_ptr(), t.len(), &mut m) };
         if err.is_null() {
             valid += 1;
-            wasmpool_module_delete(m);
+            unsafe { wasmpool_module_delete(m) };
         } else {
-            let kind = wasmpool_error_kind(err);
-            wasmpool_error_delete(err);
+            let kind = unsafe { wasmpool_error_kind(err) };
+            unsafe { wasmpool_error_delete(err) };
             assert_eq!(kind, wasmpool_error_kind_t::WASMPOOL_ERROR_LIMIT_EXCEEDED, "template does not compile: {t}");
         }
     }
     assert!(valid >= harness::TEMPLATES.len() - 3, "only {valid} templates compile");
-    wasmpool_engine_delete(engine);
-    wasmpool_config_delete(cfg);
+    unsafe { wasmpool_engine_delete(engine) };
+    unsafe { wasmpool_config_delete(cfg) };
 }
 
 /// Replays the file named by WASMPOOL_FUZZ_REPLAY with the target named by

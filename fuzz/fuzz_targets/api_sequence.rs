@@ -1,5 +1,5 @@
 //! Random sequences of wasmpool C API calls: only success or a documented,
-//! typed error may come out. See fuzz/src/harness.rs.
+//! typed error may come out. See fuzz/src/harness/.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -1,6 +1,6 @@
 //! wasm-smith modules instantiated and run (with fuel) under a tight pool: only
 //! typed errors, and the pool back to 0 live after each input. See
-//! fuzz/src/harness.rs.
+//! fuzz/src/harness/.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
