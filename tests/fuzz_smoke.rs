@@ -129,14 +129,9 @@ fn regressions_replay() {
 /// sequences reach instantiation and calls, not only COMPILE errors), except
 /// those that are meant to exceed a default limit.
 #[test]
-// Every call to an export is in an `unsafe` block: the exports become unsafe fns.
-#[allow(unused_unsafe)]
 fn templates_compile() {
-    use wasmpool::config::*;
-    use wasmpool::engine::*;
-    use wasmpool::error::*;
-    use wasmpool::module::*;
-    let cfg = unsafe { wasmpool_config_new() };
+    use wasmpool::*;
+    let cfg = wasmpool_config_new();
     let mut engine = std::ptr::null_mut();
     assert!(unsafe { wasmpool_engine_new(cfg, &mut engine) }.is_null());
     let mut valid = 0;

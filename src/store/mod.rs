@@ -5,6 +5,7 @@
 
 pub(crate) mod data;
 mod instantiate;
+pub use instantiate::{wasmpool_component_pre_instantiate, wasmpool_instance_pre_instantiate, wasmpool_instantiate};
 mod owned;
 
 use std::ptr::NonNull;

@@ -48,9 +48,6 @@
 //! | `smith.rs` | target [`smith_instantiate`] |
 
 #![allow(clippy::missing_safety_doc, clippy::too_many_lines)]
-// Every call to a wasmpool export is made inside an `unsafe` block: the exports
-// become unsafe fns (they take raw pointers). Until then those blocks are unused.
-#![allow(unused_unsafe)]
 
 use std::ffi::{CStr, CString, c_char};
 use std::mem::{MaybeUninit, size_of};
@@ -59,21 +56,7 @@ use std::sync::Mutex;
 
 use arbitrary::{Arbitrary, Unstructured};
 
-use wasmpool::config::*;
-use wasmpool::config_pooling::*;
-use wasmpool::engine::*;
-use wasmpool::env::*;
-use wasmpool::error::*;
-use wasmpool::footprint::*;
-use wasmpool::func::*;
-use wasmpool::instance::*;
-use wasmpool::linker::*;
-use wasmpool::metrics::*;
-use wasmpool::module::*;
-use wasmpool::module_info::*;
-use wasmpool::preset::*;
-use wasmpool::store::*;
-use wasmpool::val::*;
+use wasmpool::*;
 
 use wasmpool_error_kind_t::*;
 
@@ -110,6 +93,8 @@ mod oracles;
 mod smith;
 
 use config::*;
+// The harness's own knob list, not the crate's table of the same name.
+use config::KNOBS;
 use exports::*;
 use generators::*;
 use host::*;

@@ -19,7 +19,7 @@ fn tight_engine(variant: usize) -> *mut wasmpool_engine_t {
     if let Some(e) = &engines[variant] {
         return e.0;
     }
-    let cfg = unsafe { wasmpool_config_new() };
+    let cfg = wasmpool_config_new();
     let set = |name: &str, v: u64| set_knob(cfg, knob(name), v);
     for name in ["total_memories", "total_tables", "total_core_instances", "total_component_instances", "total_stacks", "total_gc_heaps"] {
         set(name, 4);
@@ -137,7 +137,7 @@ fn store_with_instance(
 ) -> (*mut wasmpool_store_t, *mut wasmpool_instance_t) {
     let mut store = null_mut();
     check(unsafe { wasmpool_store_new(engine, &mut store) }, "store_new", &[]);
-    let mut limits = unsafe { wasmpool_store_limits_unlimited() };
+    let mut limits = wasmpool_store_limits_unlimited();
     if u.ratio(1u8, 3u8).unwrap_or(false) {
         limits.memory_size = u.int_in_range(0..=(2usize << 20)).unwrap_or(0);
         limits.table_elements = u.int_in_range(0..=2000usize).unwrap_or(0);

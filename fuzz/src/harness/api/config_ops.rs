@@ -10,11 +10,11 @@ impl Api {
         }
         let cfg = if u.ratio(1u8, 4u8)? {
             let n = interesting_u64(u)? as u32;
-            let cfg = unsafe { wasmpool_config_new_server(n) };
+            let cfg = wasmpool_config_new_server(n);
             assert_eq!(cfg.is_null(), n == 0, "config_new_server({n})");
             cfg
         } else {
-            unsafe { wasmpool_config_new() }
+            wasmpool_config_new()
         };
         if !cfg.is_null() {
             // Start small most of the time so engines get built.

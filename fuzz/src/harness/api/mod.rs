@@ -122,7 +122,7 @@ impl Api {
     /// A small pooling engine (fuel and epochs as the input says), a template
     /// module, a store and one instance of the module.
     fn quick_start(&mut self, u: &mut Unstructured) -> arbitrary::Result<()> {
-        let cfg = unsafe { wasmpool_config_new() };
+        let cfg = wasmpool_config_new();
         assert!(!cfg.is_null());
         set_small_pool(cfg);
         self.configs.push(cfg);

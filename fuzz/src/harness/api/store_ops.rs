@@ -60,14 +60,14 @@ impl Api {
 
 /// Limits round-trip.
 fn store_limits(s: &mut Store, u: &mut Unstructured) -> arbitrary::Result<()> {
-    let mut l = unsafe { wasmpool_store_limits_unlimited() };
+    let mut l = wasmpool_store_limits_unlimited();
     for f in [&mut l.memory_size, &mut l.table_elements, &mut l.instances, &mut l.tables, &mut l.memories] {
         if u.ratio(1u8, 2u8)? {
             *f = interesting_u64(u)? as usize;
         }
     }
     check(unsafe { wasmpool_store_limits_set(s.ptr, &l) }, "store_limits_set", &[]);
-    let mut back = unsafe { wasmpool_store_limits_unlimited() };
+    let mut back = wasmpool_store_limits_unlimited();
     check(unsafe { wasmpool_store_limits_get(s.ptr, &mut back) }, "store_limits_get", &[]);
     assert_eq!(l, back, "store limits do not round-trip");
     Ok(())
