@@ -36,7 +36,7 @@ pub use abi::test_hooks;
 pub use abi::{wasmpool_error_kind_t, wasmpool_error_t, wasmpool_finalizer_t, wasmpool_trap_code_t};
 pub use bytes::*;
 pub use component::call::*;
-pub use component::component::*;
+pub use component::compiled::*;
 pub use component::instance::{wasmpool_component_func_t, wasmpool_component_instance_t};
 pub use component::linker::*;
 pub use component::pre::*;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use wasmtime::component::types::ComponentFunc;
 
 use crate::abi::{Error, Handle, Result, StoreOwned, wasmpool_error_kind_t as K};
-use crate::component::component::ComponentInfo;
+use crate::component::compiled::ComponentInfo;
 use crate::store::data::WStore;
 
 /// An instance of a component. Owned by its store: there is no delete; it is

@@ -9,7 +9,7 @@ use wasmtime::component::types::ComponentFunc;
 
 use crate::abi::{self, Boxed, Error, Handle, HostEnv, HostTrap, Result, StoreOwned, wasmpool_error_kind_t as K, wasmpool_finalizer_t};
 use crate::abi::{wasmpool_error_t, wasmpool_trap_code_t};
-use crate::component::component::{ComponentInfo, wasmpool_component_t};
+use crate::component::compiled::{ComponentInfo, wasmpool_component_t};
 use crate::component::pre::wasmpool_component_pre_t;
 use crate::component::val::{self, wasmpool_component_val_t};
 use crate::engine::wasmpool_engine_t;

@@ -2,7 +2,7 @@
 //! functions, pre-instantiation, instances and calls with component values.
 
 pub mod call;
-pub mod component;
+pub mod compiled;
 pub mod instance;
 pub mod linker;
 pub mod pre;

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::abi::{self, Boxed, Handle};
-use crate::component::component::ComponentInfo;
+use crate::component::compiled::ComponentInfo;
 use crate::store::data::{StoreData, WStore};
 
 /// A component with its imports resolved by a component linker: the fast

@@ -182,11 +182,12 @@ fn compile(engine: &wasmpool_engine_t, bytes: &[u8]) -> Result<wasmpool_componen
 /// receives a component owned by the caller (`wasmpool_component_delete`);
 /// `engine` must outlive it.
 ///
-/// Errors: INVALID_ARGUMENT (NULL `engine` or `out`, NULL `bytes` with `len`
-/// > 0); COMPILE (not a valid component, or a core module); LIMIT_EXCEEDED
-/// (valid, but over a per-component limit of the pool; the message names the
-/// knob: `max_core_instances_per_component`, `max_memories_per_component`,
-/// `max_tables_per_component`, `max_component_instance_size`, ...).
+/// Errors: INVALID_ARGUMENT (NULL `engine` or `out`, NULL `bytes` with a
+/// non-zero `len`); COMPILE (not a valid component, or a core module);
+/// LIMIT_EXCEEDED (valid, but over a per-component limit of the pool; the
+/// message names the knob: `max_core_instances_per_component`,
+/// `max_memories_per_component`, `max_tables_per_component`,
+/// `max_component_instance_size`, ...).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_component_new(
     engine: *const wasmpool_engine_t,
