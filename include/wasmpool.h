@@ -31,12 +31,107 @@
 #define WASMPOOL_VERSION_STRING "0.1.0"
 
 /**
- * The largest pool count accepted. Wasmtime keeps a few dozen bytes of
- * bookkeeping per slot in ordinary memory and aborts the process when that
- * allocation fails (4 billion slots need ~120 GB); 16 Mi slots of each kind
- * stay under ~0.5 GB and far above what any address space can hold.
+ * The kind of a `wasmpool_component_val_t` (which member of `of` is
+ * valid), and of a `wasmpool_component_type_t`.
  */
-#define MAX_POOL_COUNT (1 << 24)
+typedef enum wasmpool_component_valkind_t {
+  /**
+   * `of.boolean`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_BOOL = 0,
+  /**
+   * `of.s8`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_S8 = 1,
+  /**
+   * `of.u8`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_U8 = 2,
+  /**
+   * `of.s16`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_S16 = 3,
+  /**
+   * `of.u16`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_U16 = 4,
+  /**
+   * `of.s32`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_S32 = 5,
+  /**
+   * `of.u32`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_U32 = 6,
+  /**
+   * `of.s64`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_S64 = 7,
+  /**
+   * `of.u64`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_U64 = 8,
+  /**
+   * `of.f32` (WIT `f32`).
+   */
+  WASMPOOL_COMPONENT_VALKIND_F32 = 9,
+  /**
+   * `of.f64` (WIT `f64`).
+   */
+  WASMPOOL_COMPONENT_VALKIND_F64 = 10,
+  /**
+   * `of.character`: a Unicode scalar value (not a surrogate, at most
+   * U+10FFFF).
+   */
+  WASMPOOL_COMPONENT_VALKIND_CHAR = 11,
+  /**
+   * `of.string`: UTF-8.
+   */
+  WASMPOOL_COMPONENT_VALKIND_STRING = 12,
+  /**
+   * `of.list`: the elements (also for a fixed-length `list<T, N>`).
+   */
+  WASMPOOL_COMPONENT_VALKIND_LIST = 13,
+  /**
+   * `of.record`: the fields, each with its name.
+   */
+  WASMPOOL_COMPONENT_VALKIND_RECORD = 14,
+  /**
+   * `of.tuple`: the elements.
+   */
+  WASMPOOL_COMPONENT_VALKIND_TUPLE = 15,
+  /**
+   * `of.variant`: the case name and its payload.
+   */
+  WASMPOOL_COMPONENT_VALKIND_VARIANT = 16,
+  /**
+   * `of.enumeration`: the case name.
+   */
+  WASMPOOL_COMPONENT_VALKIND_ENUM = 17,
+  /**
+   * `of.option`: the payload, NULL for `none`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_OPTION = 18,
+  /**
+   * `of.result`: ok or error, and its payload.
+   */
+  WASMPOOL_COMPONENT_VALKIND_RESULT = 19,
+  /**
+   * `of.flags`: the names of the flags that are set.
+   */
+  WASMPOOL_COMPONENT_VALKIND_FLAGS = 20,
+  /**
+   * `of.resource`: a resource handle (`own<R>` or `borrow<R>`).
+   */
+  WASMPOOL_COMPONENT_VALKIND_RESOURCE = 21,
+  /**
+   * A type wasmpool cannot pass: `map<K, V>`, `future`, `stream`,
+   * `error-context`. Wasmpool's engines do not enable the features that
+   * allow them, so components compiled by wasmpool do not use them; the
+   * kind exists so that type listings can say so. No payload.
+   */
+  WASMPOOL_COMPONENT_VALKIND_UNSUPPORTED = 22,
+} wasmpool_component_valkind_t;
 
 /**
  * Which instance allocator an engine uses.
@@ -314,6 +409,30 @@ typedef struct wasmpool_bytes_t wasmpool_bytes_t;
 typedef struct wasmpool_caller_t wasmpool_caller_t;
 
 /**
+ * A resource handle (an `own<R>` or `borrow<R>` value).
+ *
+ * Owned by the store the value came from: there is no delete; it is
+ * released with its store. Thread safety: as its store.
+ */
+typedef struct wasmpool_component_resource_t wasmpool_component_resource_t;
+
+/**
+ * A component-model type (of a function parameter or result, or a part of
+ * one).
+ *
+ * Wasmtime keeps the structure of types, not their WIT names: records,
+ * variants, enums and flags are anonymous here (their fields, cases and
+ * flags are named), and resource types are told apart only by identity.
+ *
+ * Borrowed: a type is handed out by the component (or function listing) it
+ * came from and lives as long as that; the types reached from it
+ * (`wasmpool_component_type_element`, `..._member`, `..._result_ok`, ...)
+ * live as long as it does. There is no delete. Thread safety: immutable
+ * and shareable across threads, like the component it came from.
+ */
+typedef struct wasmpool_component_type_t wasmpool_component_type_t;
+
+/**
  * A configuration for `wasmpool_engine_new`: every pooling limit, the
  * warm-slot threshold N and the engine-wide settings.
  *
@@ -409,6 +528,231 @@ typedef struct wasmpool_module_t wasmpool_module_t;
  * thread at a time (it may move between threads).
  */
 typedef struct wasmpool_store_t wasmpool_store_t;
+
+/**
+ * A string: `len` bytes of UTF-8 at `data`, not NUL-terminated. `data`
+ * may be NULL when `len` is 0.
+ */
+typedef struct wasmpool_component_string_t {
+  /**
+   * The bytes.
+   */
+  char *data;
+  /**
+   * How many bytes.
+   */
+  size_t len;
+} wasmpool_component_string_t;
+
+/**
+ * The elements of a list or a tuple: `len` values at `data` (NULL allowed
+ * when `len` is 0).
+ */
+typedef struct wasmpool_component_vals_t {
+  /**
+   * The first element.
+   */
+  struct wasmpool_component_val_t *data;
+  /**
+   * How many elements.
+   */
+  size_t len;
+} wasmpool_component_vals_t;
+
+/**
+ * The fields of a record: `len` fields at `data` (NULL allowed when `len`
+ * is 0). Results list the fields in the type's order; arguments may list
+ * them in any order, each exactly once.
+ */
+typedef struct wasmpool_component_record_t {
+  /**
+   * The first field.
+   */
+  struct wasmpool_component_field_t *data;
+  /**
+   * How many fields.
+   */
+  size_t len;
+} wasmpool_component_record_t;
+
+/**
+ * A variant value: the case's name and its payload.
+ */
+typedef struct wasmpool_component_variant_t {
+  /**
+   * The case's name, as in the variant type.
+   */
+  struct wasmpool_component_string_t name;
+  /**
+   * The payload; NULL exactly when the case has none.
+   */
+  struct wasmpool_component_val_t *payload;
+} wasmpool_component_variant_t;
+
+/**
+ * A result value: ok or error, and the payload.
+ */
+typedef struct wasmpool_component_result_t {
+  /**
+   * True for ok, false for error.
+   */
+  bool is_ok;
+  /**
+   * The ok or error payload; NULL exactly when the type has none for
+   * that side (`result<_, E>` has no ok payload, `result` none at all).
+   */
+  struct wasmpool_component_val_t *payload;
+} wasmpool_component_result_t;
+
+/**
+ * A flags value: the names of the flags that are set (`len` names at
+ * `data`, NULL allowed when `len` is 0). Results list them in the type's
+ * order; arguments in any order.
+ */
+typedef struct wasmpool_component_flags_t {
+  /**
+   * The first name.
+   */
+  struct wasmpool_component_string_t *data;
+  /**
+   * How many names.
+   */
+  size_t len;
+} wasmpool_component_flags_t;
+
+/**
+ * The payload of a `wasmpool_component_val_t`; which member is valid is
+ * given by its `kind`.
+ */
+typedef union wasmpool_component_valunion_t {
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_BOOL`.
+   */
+  bool boolean;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_S8`.
+   */
+  int8_t s8;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_U8`.
+   */
+  uint8_t u8;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_S16`.
+   */
+  int16_t s16;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_U16`.
+   */
+  uint16_t u16;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_S32`.
+   */
+  int32_t s32;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_U32`.
+   */
+  uint32_t u32;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_S64`.
+   */
+  int64_t s64;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_U64`.
+   */
+  uint64_t u64;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_F32`.
+   */
+  float f32;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_F64`.
+   */
+  double f64;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_CHAR`: the code point.
+   */
+  uint32_t character;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_STRING`.
+   */
+  struct wasmpool_component_string_t string;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_LIST`.
+   */
+  struct wasmpool_component_vals_t list;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_RECORD`.
+   */
+  struct wasmpool_component_record_t record;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_TUPLE`.
+   */
+  struct wasmpool_component_vals_t tuple;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_VARIANT`.
+   */
+  struct wasmpool_component_variant_t variant;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_ENUM`: the case's name.
+   */
+  struct wasmpool_component_string_t enumeration;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_OPTION`: the payload, NULL for `none`.
+   */
+  struct wasmpool_component_val_t *option;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_RESULT`.
+   */
+  struct wasmpool_component_result_t result;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_FLAGS`.
+   */
+  struct wasmpool_component_flags_t flags;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_RESOURCE`: a handle owned by the
+   * store (see `wasmpool_component_resource_t`).
+   */
+  struct wasmpool_component_resource_t *resource;
+} wasmpool_component_valunion_t;
+
+/**
+ * A component-model value: a kind and the matching member of `of`.
+ *
+ * Arguments are built by the caller, who keeps them: wasmpool only reads
+ * them (a resource argument's handle must come from the same store).
+ * Results (and values parsed from WAVE) are built by wasmpool and own
+ * their strings, arrays and payloads: release them with
+ * `wasmpool_component_val_delete`, once per value (the tree in one call).
+ *
+ * Thread safety: plain data; a value holding resource handles is tied to
+ * their store.
+ */
+typedef struct wasmpool_component_val_t {
+  /**
+   * One of `wasmpool_component_valkind_t`; any other value (and
+   * UNSUPPORTED) is rejected with INVALID_ARGUMENT.
+   */
+  enum wasmpool_component_valkind_t kind;
+  /**
+   * The value.
+   */
+  union wasmpool_component_valunion_t of;
+} wasmpool_component_val_t;
+
+/**
+ * One field of a record: its name and value.
+ */
+typedef struct wasmpool_component_field_t {
+  /**
+   * The field's name, as in the record type (kebab-case).
+   */
+  struct wasmpool_component_string_t name;
+  /**
+   * The field's value.
+   */
+  struct wasmpool_component_val_t value;
+} wasmpool_component_field_t;
 
 /**
  * The cost of a configuration: address space the pools reserve when the
@@ -724,6 +1068,129 @@ size_t wasmpool_bytes_len(const struct wasmpool_bytes_t *bytes);
  * Releases `bytes`. NULL is accepted and ignored.
  */
 void wasmpool_bytes_delete(struct wasmpool_bytes_t *bytes);
+
+/**
+ * The kind of `ty`: which member of `wasmpool_component_val_t` carries its
+ * values. A fixed-length `list<T, N>` is LIST; `own<R>` and `borrow<R>`
+ * are RESOURCE; types wasmpool cannot pass are UNSUPPORTED, which is also
+ * the answer for NULL.
+ */
+enum wasmpool_component_valkind_t wasmpool_component_type_kind(const struct wasmpool_component_type_t *ty);
+
+/**
+ * How many members `ty` has: fields of a record, elements of a tuple,
+ * cases of a variant or enum, flags of a flags type (read them with
+ * `wasmpool_component_type_member`); N for a fixed-length `list<T, N>`;
+ * 0 for any other type and for NULL.
+ */
+size_t wasmpool_component_type_count(const struct wasmpool_component_type_t *ty);
+
+/**
+ * The element type of a list (`list<T>` or `list<T, N>`) or the payload
+ * type of an option; NULL for any other type and for NULL. Borrowed from
+ * `ty` (lives as long as it).
+ */
+const struct wasmpool_component_type_t *wasmpool_component_type_element(const struct wasmpool_component_type_t *ty);
+
+/**
+ * The ok type of a result type; NULL when it has none (`result<_, E>`,
+ * `result`), for any other type, and for NULL. Borrowed from `ty`.
+ */
+const struct wasmpool_component_type_t *wasmpool_component_type_result_ok(const struct wasmpool_component_type_t *ty);
+
+/**
+ * The error type of a result type; NULL when it has none (`result<T>`,
+ * `result`), for any other type, and for NULL. Borrowed from `ty`.
+ */
+const struct wasmpool_component_type_t *wasmpool_component_type_result_err(const struct wasmpool_component_type_t *ty);
+
+/**
+ * Member `index` (from 0 to `wasmpool_component_type_count(ty) - 1`) of a
+ * record, tuple, variant, enum or flags type:
+ *
+ * | `ty`    | `*name`, `*name_len`   | `*member`                        |
+ * |---------|------------------------|----------------------------------|
+ * | record  | the field's name       | the field's type                 |
+ * | tuple   | NULL, 0                | the element's type               |
+ * | variant | the case's name        | its payload type, NULL if none   |
+ * | enum    | the case's name        | NULL                             |
+ * | flags   | the flag's name        | NULL                             |
+ *
+ * Names are UTF-8, not NUL-terminated, and with the member type borrowed
+ * from `ty` (valid as long as it).
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument, `index` out of range, or a type
+ * of another kind).
+ */
+struct wasmpool_error_t *wasmpool_component_type_member(const struct wasmpool_component_type_t *ty,
+                                                        size_t index,
+                                                        const char **name,
+                                                        size_t *name_len,
+                                                        const struct wasmpool_component_type_t **member);
+
+/**
+ * The WIT text of `ty` (`list<string>`, `option<result<u32, string>>`,
+ * `record { name: string, age: u32 }`, ...; types that WIT names are
+ * written out structurally, resources as `own<resource>` /
+ * `borrow<resource>`) in a new byte buffer (UTF-8, not NUL-terminated) written to
+ * `*out`; the caller releases it with `wasmpool_bytes_delete`.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument).
+ */
+struct wasmpool_error_t *wasmpool_component_type_wit(const struct wasmpool_component_type_t *ty,
+                                                     struct wasmpool_bytes_t **out);
+
+/**
+ * The field called `name` (`name_len` bytes of UTF-8, no NUL needed) of
+ * `record`, a RECORD value (a result or one the caller built); NULL when
+ * `record` or `name` is NULL, `record` is not a record, or it has no such
+ * field. Borrowed from `record`.
+ */
+const struct wasmpool_component_field_t *wasmpool_component_record_field(const struct wasmpool_component_val_t *record,
+                                                                         const char *name,
+                                                                         size_t name_len);
+
+/**
+ * Frees everything `val` owns (strings, arrays, payloads, recursively), not
+ * `val` itself, and leaves `val` with its kind and an all-zero payload.
+ * NULL is accepted and ignored.
+ *
+ * Only for values wasmpool produced (call results, `wasmpool_component_val_from_wave`),
+ * each at most once: never for values the caller built (arguments), whose
+ * memory wasmpool did not allocate. Resource handles in the value are not
+ * released: their store owns them.
+ */
+void wasmpool_component_val_delete(struct wasmpool_component_val_t *val);
+
+/**
+ * Writes `val`, a value of type `ty`, as WAVE text (`[1, 2]`, `{name:
+ * "x", age: 7}`, `some(ok("a"))`, ...) in a new byte buffer (UTF-8, not
+ * NUL-terminated) written to `*out`; the caller releases it with
+ * `wasmpool_bytes_delete`. `val` is only read (caller-built or a result);
+ * `ty` is borrowed.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument; `val` does not match `ty`, the
+ * message says where; a type that contains resources, which WAVE cannot
+ * write).
+ */
+struct wasmpool_error_t *wasmpool_component_val_to_wave(const struct wasmpool_component_val_t *val,
+                                                        const struct wasmpool_component_type_t *ty,
+                                                        struct wasmpool_bytes_t **out);
+
+/**
+ * Reads the WAVE text at `text` (`len` bytes of UTF-8, no NUL needed) as a
+ * value of type `ty` and writes it to `*out` (only on success). The value
+ * is the caller's: release what it owns with
+ * `wasmpool_component_val_delete`. `ty` is borrowed.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument; text that is not UTF-8 or not a
+ * WAVE value of type `ty`: the message says where; a type that contains
+ * resources, which WAVE cannot write).
+ */
+struct wasmpool_error_t *wasmpool_component_val_from_wave(const struct wasmpool_component_type_t *ty,
+                                                          const char *text,
+                                                          size_t len,
+                                                          struct wasmpool_component_val_t *out);
 
 /**
  * A new configuration with Wasmtime's pooling defaults and strategy

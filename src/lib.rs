@@ -23,6 +23,7 @@
 
 mod abi;
 mod bytes;
+mod component;
 mod config;
 mod core;
 mod engine;
@@ -32,6 +33,11 @@ mod store;
 pub use abi::test_hooks;
 pub use abi::{wasmpool_error_kind_t, wasmpool_error_t, wasmpool_trap_code_t};
 pub use bytes::*;
+pub use component::types::*;
+pub use component::val::*;
+pub use component::wave::*;
+#[doc(hidden)]
+pub use component::testing as component_testing;
 pub use config::env::*;
 pub use config::exports::*;
 pub use config::footprint::*;

@@ -124,6 +124,7 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("bytes", "const wasmpool_bytes_t *") => s("fx->bytes"),
         ("bytes", "const uint8_t *") if f.contains("deserialize") => s("wasmpool_bytes_data(fx->bytes)"),
         ("bytes", "const uint8_t *") => s("(const uint8_t *)fx->wat"),
+        ("len", "size_t") if f.contains("wave") => s("1"),
         ("len", "size_t") if f.contains("deserialize") => s("wasmpool_bytes_len(fx->bytes)"),
         ("len", "size_t") => s("strlen(fx->wat)"),
         ("path", "const char *") if f.contains("deserialize") => s("fx->cwasm_path"),
@@ -148,6 +149,13 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("size" | "applied", "size_t *") => s("&fx->size"),
         ("code", "wasmpool_trap_code_t") => s("WASMPOOL_TRAP_HOST"),
         ("index", "size_t") => s("0"),
+        ("ty", "const wasmpool_component_type_t *") => s("fx->ctype"),
+        ("member", "const wasmpool_component_type_t **") => s("&fx->ctype_out"),
+        ("name", "const char **") => s("&fx->cname"),
+        ("name_len", "size_t *") => s("&fx->size"),
+        ("val" | "record", "const wasmpool_component_val_t *") => s("&fx->cval"),
+        ("out", "wasmpool_component_val_t *") => s("&fx->cval_out"),
+        ("text", "const char *") => s("\"1\""),
         (_, "uint32_t" | "uint64_t" | "size_t" | "bool") => s("1"),
         (_, t) if t.starts_with("wasmpool_") && t.ends_with("_t") && !t.contains('*') => s("1"),
         _ => None,
@@ -196,6 +204,12 @@ typedef struct {
   wasmpool_trap_code_t code;
   wasmpool_val_t arg, res, gval, val;
   wasmpool_valkind_t kinds[1];
+  /* Component values: a u32 value; no component type until the fixture can
+   * load a component (functions that need one get NULL there too, and must
+   * still refuse the NULL under test). */
+  wasmpool_component_val_t cval, cval_out;
+  const wasmpool_component_type_t *ctype, *ctype_out;
+  const char *cname;
 } fixture_t;
 
 typedef int (*case_fn)(fixture_t *fx, wasmpool_caller_t *caller);
@@ -261,6 +275,7 @@ static void fixture_setup(fixture_t *fx) {
   fx->arg.kind = WASMPOOL_VALKIND_I32;
   fx->gval.kind = WASMPOOL_VALKIND_I32;
   fx->kinds[0] = WASMPOOL_VALKIND_I32;
+  fx->cval.kind = WASMPOOL_COMPONENT_VALKIND_U32;
 }
 
 static void fixture_cleanup(fixture_t *fx) {

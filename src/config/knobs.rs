@@ -61,7 +61,7 @@ impl KnobInfo {
                 (self.show)(v),
                 (self.show)(self.min),
                 (self.show)(self.max),
-                if self.max == MAX_POOL_COUNT.into() { " (Wasmtime keeps per-slot bookkeeping in memory)" } else { "" }
+                if self.max == u64::from(MAX_POOL_COUNT) { " (Wasmtime keeps per-slot bookkeeping in memory)" } else { "" }
             )));
         }
         (self.store)(knobs, v);

@@ -40,6 +40,12 @@ typedef struct {
   wasmpool_trap_code_t code;
   wasmpool_val_t arg, res, gval, val;
   wasmpool_valkind_t kinds[1];
+  /* Component values: a u32 value; no component type until the fixture can
+   * load a component (functions that need one get NULL there too, and must
+   * still refuse the NULL under test). */
+  wasmpool_component_val_t cval, cval_out;
+  const wasmpool_component_type_t *ctype, *ctype_out;
+  const char *cname;
 } fixture_t;
 
 typedef int (*case_fn)(fixture_t *fx, wasmpool_caller_t *caller);
@@ -105,6 +111,7 @@ static void fixture_setup(fixture_t *fx) {
   fx->arg.kind = WASMPOOL_VALKIND_I32;
   fx->gval.kind = WASMPOOL_VALKIND_I32;
   fx->kinds[0] = WASMPOOL_VALKIND_I32;
+  fx->cval.kind = WASMPOOL_COMPONENT_VALKIND_U32;
 }
 
 static void fixture_cleanup(fixture_t *fx) {
@@ -145,6 +152,114 @@ static int case_wasmpool_bytes_delete__bytes(fixture_t *fx, wasmpool_caller_t *c
   (void)fx, (void)caller;
   wasmpool_bytes_delete(NULL);
   return 0;
+}
+
+static int case_wasmpool_component_type_kind__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_type_kind(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_type_count__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_type_count(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_type_element__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_type_element(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_type_result_ok__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_type_result_ok(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_type_result_err__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_type_result_err(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_type_member__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_type_member__ty", wasmpool_component_type_member(NULL, 0, &fx->cname, &fx->size, &fx->ctype_out));
+}
+
+static int case_wasmpool_component_type_member__name(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_type_member__name", wasmpool_component_type_member(fx->ctype, 0, NULL, &fx->size, &fx->ctype_out));
+}
+
+static int case_wasmpool_component_type_member__name_len(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_type_member__name_len", wasmpool_component_type_member(fx->ctype, 0, &fx->cname, NULL, &fx->ctype_out));
+}
+
+static int case_wasmpool_component_type_member__member(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_type_member__member", wasmpool_component_type_member(fx->ctype, 0, &fx->cname, &fx->size, NULL));
+}
+
+static int case_wasmpool_component_type_wit__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_type_wit__ty", wasmpool_component_type_wit(NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_type_wit__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_type_wit__out", wasmpool_component_type_wit(fx->ctype, NULL));
+}
+
+static int case_wasmpool_component_record_field__record(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_record_field(NULL, "f", 1);
+  return 0;
+}
+
+static int case_wasmpool_component_record_field__name(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_record_field(&fx->cval, NULL, 1);
+  return 0;
+}
+
+static int case_wasmpool_component_val_delete__val(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  wasmpool_component_val_delete(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_val_to_wave__val(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_val_to_wave__val", wasmpool_component_val_to_wave(NULL, fx->ctype, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_val_to_wave__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_val_to_wave__ty", wasmpool_component_val_to_wave(&fx->cval, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_val_to_wave__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_val_to_wave__out", wasmpool_component_val_to_wave(&fx->cval, fx->ctype, NULL));
+}
+
+static int case_wasmpool_component_val_from_wave__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_val_from_wave__ty", wasmpool_component_val_from_wave(NULL, "1", 1, &fx->cval_out));
+}
+
+static int case_wasmpool_component_val_from_wave__text(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_val_from_wave__text", wasmpool_component_val_from_wave(fx->ctype, NULL, 1, &fx->cval_out));
+}
+
+static int case_wasmpool_component_val_from_wave__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_val_from_wave__out", wasmpool_component_val_from_wave(fx->ctype, "1", 1, NULL));
 }
 
 static int case_wasmpool_config_delete__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
@@ -1058,11 +1173,31 @@ typedef struct {
   int via_caller;
 } sweep_case_t;
 
-#define SWEPT_FUNCTIONS 119
+#define SWEPT_FUNCTIONS 130
 static const sweep_case_t CASES[] = {
     {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
     {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
     {"wasmpool_bytes_delete__bytes", case_wasmpool_bytes_delete__bytes, 0},
+    {"wasmpool_component_type_kind__ty", case_wasmpool_component_type_kind__ty, 0},
+    {"wasmpool_component_type_count__ty", case_wasmpool_component_type_count__ty, 0},
+    {"wasmpool_component_type_element__ty", case_wasmpool_component_type_element__ty, 0},
+    {"wasmpool_component_type_result_ok__ty", case_wasmpool_component_type_result_ok__ty, 0},
+    {"wasmpool_component_type_result_err__ty", case_wasmpool_component_type_result_err__ty, 0},
+    {"wasmpool_component_type_member__ty", case_wasmpool_component_type_member__ty, 0},
+    {"wasmpool_component_type_member__name", case_wasmpool_component_type_member__name, 0},
+    {"wasmpool_component_type_member__name_len", case_wasmpool_component_type_member__name_len, 0},
+    {"wasmpool_component_type_member__member", case_wasmpool_component_type_member__member, 0},
+    {"wasmpool_component_type_wit__ty", case_wasmpool_component_type_wit__ty, 0},
+    {"wasmpool_component_type_wit__out", case_wasmpool_component_type_wit__out, 0},
+    {"wasmpool_component_record_field__record", case_wasmpool_component_record_field__record, 0},
+    {"wasmpool_component_record_field__name", case_wasmpool_component_record_field__name, 0},
+    {"wasmpool_component_val_delete__val", case_wasmpool_component_val_delete__val, 0},
+    {"wasmpool_component_val_to_wave__val", case_wasmpool_component_val_to_wave__val, 0},
+    {"wasmpool_component_val_to_wave__ty", case_wasmpool_component_val_to_wave__ty, 0},
+    {"wasmpool_component_val_to_wave__out", case_wasmpool_component_val_to_wave__out, 0},
+    {"wasmpool_component_val_from_wave__ty", case_wasmpool_component_val_from_wave__ty, 0},
+    {"wasmpool_component_val_from_wave__text", case_wasmpool_component_val_from_wave__text, 0},
+    {"wasmpool_component_val_from_wave__out", case_wasmpool_component_val_from_wave__out, 0},
     {"wasmpool_config_delete__cfg", case_wasmpool_config_delete__cfg, 0},
     {"wasmpool_config_apply_env__cfg", case_wasmpool_config_apply_env__cfg, 0},
     {"wasmpool_config_apply_env__prefix", case_wasmpool_config_apply_env__prefix, 0},
