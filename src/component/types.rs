@@ -42,6 +42,12 @@ impl Handle for wasmpool_component_type_t {
     type Ownership = StoreOwned;
 }
 
+// Shareable across threads, as documented (components are).
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<wasmpool_component_type_t>();
+};
+
 impl wasmpool_component_type_t {
     /// A handle for `ty`; whoever makes it keeps it (and lends it to C).
     pub(crate) fn new(ty: Type) -> Self {
@@ -62,7 +68,7 @@ impl wasmpool_component_type_t {
 /// option; the fields of a record; the elements of a tuple; the payloads of
 /// a variant's cases (None for a case without); the ok and err types of a
 /// result (None when absent); key and value of a map.
-pub(crate) fn children(ty: &Type) -> Vec<Option<Type>> {
+fn children(ty: &Type) -> Vec<Option<Type>> {
     match ty {
         Type::List(l) => vec![Some(l.ty())],
         Type::FixedLengthList(l) => vec![Some(l.ty())],
