@@ -31,12 +31,142 @@
 #define WASMPOOL_VERSION_STRING "0.1.0"
 
 /**
- * The largest pool count accepted. Wasmtime keeps a few dozen bytes of
- * bookkeeping per slot in ordinary memory and aborts the process when that
- * allocation fails (4 billion slots need ~120 GB); 16 Mi slots of each kind
- * stay under ~0.5 GB and far above what any address space can hold.
+ * The kind of a `wasmpool_component_val_t` (which member of `of` is
+ * valid), and of a `wasmpool_component_type_t`.
  */
-#define MAX_POOL_COUNT (1 << 24)
+typedef enum wasmpool_component_valkind_t {
+  /**
+   * `of.boolean`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_BOOL = 0,
+  /**
+   * `of.s8`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_S8 = 1,
+  /**
+   * `of.u8`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_U8 = 2,
+  /**
+   * `of.s16`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_S16 = 3,
+  /**
+   * `of.u16`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_U16 = 4,
+  /**
+   * `of.s32`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_S32 = 5,
+  /**
+   * `of.u32`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_U32 = 6,
+  /**
+   * `of.s64`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_S64 = 7,
+  /**
+   * `of.u64`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_U64 = 8,
+  /**
+   * `of.f32` (WIT `f32`).
+   */
+  WASMPOOL_COMPONENT_VALKIND_F32 = 9,
+  /**
+   * `of.f64` (WIT `f64`).
+   */
+  WASMPOOL_COMPONENT_VALKIND_F64 = 10,
+  /**
+   * `of.character`: a Unicode scalar value (not a surrogate, at most
+   * U+10FFFF).
+   */
+  WASMPOOL_COMPONENT_VALKIND_CHAR = 11,
+  /**
+   * `of.string`: UTF-8.
+   */
+  WASMPOOL_COMPONENT_VALKIND_STRING = 12,
+  /**
+   * `of.list`: the elements (also for a fixed-length `list<T, N>`).
+   */
+  WASMPOOL_COMPONENT_VALKIND_LIST = 13,
+  /**
+   * `of.record`: the fields, each with its name.
+   */
+  WASMPOOL_COMPONENT_VALKIND_RECORD = 14,
+  /**
+   * `of.tuple`: the elements.
+   */
+  WASMPOOL_COMPONENT_VALKIND_TUPLE = 15,
+  /**
+   * `of.variant`: the case name and its payload.
+   */
+  WASMPOOL_COMPONENT_VALKIND_VARIANT = 16,
+  /**
+   * `of.enumeration`: the case name.
+   */
+  WASMPOOL_COMPONENT_VALKIND_ENUM = 17,
+  /**
+   * `of.option`: the payload, NULL for `none`.
+   */
+  WASMPOOL_COMPONENT_VALKIND_OPTION = 18,
+  /**
+   * `of.result`: ok or error, and its payload.
+   */
+  WASMPOOL_COMPONENT_VALKIND_RESULT = 19,
+  /**
+   * `of.flags`: the names of the flags that are set.
+   */
+  WASMPOOL_COMPONENT_VALKIND_FLAGS = 20,
+  /**
+   * `of.resource`: a resource handle (`own<R>` or `borrow<R>`).
+   */
+  WASMPOOL_COMPONENT_VALKIND_RESOURCE = 21,
+  /**
+   * A type wasmpool cannot pass: `map<K, V>`, `future`, `stream`,
+   * `error-context`. Wasmpool's engines do not enable the features that
+   * allow them, so components compiled by wasmpool do not use them; the
+   * kind exists so that type listings can say so. No payload.
+   */
+  WASMPOOL_COMPONENT_VALKIND_UNSUPPORTED = 22,
+} wasmpool_component_valkind_t;
+
+/**
+ * What an import or export of a component is.
+ */
+typedef enum wasmpool_component_itemkind_t {
+  /**
+   * A component function (callable by name).
+   */
+  WASMPOOL_COMPONENT_ITEM_FUNC = 0,
+  /**
+   * An instance (an interface): its functions are listed after it as
+   * `<instance>#<function>`.
+   */
+  WASMPOOL_COMPONENT_ITEM_INSTANCE = 1,
+  /**
+   * A resource type.
+   */
+  WASMPOOL_COMPONENT_ITEM_RESOURCE = 2,
+  /**
+   * A value type.
+   */
+  WASMPOOL_COMPONENT_ITEM_TYPE = 3,
+  /**
+   * A core module.
+   */
+  WASMPOOL_COMPONENT_ITEM_MODULE = 4,
+  /**
+   * A nested component.
+   */
+  WASMPOOL_COMPONENT_ITEM_COMPONENT = 5,
+  /**
+   * A core function.
+   */
+  WASMPOOL_COMPONENT_ITEM_CORE_FUNC = 6,
+} wasmpool_component_itemkind_t;
 
 /**
  * Which instance allocator an engine uses.
@@ -314,6 +444,91 @@ typedef struct wasmpool_bytes_t wasmpool_bytes_t;
 typedef struct wasmpool_caller_t wasmpool_caller_t;
 
 /**
+ * The store a component host function was called in. Valid only during
+ * the callback; never store it.
+ */
+typedef struct wasmpool_component_caller_t wasmpool_component_caller_t;
+
+/**
+ * An exported function of a component instance, looked up once by
+ * `wasmpool_component_instance_func` and called with
+ * `wasmpool_component_func_call`.
+ *
+ * Owned by the instance's store (no delete): valid until
+ * `wasmpool_store_delete`. Thread safety: as its store.
+ */
+typedef struct wasmpool_component_func_t wasmpool_component_func_t;
+
+/**
+ * An instance of a component. Owned by its store: there is no delete; it is
+ * released, with its pool slots, by `wasmpool_store_delete`.
+ *
+ * Thread safety: as its store (one thread at a time).
+ */
+typedef struct wasmpool_component_instance_t wasmpool_component_instance_t;
+
+/**
+ * Maps interface and function names to host functions for components, and
+ * resolves a component's imports against them.
+ *
+ * Create with `wasmpool_component_linker_new`, release with
+ * `wasmpool_component_linker_delete` (pre-instantiated components made from
+ * it stay valid). Thread safety: defining needs exclusive access;
+ * `wasmpool_component_linker_instantiate_pre` may run on several threads
+ * at once when no thread defines.
+ */
+typedef struct wasmpool_component_linker_t wasmpool_component_linker_t;
+
+/**
+ * A component with its imports resolved by a component linker: the fast
+ * path to instantiate the same component once per request (Spin's
+ * `InstancePre`).
+ *
+ * Create with `wasmpool_component_linker_instantiate_pre`, release with
+ * `wasmpool_component_pre_delete` (instances made from it stay valid).
+ * Thread safety: may be used by any number of threads at once, each with its
+ * own store.
+ */
+typedef struct wasmpool_component_pre_t wasmpool_component_pre_t;
+
+/**
+ * A resource handle (an `own<R>` or `borrow<R>` value).
+ *
+ * Owned by the store the value came from: there is no delete; it is
+ * released with its store. Thread safety: as its store.
+ */
+typedef struct wasmpool_component_resource_t wasmpool_component_resource_t;
+
+/**
+ * A component compiled for one engine. It can be instantiated any number of
+ * times, in any store of the same engine, through a
+ * `wasmpool_component_pre_t`.
+ *
+ * Create with `wasmpool_component_new` (or `_new_file`, `_deserialize`,
+ * `_deserialize_file`), release with `wasmpool_component_delete` (instances
+ * and pre-instantiated components made from it stay valid).
+ *
+ * Thread safety: may be used from any number of threads at once.
+ */
+typedef struct wasmpool_component_t wasmpool_component_t;
+
+/**
+ * A component-model type (of a function parameter or result, or a part of
+ * one).
+ *
+ * Wasmtime keeps the structure of types, not their WIT names: records,
+ * variants, enums and flags are anonymous here (their fields, cases and
+ * flags are named), and resource types are told apart only by identity.
+ *
+ * Borrowed: a type is handed out by the component (or function listing) it
+ * came from and lives as long as that; the types reached from it
+ * (`wasmpool_component_type_element`, `..._member`, `..._result_ok`, ...)
+ * live as long as it does. There is no delete. Thread safety: immutable
+ * and shareable across threads, like the component it came from.
+ */
+typedef struct wasmpool_component_type_t wasmpool_component_type_t;
+
+/**
  * A configuration for `wasmpool_engine_new`: every pooling limit, the
  * warm-slot threshold N and the engine-wide settings.
  *
@@ -409,6 +624,290 @@ typedef struct wasmpool_module_t wasmpool_module_t;
  * thread at a time (it may move between threads).
  */
 typedef struct wasmpool_store_t wasmpool_store_t;
+
+/**
+ * A string: `len` bytes of UTF-8 at `data`, not NUL-terminated. `data`
+ * may be NULL when `len` is 0.
+ */
+typedef struct wasmpool_component_string_t {
+  /**
+   * The bytes.
+   */
+  char *data;
+  /**
+   * How many bytes.
+   */
+  size_t len;
+} wasmpool_component_string_t;
+
+/**
+ * The elements of a list or a tuple: `len` values at `data` (NULL allowed
+ * when `len` is 0).
+ */
+typedef struct wasmpool_component_vals_t {
+  /**
+   * The first element.
+   */
+  struct wasmpool_component_val_t *data;
+  /**
+   * How many elements.
+   */
+  size_t len;
+} wasmpool_component_vals_t;
+
+/**
+ * The fields of a record: `len` fields at `data` (NULL allowed when `len`
+ * is 0). Results list the fields in the type's order; arguments may list
+ * them in any order, each exactly once.
+ */
+typedef struct wasmpool_component_record_t {
+  /**
+   * The first field.
+   */
+  struct wasmpool_component_field_t *data;
+  /**
+   * How many fields.
+   */
+  size_t len;
+} wasmpool_component_record_t;
+
+/**
+ * A variant value: the case's name and its payload.
+ */
+typedef struct wasmpool_component_variant_t {
+  /**
+   * The case's name, as in the variant type.
+   */
+  struct wasmpool_component_string_t name;
+  /**
+   * The payload; NULL exactly when the case has none.
+   */
+  struct wasmpool_component_val_t *payload;
+} wasmpool_component_variant_t;
+
+/**
+ * A result value: ok or error, and the payload.
+ */
+typedef struct wasmpool_component_result_t {
+  /**
+   * True for ok, false for error.
+   */
+  bool is_ok;
+  /**
+   * The ok or error payload; NULL exactly when the type has none for
+   * that side (`result<_, E>` has no ok payload, `result` none at all).
+   */
+  struct wasmpool_component_val_t *payload;
+} wasmpool_component_result_t;
+
+/**
+ * A flags value: the names of the flags that are set (`len` names at
+ * `data`, NULL allowed when `len` is 0). Results list them in the type's
+ * order; arguments in any order.
+ */
+typedef struct wasmpool_component_flags_t {
+  /**
+   * The first name.
+   */
+  struct wasmpool_component_string_t *data;
+  /**
+   * How many names.
+   */
+  size_t len;
+} wasmpool_component_flags_t;
+
+/**
+ * The payload of a `wasmpool_component_val_t`; which member is valid is
+ * given by its `kind`.
+ */
+typedef union wasmpool_component_valunion_t {
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_BOOL`.
+   */
+  bool boolean;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_S8`.
+   */
+  int8_t s8;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_U8`.
+   */
+  uint8_t u8;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_S16`.
+   */
+  int16_t s16;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_U16`.
+   */
+  uint16_t u16;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_S32`.
+   */
+  int32_t s32;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_U32`.
+   */
+  uint32_t u32;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_S64`.
+   */
+  int64_t s64;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_U64`.
+   */
+  uint64_t u64;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_F32`.
+   */
+  float f32;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_F64`.
+   */
+  double f64;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_CHAR`: the code point.
+   */
+  uint32_t character;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_STRING`.
+   */
+  struct wasmpool_component_string_t string;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_LIST`.
+   */
+  struct wasmpool_component_vals_t list;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_RECORD`.
+   */
+  struct wasmpool_component_record_t record;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_TUPLE`.
+   */
+  struct wasmpool_component_vals_t tuple;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_VARIANT`.
+   */
+  struct wasmpool_component_variant_t variant;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_ENUM`: the case's name.
+   */
+  struct wasmpool_component_string_t enumeration;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_OPTION`: the payload, NULL for `none`.
+   */
+  struct wasmpool_component_val_t *option;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_RESULT`.
+   */
+  struct wasmpool_component_result_t result;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_FLAGS`.
+   */
+  struct wasmpool_component_flags_t flags;
+  /**
+   * For `WASMPOOL_COMPONENT_VALKIND_RESOURCE`: a handle owned by the
+   * store (see `wasmpool_component_resource_t`).
+   */
+  struct wasmpool_component_resource_t *resource;
+} wasmpool_component_valunion_t;
+
+/**
+ * A component-model value: a kind and the matching member of `of`.
+ *
+ * Arguments are built by the caller, who keeps them: wasmpool only reads
+ * them (a resource argument's handle must come from the same store).
+ * Results (and values parsed from WAVE) are built by wasmpool and own
+ * their strings, arrays and payloads (each a `malloc` block): release them
+ * with `wasmpool_component_val_delete`, once per value (the tree in one
+ * call). A host function's results are built by the host the same way
+ * (with `malloc`) and freed by wasmpool.
+ *
+ * Thread safety: plain data; a value holding resource handles is tied to
+ * their store.
+ */
+typedef struct wasmpool_component_val_t {
+  /**
+   * One of `wasmpool_component_valkind_t`; any other value (and
+   * UNSUPPORTED) is rejected with INVALID_ARGUMENT.
+   */
+  enum wasmpool_component_valkind_t kind;
+  /**
+   * The value.
+   */
+  union wasmpool_component_valunion_t of;
+} wasmpool_component_val_t;
+
+/**
+ * One field of a record: its name and value.
+ */
+typedef struct wasmpool_component_field_t {
+  /**
+   * The field's name, as in the record type (kebab-case).
+   */
+  struct wasmpool_component_string_t name;
+  /**
+   * The field's value.
+   */
+  struct wasmpool_component_val_t value;
+} wasmpool_component_field_t;
+
+/**
+ * One import or export of a component.
+ *
+ * The strings are borrowed from the component and valid until
+ * `wasmpool_component_delete`. Never free them.
+ */
+typedef struct wasmpool_component_item_t {
+  /**
+   * The item's full name: `greet`, `example:kv/store@0.1.0`, or
+   * `example:kv/store@0.1.0#get` for a function of an interface.
+   */
+  const char *name;
+  /**
+   * What the item is.
+   */
+  enum wasmpool_component_itemkind_t kind;
+  /**
+   * For functions: the WIT signature, e.g. `func(name: string) -> string`;
+   * for value types, the WIT type; otherwise an empty string.
+   */
+  const char *wit;
+} wasmpool_component_item_t;
+
+/**
+ * A host function implemented in C for components.
+ *
+ * Called on the thread that runs the guest, with the `env` given to
+ * `wasmpool_component_linker_define_func`, the calling store (`caller`,
+ * valid only during this call), `nargs` arguments and room for `nresults`
+ * results (as many as the imported function's type says).
+ *
+ * The arguments are owned by wasmpool and valid until the callback returns.
+ * The callback writes every result (kind and payload); the payloads it
+ * points to (string bytes, list and record arrays, boxed option / variant /
+ * result payloads) must be allocated with `malloc`: wasmpool takes them
+ * over and frees them with `free` once converted, whether or not they
+ * match the type.
+ *
+ * Return NULL on success. To trap the guest, return an error (for example
+ * from `wasmpool_trap_new`); wasmpool takes ownership of it and ignores the
+ * results. A result of the wrong type also traps the guest, with a message
+ * that says which result and where in it.
+ */
+typedef struct wasmpool_error_t *(*wasmpool_component_func_callback_t)(void *env,
+                                                                       struct wasmpool_component_caller_t *caller,
+                                                                       const struct wasmpool_component_val_t *args,
+                                                                       size_t nargs,
+                                                                       struct wasmpool_component_val_t *results,
+                                                                       size_t nresults);
+
+/**
+ * Releases a host function's `env`. Runs exactly once, when the last
+ * linker, pre-linked instance or store that uses the function is gone, on
+ * whichever thread drops it.
+ */
+typedef void (*wasmpool_finalizer_t)(void *env);
 
 /**
  * The cost of a configuration: address space the pools reserve when the
@@ -574,13 +1073,6 @@ typedef struct wasmpool_error_t *(*wasmpool_func_callback_t)(void *env,
                                                              size_t nresults);
 
 /**
- * Releases a host function's `env`. Runs exactly once, when the last
- * linker, pre-linked instance or store that uses the function is gone, on
- * whichever thread drops it.
- */
-typedef void (*wasmpool_finalizer_t)(void *env);
-
-/**
  * A snapshot of an engine's pool: what is live now, what is warm but unused
  * (and how much memory that keeps resident), and the pool's capacities.
  *
@@ -724,6 +1216,340 @@ size_t wasmpool_bytes_len(const struct wasmpool_bytes_t *bytes);
  * Releases `bytes`. NULL is accepted and ignored.
  */
 void wasmpool_bytes_delete(struct wasmpool_bytes_t *bytes);
+
+/**
+ * The kind of `ty`: which member of `wasmpool_component_val_t` carries its
+ * values. A fixed-length `list<T, N>` is LIST; `own<R>` and `borrow<R>`
+ * are RESOURCE; types wasmpool cannot pass are UNSUPPORTED, which is also
+ * the answer for NULL.
+ */
+enum wasmpool_component_valkind_t wasmpool_component_type_kind(const struct wasmpool_component_type_t *ty);
+
+/**
+ * How many members `ty` has: fields of a record, elements of a tuple,
+ * cases of a variant or enum, flags of a flags type (read them with
+ * `wasmpool_component_type_member`); N for a fixed-length `list<T, N>`;
+ * 0 for any other type and for NULL.
+ */
+size_t wasmpool_component_type_count(const struct wasmpool_component_type_t *ty);
+
+/**
+ * The element type of a list (`list<T>` or `list<T, N>`) or the payload
+ * type of an option; NULL for any other type and for NULL. Borrowed from
+ * `ty` (lives as long as it).
+ */
+const struct wasmpool_component_type_t *wasmpool_component_type_element(const struct wasmpool_component_type_t *ty);
+
+/**
+ * The ok type of a result type; NULL when it has none (`result<_, E>`,
+ * `result`), for any other type, and for NULL. Borrowed from `ty`.
+ */
+const struct wasmpool_component_type_t *wasmpool_component_type_result_ok(const struct wasmpool_component_type_t *ty);
+
+/**
+ * The error type of a result type; NULL when it has none (`result<T>`,
+ * `result`), for any other type, and for NULL. Borrowed from `ty`.
+ */
+const struct wasmpool_component_type_t *wasmpool_component_type_result_err(const struct wasmpool_component_type_t *ty);
+
+/**
+ * Member `index` (from 0 to `wasmpool_component_type_count(ty) - 1`) of a
+ * record, tuple, variant, enum or flags type:
+ *
+ * | `ty`    | `*name`, `*name_len`   | `*member`                        |
+ * |---------|------------------------|----------------------------------|
+ * | record  | the field's name       | the field's type                 |
+ * | tuple   | NULL, 0                | the element's type               |
+ * | variant | the case's name        | its payload type, NULL if none   |
+ * | enum    | the case's name        | NULL                             |
+ * | flags   | the flag's name        | NULL                             |
+ *
+ * Names are UTF-8, not NUL-terminated, and with the member type borrowed
+ * from `ty` (valid as long as it).
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument, `index` out of range, or a type
+ * of another kind).
+ */
+struct wasmpool_error_t *wasmpool_component_type_member(const struct wasmpool_component_type_t *ty,
+                                                        size_t index,
+                                                        const char **name,
+                                                        size_t *name_len,
+                                                        const struct wasmpool_component_type_t **member);
+
+/**
+ * The WIT text of `ty` (`list<string>`, `option<result<u32, string>>`,
+ * `record { name: string, age: u32 }`, ...; types that WIT names are
+ * written out structurally, resources as `own<resource>` /
+ * `borrow<resource>`) in a new byte buffer (UTF-8, not NUL-terminated) written to
+ * `*out`; the caller releases it with `wasmpool_bytes_delete`.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument).
+ */
+struct wasmpool_error_t *wasmpool_component_type_wit(const struct wasmpool_component_type_t *ty,
+                                                     struct wasmpool_bytes_t **out);
+
+/**
+ * The field called `name` (`name_len` bytes of UTF-8, no NUL needed) of
+ * `record`, a RECORD value (a result or one the caller built); NULL when
+ * `record` or `name` is NULL, `record` is not a record, or it has no such
+ * field. Borrowed from `record`.
+ */
+const struct wasmpool_component_field_t *wasmpool_component_record_field(const struct wasmpool_component_val_t *record,
+                                                                         const char *name,
+                                                                         size_t name_len);
+
+/**
+ * Frees everything `val` owns (strings, arrays, payloads, recursively), not
+ * `val` itself, and leaves `val` with its kind and an all-zero payload.
+ * NULL is accepted and ignored.
+ *
+ * Only for values wasmpool produced (call results, `wasmpool_component_val_from_wave`)
+ * or trees built with `malloc` as a host function's results are, each at
+ * most once: never for arguments built on the stack or with another
+ * allocator. Resource handles in the value are not
+ * released: their store owns them.
+ */
+void wasmpool_component_val_delete(struct wasmpool_component_val_t *val);
+
+/**
+ * Writes `val`, a value of type `ty`, as WAVE text (`[1, 2]`, `{name:
+ * "x", age: 7}`, `some(ok("a"))`, ...) in a new byte buffer (UTF-8, not
+ * NUL-terminated) written to `*out`; the caller releases it with
+ * `wasmpool_bytes_delete`. `val` is only read (caller-built or a result);
+ * `ty` is borrowed.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument; `val` does not match `ty`, the
+ * message says where; a type that contains resources, which WAVE cannot
+ * write).
+ */
+struct wasmpool_error_t *wasmpool_component_val_to_wave(const struct wasmpool_component_val_t *val,
+                                                        const struct wasmpool_component_type_t *ty,
+                                                        struct wasmpool_bytes_t **out);
+
+/**
+ * Reads the WAVE text at `text` (`len` bytes of UTF-8, no NUL needed) as a
+ * value of type `ty` and writes it to `*out` (only on success). The value
+ * is the caller's: release what it owns with
+ * `wasmpool_component_val_delete`. `ty` is borrowed.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument; text that is not UTF-8 or not a
+ * WAVE value of type `ty`: the message says where; a type that contains
+ * resources, which WAVE cannot write).
+ */
+struct wasmpool_error_t *wasmpool_component_val_from_wave(const struct wasmpool_component_type_t *ty,
+                                                          const char *text,
+                                                          size_t len,
+                                                          struct wasmpool_component_val_t *out);
+
+/**
+ * Calls the exported function `name` of `inst`: `"greet"` for a function
+ * exported at the root, `"example:kv/store@0.1.0#get"` for a function of an
+ * exported interface.
+ *
+ * `args` (`nargs` values, NULL when 0) are read only and stay the caller's.
+ * `results` must have room for exactly as many values as the function
+ * returns; on success each is written and owned by the caller, who frees
+ * each with `wasmpool_component_val_delete` (one call per result frees its
+ * whole tree). On failure nothing is written. Calls on one store must not
+ * overlap.
+ *
+ * Errors: INVALID_ARGUMENT (NULL where required, wrong counts, an argument
+ * that does not match its type: the message says which argument and where
+ * in it); LINK (no such exported function); TRAP (with a trap code);
+ * INTERRUPTED (epoch deadline); OUT_OF_FUEL. A trap leaves the instance
+ * unusable (Wasmtime poisons it); the store can make new instances.
+ */
+struct wasmpool_error_t *wasmpool_component_instance_call(struct wasmpool_component_instance_t *inst,
+                                                          const char *name,
+                                                          const struct wasmpool_component_val_t *args,
+                                                          size_t nargs,
+                                                          struct wasmpool_component_val_t *results,
+                                                          size_t nresults);
+
+/**
+ * Looks up the exported function `name` of `inst` (as
+ * `wasmpool_component_instance_call` names it) once and writes a handle for
+ * it to `*out`, for repeated calls. The handle is owned by the instance's
+ * store (valid until it is deleted). Errors: INVALID_ARGUMENT (NULL
+ * argument); LINK (no exported function of that name).
+ */
+struct wasmpool_error_t *wasmpool_component_instance_func(const struct wasmpool_component_instance_t *inst,
+                                                          const char *name,
+                                                          struct wasmpool_component_func_t **out);
+
+/**
+ * Calls `func` like `wasmpool_component_instance_call` (same rules for
+ * arguments, results, errors and ownership), without a lookup by name.
+ */
+struct wasmpool_error_t *wasmpool_component_func_call(const struct wasmpool_component_func_t *func,
+                                                      const struct wasmpool_component_val_t *args,
+                                                      size_t nargs,
+                                                      struct wasmpool_component_val_t *results,
+                                                      size_t nresults);
+
+/**
+ * Compiles a component from `len` bytes at `bytes`: the component binary
+ * format, or its text format (WAT) as UTF-8.
+ *
+ * `engine` and `bytes` are borrowed for the call only. On success `*out`
+ * receives a component owned by the caller (`wasmpool_component_delete`);
+ * `engine` must outlive it.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `engine` or `out`, NULL `bytes` with a
+ * non-zero `len`); COMPILE (not a valid component, or a core module);
+ * LIMIT_EXCEEDED (valid, but over a per-component limit of the pool; the
+ * message names the knob: `max_core_instances_per_component`,
+ * `max_memories_per_component`, `max_tables_per_component`,
+ * `max_component_instance_size`, ...).
+ */
+struct wasmpool_error_t *wasmpool_component_new(const struct wasmpool_engine_t *engine,
+                                                const uint8_t *bytes,
+                                                size_t len,
+                                                struct wasmpool_component_t **out);
+
+/**
+ * Compiles the component stored in the file at `path` (binary or text),
+ * like `wasmpool_component_new`. Errors: as `wasmpool_component_new`, plus
+ * IO when the file cannot be read (the message names the path).
+ */
+struct wasmpool_error_t *wasmpool_component_new_file(const struct wasmpool_engine_t *engine,
+                                                     const char *path,
+                                                     struct wasmpool_component_t **out);
+
+/**
+ * Releases `component`. NULL is accepted and ignored.
+ */
+void wasmpool_component_delete(struct wasmpool_component_t *component);
+
+/**
+ * Serialises `component`'s compiled code to `*out`, to be loaded later with
+ * `wasmpool_component_deserialize` by an engine with the same configuration
+ * and the same wasmpool version. The buffer is owned by the caller
+ * (`wasmpool_bytes_delete`). Errors: INVALID_ARGUMENT (NULL argument); OTHER.
+ */
+struct wasmpool_error_t *wasmpool_component_serialize(const struct wasmpool_component_t *component,
+                                                      struct wasmpool_bytes_t **out);
+
+/**
+ * Loads a component serialised by `wasmpool_component_serialize` from `len`
+ * bytes at `bytes` (copied).
+ *
+ * TRUSTED INPUT ONLY, as for `wasmpool_module_deserialize`: the bytes
+ * contain machine code that will run as is. Errors: INVALID_ARGUMENT (NULL
+ * argument); COMPILE (not a compatible precompiled component).
+ */
+struct wasmpool_error_t *wasmpool_component_deserialize(const struct wasmpool_engine_t *engine,
+                                                        const uint8_t *bytes,
+                                                        size_t len,
+                                                        struct wasmpool_component_t **out);
+
+/**
+ * Like `wasmpool_component_deserialize`, from the file at `path` (mapped,
+ * not copied: the file must not change while the component lives). TRUSTED
+ * INPUT ONLY. Errors: INVALID_ARGUMENT; IO (cannot open the file); COMPILE.
+ */
+struct wasmpool_error_t *wasmpool_component_deserialize_file(const struct wasmpool_engine_t *engine,
+                                                             const char *path,
+                                                             struct wasmpool_component_t **out);
+
+/**
+ * Number of listed imports of `component` (0 if NULL): each import, and
+ * each function of an imported interface.
+ */
+size_t wasmpool_component_import_count(const struct wasmpool_component_t *component);
+
+/**
+ * Describes listed import number `index` of `component` in `*out`; the
+ * strings are borrowed from the component. Errors: INVALID_ARGUMENT (NULL
+ * argument, index out of range).
+ */
+struct wasmpool_error_t *wasmpool_component_import(const struct wasmpool_component_t *component,
+                                                   size_t index,
+                                                   struct wasmpool_component_item_t *out);
+
+/**
+ * Number of listed exports of `component` (0 if NULL): each export, and
+ * each function of an exported interface (as `<interface>#<function>`).
+ */
+size_t wasmpool_component_export_count(const struct wasmpool_component_t *component);
+
+/**
+ * Describes listed export number `index` of `component` in `*out`; the
+ * strings are borrowed from the component. Errors: INVALID_ARGUMENT (NULL
+ * argument, index out of range).
+ */
+struct wasmpool_error_t *wasmpool_component_export(const struct wasmpool_component_t *component,
+                                                   size_t index,
+                                                   struct wasmpool_component_item_t *out);
+
+/**
+ * A new, empty component linker for `engine`, written to `*out`. The caller
+ * owns it (`wasmpool_component_linker_delete`); `engine` must outlive it.
+ * Errors: INVALID_ARGUMENT (NULL argument).
+ */
+struct wasmpool_error_t *wasmpool_component_linker_new(const struct wasmpool_engine_t *engine,
+                                                       struct wasmpool_component_linker_t **out);
+
+/**
+ * Releases `linker`. NULL is accepted and ignored. Definitions still used by
+ * pre-instantiated components or stores stay alive; their finalizers run
+ * when the last of those is gone.
+ */
+void wasmpool_component_linker_delete(struct wasmpool_component_linker_t *linker);
+
+/**
+ * Defines the host function `name` of the imported interface `instance`
+ * (such as `example:kv/store@0.1.0`, or "" for a function imported at the
+ * root), implemented by `callback`. Its type is the one the importing
+ * component declares; arguments and results are checked against it at each
+ * call.
+ *
+ * `env` is passed to every call; the callback and `env` must be usable from
+ * any thread that runs guests. `finalizer` (may be NULL) is called with
+ * `env` exactly once, when the last linker, pre-instantiated component or
+ * store using this definition is gone. If this function fails, nothing is
+ * kept and the finalizer is not called.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `linker`, `instance`, `name` or
+ * `callback`); LINK (the name is already defined).
+ */
+struct wasmpool_error_t *wasmpool_component_linker_define_func(struct wasmpool_component_linker_t *linker,
+                                                               const char *instance,
+                                                               const char *name,
+                                                               wasmpool_component_func_callback_t callback,
+                                                               void *env,
+                                                               wasmpool_finalizer_t finalizer);
+
+/**
+ * Defines every import of `component` that `linker` does not define yet as
+ * a function that traps when called (TRAP error, trap code
+ * `WASMPOOL_TRAP_UNKNOWN_IMPORT`), so a component with imports the host does
+ * not provide can be instantiated. Errors: INVALID_ARGUMENT (NULL argument,
+ * component of another engine); LINK.
+ */
+struct wasmpool_error_t *wasmpool_component_linker_define_unknown_imports_as_traps(struct wasmpool_component_linker_t *linker,
+                                                                                   const struct wasmpool_component_t *component);
+
+/**
+ * Resolves every import of `component` against `linker` once, and writes the
+ * pre-instantiated component to `*out`: what a server keeps to make one
+ * fresh instance per request (`wasmpool_component_pre_instantiate`).
+ *
+ * The result is owned by the caller (`wasmpool_component_pre_delete`) and
+ * keeps what it needs of `linker` and `component`: both may be deleted
+ * afterwards. Errors: INVALID_ARGUMENT (NULL argument, component of another
+ * engine); LINK (an import is missing or has the wrong type; the message
+ * names it).
+ */
+struct wasmpool_error_t *wasmpool_component_linker_instantiate_pre(const struct wasmpool_component_linker_t *linker,
+                                                                   const struct wasmpool_component_t *component,
+                                                                   struct wasmpool_component_pre_t **out);
+
+/**
+ * Releases `pre`. NULL is accepted and ignored. Instances made from it are
+ * not affected.
+ */
+void wasmpool_component_pre_delete(struct wasmpool_component_pre_t *pre);
 
 /**
  * A new configuration with Wasmtime's pooling defaults and strategy
@@ -1821,6 +2647,23 @@ struct wasmpool_error_t *wasmpool_instance_pre_instantiate(const struct wasmpool
 struct wasmpool_error_t *wasmpool_instantiate(struct wasmpool_store_t *store,
                                               const struct wasmpool_module_t *module,
                                               struct wasmpool_instance_t **out);
+
+/**
+ * Instantiates the pre-instantiated component `pre` in `store` and writes
+ * the instance to `*out`: the per-request path. The instance takes a
+ * component instance slot and the slots of its core instances, memories and
+ * tables from the pool until the store is deleted; it is owned by `store`
+ * (no delete function).
+ *
+ * `pre` may be used by several threads at once, each with its own store.
+ * Errors: INVALID_ARGUMENT (a NULL argument, `pre` of another engine);
+ * POOL_EXHAUSTED (no free slot now, or none within `slot_wait_timeout_ms`:
+ * retry after a store is deleted); LIMIT_EXCEEDED (a store limit); TRAP (a
+ * start function trapped); OTHER.
+ */
+struct wasmpool_error_t *wasmpool_component_pre_instantiate(const struct wasmpool_component_pre_t *pre,
+                                                            struct wasmpool_store_t *store,
+                                                            struct wasmpool_component_instance_t **out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -41,6 +41,10 @@ pub use component::instance::{wasmpool_component_func_t, wasmpool_component_inst
 pub use component::linker::*;
 pub use component::pre::*;
 pub use component::val::*;
+pub use component::types::*;
+pub use component::wave::*;
+#[doc(hidden)]
+pub use component::testing as component_testing;
 pub use config::env::*;
 pub use config::exports::*;
 pub use config::footprint::*;

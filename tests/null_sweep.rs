@@ -106,6 +106,16 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("cfg", _) => s("fx->cfg"),
         ("engine", _) => s("fx->engine"),
         ("module", "const wasmpool_module_t *") => s("fx->module"),
+        ("component", _) => s("fx->component"),
+        ("linker", t) if t.contains("component") => s("fx->clinker"),
+        ("pre", t) if t.contains("component") => s("fx->cpre"),
+        ("inst", t) if t.contains("component") => s("fx->cinst"),
+        ("func", "const wasmpool_component_func_t *") => s("fx->cfunc"),
+        ("out", "wasmpool_component_item_t *") => s("&fx->citem"),
+        ("args", "const wasmpool_component_val_t *") => s("&fx->cval"),
+        ("results", "wasmpool_component_val_t *") => s("&fx->cval_out"),
+        ("instance", "const char *") => s("\"\""),
+        ("callback", "wasmpool_component_func_callback_t") => s("sweep_component_callback"),
         ("store", _) => s("fx->store"),
         ("inst", _) => s("fx->inst"),
         ("linker", _) => s("fx->linker"),
@@ -124,6 +134,7 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("bytes", "const wasmpool_bytes_t *") => s("fx->bytes"),
         ("bytes", "const uint8_t *") if f.contains("deserialize") => s("wasmpool_bytes_data(fx->bytes)"),
         ("bytes", "const uint8_t *") => s("(const uint8_t *)fx->wat"),
+        ("len", "size_t") if f.contains("wave") => s("1"),
         ("len", "size_t") if f.contains("deserialize") => s("wasmpool_bytes_len(fx->bytes)"),
         ("len", "size_t") => s("strlen(fx->wat)"),
         ("path", "const char *") if f.contains("deserialize") => s("fx->cwasm_path"),
@@ -148,6 +159,13 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("size" | "applied", "size_t *") => s("&fx->size"),
         ("code", "wasmpool_trap_code_t") => s("WASMPOOL_TRAP_HOST"),
         ("index", "size_t") => s("0"),
+        ("ty", "const wasmpool_component_type_t *") => s("fx->ctype"),
+        ("member", "const wasmpool_component_type_t **") => s("&fx->ctype_out"),
+        ("name", "const char **") => s("&fx->cname"),
+        ("name_len", "size_t *") => s("&fx->size"),
+        ("val" | "record", "const wasmpool_component_val_t *") => s("&fx->cval"),
+        ("out", "wasmpool_component_val_t *") => s("&fx->cval_out"),
+        ("text", "const char *") => s("\"1\""),
         (_, "uint32_t" | "uint64_t" | "size_t" | "bool") => s("1"),
         (_, t) if t.starts_with("wasmpool_") && t.ends_with("_t") && !t.contains('*') => s("1"),
         _ => None,
@@ -196,6 +214,21 @@ typedef struct {
   wasmpool_trap_code_t code;
   wasmpool_val_t arg, res, gval, val;
   wasmpool_valkind_t kinds[1];
+  /* Component values: a u32 value; no component type until the fixture can
+   * load a component (functions that need one get NULL there too, and must
+   * still refuse the NULL under test). */
+  wasmpool_component_val_t cval, cval_out;
+  const wasmpool_component_type_t *ctype, *ctype_out;
+  const char *cname;
+  /* A component exporting `f(u32) -> u32`, linked, pre-instantiated and
+   * instantiated in its own store. */
+  wasmpool_component_t *component;
+  wasmpool_component_linker_t *clinker;
+  wasmpool_component_pre_t *cpre;
+  wasmpool_store_t *cstore;
+  wasmpool_component_instance_t *cinst;
+  wasmpool_component_func_t *cfunc;
+  wasmpool_component_item_t citem;
 } fixture_t;
 
 typedef int (*case_fn)(fixture_t *fx, wasmpool_caller_t *caller);
@@ -209,6 +242,13 @@ static wasmpool_error_t *sweep_callback(void *env, wasmpool_caller_t *caller,
                                         wasmpool_val_t *results, size_t nresults) {
   (void)env, (void)args, (void)nargs, (void)results, (void)nresults;
   if (in_callback) in_callback_rc = in_callback(&fixture, caller);
+  return NULL;
+}
+
+static wasmpool_error_t *sweep_component_callback(void *env, wasmpool_component_caller_t *caller,
+                                                  const wasmpool_component_val_t *args, size_t nargs,
+                                                  wasmpool_component_val_t *results, size_t nresults) {
+  (void)env, (void)caller, (void)args, (void)nargs, (void)results, (void)nresults;
   return NULL;
 }
 
@@ -230,6 +270,11 @@ static const char WAT[] =
     "  (func (export \"f\") (param i32) (result i32) local.get 0)"
     "  (func (export \"run\") call $h))";
 
+static const char COMPONENT_WAT[] =
+    "(component (core module $m (func (export \"f\") (param i32) (result i32) local.get 0))"
+    "  (core instance $i (instantiate $m))"
+    "  (func (export \"f\") (param \"x\" u32) (result u32) (canon lift (core func $i \"f\"))))";
+
 static void fixture_setup(fixture_t *fx) {
   memset(fx, 0, sizeof *fx);
   fx->wat = WAT;
@@ -238,6 +283,7 @@ static void fixture_setup(fixture_t *fx) {
   die("total_core_instances", wasmpool_config_total_core_instances_set(fx->cfg, 4));
   die("total_tables", wasmpool_config_total_tables_set(fx->cfg, 4));
   die("total_stacks", wasmpool_config_total_stacks_set(fx->cfg, 4));
+  die("total_component_instances", wasmpool_config_total_component_instances_set(fx->cfg, 4));
   die("memory_reservation", wasmpool_config_memory_reservation_set(fx->cfg, 16u << 20));
   die("max_memory_size", wasmpool_config_max_memory_size_set(fx->cfg, 16u << 20));
   die("epoch_interruption", wasmpool_config_epoch_interruption_set(fx->cfg, true));
@@ -261,6 +307,14 @@ static void fixture_setup(fixture_t *fx) {
   fx->arg.kind = WASMPOOL_VALKIND_I32;
   fx->gval.kind = WASMPOOL_VALKIND_I32;
   fx->kinds[0] = WASMPOOL_VALKIND_I32;
+  fx->cval.kind = WASMPOOL_COMPONENT_VALKIND_U32;
+  die("component", wasmpool_component_new(fx->engine, (const uint8_t *)COMPONENT_WAT,
+                                          strlen(COMPONENT_WAT), &fx->component));
+  die("component linker", wasmpool_component_linker_new(fx->engine, &fx->clinker));
+  die("component pre", wasmpool_component_linker_instantiate_pre(fx->clinker, fx->component, &fx->cpre));
+  die("component store", wasmpool_store_new(fx->engine, &fx->cstore));
+  die("component instance", wasmpool_component_pre_instantiate(fx->cpre, fx->cstore, &fx->cinst));
+  die("component func", wasmpool_component_instance_func(fx->cinst, "f", &fx->cfunc));
 }
 
 static void fixture_cleanup(fixture_t *fx) {

@@ -43,7 +43,7 @@ fn invoke(
     let store = unsafe { inst.store_mut() };
     enter(store, name, |store| func.call(store, &params, &mut outs))?;
     let data = store.data_mut();
-    results.write_all(outs.iter().map(|v| val::from_wasmtime(v, &mut |r| data.keep(val::resource(r)))));
+    results.write_all(outs.iter().map(|v| val::from_wasmtime(v, &mut |r| data.keep(val::wasmpool_component_resource_t::new(r)))));
     Ok(())
 }
 

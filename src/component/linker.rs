@@ -96,7 +96,7 @@ fn call_host(
 ) -> wasmtime::Result<()> {
     let data = store.data_mut();
     let mut args: Vec<wasmpool_component_val_t> =
-        params.iter().map(|v| val::from_wasmtime(v, &mut |r| data.keep(val::resource(r)))).collect();
+        params.iter().map(|v| val::from_wasmtime(v, &mut |r| data.keep(val::wasmpool_component_resource_t::new(r)))).collect();
     let mut outs: Vec<wasmpool_component_val_t> = (0..results.len()).map(|_| val::zeroed()).collect();
     let mut caller = wasmpool_component_caller_t { _private: () };
     // SAFETY: all pointers are valid for the stated lengths during the call.

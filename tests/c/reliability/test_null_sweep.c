@@ -40,6 +40,21 @@ typedef struct {
   wasmpool_trap_code_t code;
   wasmpool_val_t arg, res, gval, val;
   wasmpool_valkind_t kinds[1];
+  /* Component values: a u32 value; no component type until the fixture can
+   * load a component (functions that need one get NULL there too, and must
+   * still refuse the NULL under test). */
+  wasmpool_component_val_t cval, cval_out;
+  const wasmpool_component_type_t *ctype, *ctype_out;
+  const char *cname;
+  /* A component exporting `f(u32) -> u32`, linked, pre-instantiated and
+   * instantiated in its own store. */
+  wasmpool_component_t *component;
+  wasmpool_component_linker_t *clinker;
+  wasmpool_component_pre_t *cpre;
+  wasmpool_store_t *cstore;
+  wasmpool_component_instance_t *cinst;
+  wasmpool_component_func_t *cfunc;
+  wasmpool_component_item_t citem;
 } fixture_t;
 
 typedef int (*case_fn)(fixture_t *fx, wasmpool_caller_t *caller);
@@ -53,6 +68,13 @@ static wasmpool_error_t *sweep_callback(void *env, wasmpool_caller_t *caller,
                                         wasmpool_val_t *results, size_t nresults) {
   (void)env, (void)args, (void)nargs, (void)results, (void)nresults;
   if (in_callback) in_callback_rc = in_callback(&fixture, caller);
+  return NULL;
+}
+
+static wasmpool_error_t *sweep_component_callback(void *env, wasmpool_component_caller_t *caller,
+                                                  const wasmpool_component_val_t *args, size_t nargs,
+                                                  wasmpool_component_val_t *results, size_t nresults) {
+  (void)env, (void)caller, (void)args, (void)nargs, (void)results, (void)nresults;
   return NULL;
 }
 
@@ -74,6 +96,11 @@ static const char WAT[] =
     "  (func (export \"f\") (param i32) (result i32) local.get 0)"
     "  (func (export \"run\") call $h))";
 
+static const char COMPONENT_WAT[] =
+    "(component (core module $m (func (export \"f\") (param i32) (result i32) local.get 0))"
+    "  (core instance $i (instantiate $m))"
+    "  (func (export \"f\") (param \"x\" u32) (result u32) (canon lift (core func $i \"f\"))))";
+
 static void fixture_setup(fixture_t *fx) {
   memset(fx, 0, sizeof *fx);
   fx->wat = WAT;
@@ -82,6 +109,7 @@ static void fixture_setup(fixture_t *fx) {
   die("total_core_instances", wasmpool_config_total_core_instances_set(fx->cfg, 4));
   die("total_tables", wasmpool_config_total_tables_set(fx->cfg, 4));
   die("total_stacks", wasmpool_config_total_stacks_set(fx->cfg, 4));
+  die("total_component_instances", wasmpool_config_total_component_instances_set(fx->cfg, 4));
   die("memory_reservation", wasmpool_config_memory_reservation_set(fx->cfg, 16u << 20));
   die("max_memory_size", wasmpool_config_max_memory_size_set(fx->cfg, 16u << 20));
   die("epoch_interruption", wasmpool_config_epoch_interruption_set(fx->cfg, true));
@@ -105,6 +133,14 @@ static void fixture_setup(fixture_t *fx) {
   fx->arg.kind = WASMPOOL_VALKIND_I32;
   fx->gval.kind = WASMPOOL_VALKIND_I32;
   fx->kinds[0] = WASMPOOL_VALKIND_I32;
+  fx->cval.kind = WASMPOOL_COMPONENT_VALKIND_U32;
+  die("component", wasmpool_component_new(fx->engine, (const uint8_t *)COMPONENT_WAT,
+                                          strlen(COMPONENT_WAT), &fx->component));
+  die("component linker", wasmpool_component_linker_new(fx->engine, &fx->clinker));
+  die("component pre", wasmpool_component_linker_instantiate_pre(fx->clinker, fx->component, &fx->cpre));
+  die("component store", wasmpool_store_new(fx->engine, &fx->cstore));
+  die("component instance", wasmpool_component_pre_instantiate(fx->cpre, fx->cstore, &fx->cinst));
+  die("component func", wasmpool_component_instance_func(fx->cinst, "f", &fx->cfunc));
 }
 
 static void fixture_cleanup(fixture_t *fx) {
@@ -144,6 +180,349 @@ static int case_wasmpool_bytes_len__bytes(fixture_t *fx, wasmpool_caller_t *call
 static int case_wasmpool_bytes_delete__bytes(fixture_t *fx, wasmpool_caller_t *caller) {
   (void)fx, (void)caller;
   wasmpool_bytes_delete(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_type_kind__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_type_kind(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_type_count__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_type_count(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_type_element__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_type_element(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_type_result_ok__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_type_result_ok(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_type_result_err__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_type_result_err(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_type_member__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_type_member__ty", wasmpool_component_type_member(NULL, 0, &fx->cname, &fx->size, &fx->ctype_out));
+}
+
+static int case_wasmpool_component_type_member__name(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_type_member__name", wasmpool_component_type_member(fx->ctype, 0, NULL, &fx->size, &fx->ctype_out));
+}
+
+static int case_wasmpool_component_type_member__name_len(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_type_member__name_len", wasmpool_component_type_member(fx->ctype, 0, &fx->cname, NULL, &fx->ctype_out));
+}
+
+static int case_wasmpool_component_type_member__member(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_type_member__member", wasmpool_component_type_member(fx->ctype, 0, &fx->cname, &fx->size, NULL));
+}
+
+static int case_wasmpool_component_type_wit__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_type_wit__ty", wasmpool_component_type_wit(NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_type_wit__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_type_wit__out", wasmpool_component_type_wit(fx->ctype, NULL));
+}
+
+static int case_wasmpool_component_record_field__record(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_record_field(NULL, "f", 1);
+  return 0;
+}
+
+static int case_wasmpool_component_record_field__name(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_record_field(&fx->cval, NULL, 1);
+  return 0;
+}
+
+static int case_wasmpool_component_val_delete__val(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  wasmpool_component_val_delete(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_val_to_wave__val(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_val_to_wave__val", wasmpool_component_val_to_wave(NULL, fx->ctype, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_val_to_wave__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_val_to_wave__ty", wasmpool_component_val_to_wave(&fx->cval, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_val_to_wave__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_val_to_wave__out", wasmpool_component_val_to_wave(&fx->cval, fx->ctype, NULL));
+}
+
+static int case_wasmpool_component_val_from_wave__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_val_from_wave__ty", wasmpool_component_val_from_wave(NULL, "1", 1, &fx->cval_out));
+}
+
+static int case_wasmpool_component_val_from_wave__text(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_val_from_wave__text", wasmpool_component_val_from_wave(fx->ctype, NULL, 1, &fx->cval_out));
+}
+
+static int case_wasmpool_component_val_from_wave__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_val_from_wave__out", wasmpool_component_val_from_wave(fx->ctype, "1", 1, NULL));
+}
+
+static int case_wasmpool_component_instance_call__inst(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_instance_call__inst", wasmpool_component_instance_call(NULL, "f", &fx->cval, 1, &fx->cval_out, 1));
+}
+
+static int case_wasmpool_component_instance_call__name(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_instance_call__name", wasmpool_component_instance_call(fx->cinst, NULL, &fx->cval, 1, &fx->cval_out, 1));
+}
+
+static int case_wasmpool_component_instance_call__args(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_instance_call__args", wasmpool_component_instance_call(fx->cinst, "f", NULL, 1, &fx->cval_out, 1));
+}
+
+static int case_wasmpool_component_instance_call__results(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_instance_call__results", wasmpool_component_instance_call(fx->cinst, "f", &fx->cval, 1, NULL, 1));
+}
+
+static int case_wasmpool_component_instance_func__inst(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_instance_func__inst", wasmpool_component_instance_func(NULL, "f", (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_instance_func__name(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_instance_func__name", wasmpool_component_instance_func(fx->cinst, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_instance_func__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_instance_func__out", wasmpool_component_instance_func(fx->cinst, "f", NULL));
+}
+
+static int case_wasmpool_component_func_call__func(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_func_call__func", wasmpool_component_func_call(NULL, &fx->cval, 1, &fx->cval_out, 1));
+}
+
+static int case_wasmpool_component_func_call__args(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_func_call__args", wasmpool_component_func_call(fx->cfunc, NULL, 1, &fx->cval_out, 1));
+}
+
+static int case_wasmpool_component_func_call__results(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_func_call__results", wasmpool_component_func_call(fx->cfunc, &fx->cval, 1, NULL, 1));
+}
+
+static int case_wasmpool_component_new__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_new__engine", wasmpool_component_new(NULL, (const uint8_t *)fx->wat, strlen(fx->wat), (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_new__bytes(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_new__bytes", wasmpool_component_new(fx->engine, NULL, strlen(fx->wat), (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_new__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_new__out", wasmpool_component_new(fx->engine, (const uint8_t *)fx->wat, strlen(fx->wat), NULL));
+}
+
+static int case_wasmpool_component_new_file__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_new_file__engine", wasmpool_component_new_file(NULL, fx->wat_path, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_new_file__path(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_new_file__path", wasmpool_component_new_file(fx->engine, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_new_file__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_new_file__out", wasmpool_component_new_file(fx->engine, fx->wat_path, NULL));
+}
+
+static int case_wasmpool_component_delete__component(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  wasmpool_component_delete(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_serialize__component(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_serialize__component", wasmpool_component_serialize(NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_serialize__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_serialize__out", wasmpool_component_serialize(fx->component, NULL));
+}
+
+static int case_wasmpool_component_deserialize__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_deserialize__engine", wasmpool_component_deserialize(NULL, wasmpool_bytes_data(fx->bytes), wasmpool_bytes_len(fx->bytes), (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_deserialize__bytes(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_deserialize__bytes", wasmpool_component_deserialize(fx->engine, NULL, wasmpool_bytes_len(fx->bytes), (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_deserialize__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_deserialize__out", wasmpool_component_deserialize(fx->engine, wasmpool_bytes_data(fx->bytes), wasmpool_bytes_len(fx->bytes), NULL));
+}
+
+static int case_wasmpool_component_deserialize_file__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_deserialize_file__engine", wasmpool_component_deserialize_file(NULL, fx->cwasm_path, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_deserialize_file__path(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_deserialize_file__path", wasmpool_component_deserialize_file(fx->engine, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_deserialize_file__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_deserialize_file__out", wasmpool_component_deserialize_file(fx->engine, fx->cwasm_path, NULL));
+}
+
+static int case_wasmpool_component_import_count__component(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_import_count(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_import__component(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_import__component", wasmpool_component_import(NULL, 0, &fx->citem));
+}
+
+static int case_wasmpool_component_import__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_import__out", wasmpool_component_import(fx->component, 0, NULL));
+}
+
+static int case_wasmpool_component_export_count__component(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_export_count(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_export__component(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_export__component", wasmpool_component_export(NULL, 0, &fx->citem));
+}
+
+static int case_wasmpool_component_export__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_export__out", wasmpool_component_export(fx->component, 0, NULL));
+}
+
+static int case_wasmpool_component_linker_new__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_new__engine", wasmpool_component_linker_new(NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_linker_new__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_new__out", wasmpool_component_linker_new(fx->engine, NULL));
+}
+
+static int case_wasmpool_component_linker_delete__linker(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  wasmpool_component_linker_delete(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_linker_define_func__linker(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_define_func__linker", wasmpool_component_linker_define_func(NULL, "", "h2", sweep_component_callback, NULL, NULL));
+}
+
+static int case_wasmpool_component_linker_define_func__instance(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_define_func__instance", wasmpool_component_linker_define_func(fx->clinker, NULL, "h2", sweep_component_callback, NULL, NULL));
+}
+
+static int case_wasmpool_component_linker_define_func__name(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_define_func__name", wasmpool_component_linker_define_func(fx->clinker, "", NULL, sweep_component_callback, NULL, NULL));
+}
+
+static int case_wasmpool_component_linker_define_func__callback(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_define_func__callback", wasmpool_component_linker_define_func(fx->clinker, "", "h2", NULL, NULL, NULL));
+}
+
+static int case_wasmpool_component_linker_define_func__env(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_component_linker_define_func__env", wasmpool_component_linker_define_func(fx->clinker, "", "h2", sweep_component_callback, NULL, NULL));
+}
+
+static int case_wasmpool_component_linker_define_func__finalizer(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_component_linker_define_func__finalizer", wasmpool_component_linker_define_func(fx->clinker, "", "h2", sweep_component_callback, NULL, NULL));
+}
+
+static int case_wasmpool_component_linker_define_unknown_imports_as_traps__linker(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_define_unknown_imports_as_traps__linker", wasmpool_component_linker_define_unknown_imports_as_traps(NULL, fx->component));
+}
+
+static int case_wasmpool_component_linker_define_unknown_imports_as_traps__component(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_define_unknown_imports_as_traps__component", wasmpool_component_linker_define_unknown_imports_as_traps(fx->clinker, NULL));
+}
+
+static int case_wasmpool_component_linker_instantiate_pre__linker(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_instantiate_pre__linker", wasmpool_component_linker_instantiate_pre(NULL, fx->component, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_linker_instantiate_pre__component(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_instantiate_pre__component", wasmpool_component_linker_instantiate_pre(fx->clinker, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_linker_instantiate_pre__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_instantiate_pre__out", wasmpool_component_linker_instantiate_pre(fx->clinker, fx->component, NULL));
+}
+
+static int case_wasmpool_component_pre_delete__pre(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  wasmpool_component_pre_delete(NULL);
   return 0;
 }
 
@@ -1052,17 +1431,98 @@ static int case_wasmpool_instantiate__out(fixture_t *fx, wasmpool_caller_t *call
   return expect_invalid("wasmpool_instantiate__out", wasmpool_instantiate(fx->store, fx->module, NULL));
 }
 
+static int case_wasmpool_component_pre_instantiate__pre(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_pre_instantiate__pre", wasmpool_component_pre_instantiate(NULL, fx->store, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_pre_instantiate__store(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_pre_instantiate__store", wasmpool_component_pre_instantiate(fx->cpre, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_pre_instantiate__out(fixture_t *fx, wasmpool_caller_t *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_pre_instantiate__out", wasmpool_component_pre_instantiate(fx->cpre, fx->store, NULL));
+}
+
 typedef struct {
   const char *name;
   case_fn fn;
   int via_caller;
 } sweep_case_t;
 
-#define SWEPT_FUNCTIONS 119
+#define SWEPT_FUNCTIONS 150
 static const sweep_case_t CASES[] = {
     {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
     {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
     {"wasmpool_bytes_delete__bytes", case_wasmpool_bytes_delete__bytes, 0},
+    {"wasmpool_component_type_kind__ty", case_wasmpool_component_type_kind__ty, 0},
+    {"wasmpool_component_type_count__ty", case_wasmpool_component_type_count__ty, 0},
+    {"wasmpool_component_type_element__ty", case_wasmpool_component_type_element__ty, 0},
+    {"wasmpool_component_type_result_ok__ty", case_wasmpool_component_type_result_ok__ty, 0},
+    {"wasmpool_component_type_result_err__ty", case_wasmpool_component_type_result_err__ty, 0},
+    {"wasmpool_component_type_member__ty", case_wasmpool_component_type_member__ty, 0},
+    {"wasmpool_component_type_member__name", case_wasmpool_component_type_member__name, 0},
+    {"wasmpool_component_type_member__name_len", case_wasmpool_component_type_member__name_len, 0},
+    {"wasmpool_component_type_member__member", case_wasmpool_component_type_member__member, 0},
+    {"wasmpool_component_type_wit__ty", case_wasmpool_component_type_wit__ty, 0},
+    {"wasmpool_component_type_wit__out", case_wasmpool_component_type_wit__out, 0},
+    {"wasmpool_component_record_field__record", case_wasmpool_component_record_field__record, 0},
+    {"wasmpool_component_record_field__name", case_wasmpool_component_record_field__name, 0},
+    {"wasmpool_component_val_delete__val", case_wasmpool_component_val_delete__val, 0},
+    {"wasmpool_component_val_to_wave__val", case_wasmpool_component_val_to_wave__val, 0},
+    {"wasmpool_component_val_to_wave__ty", case_wasmpool_component_val_to_wave__ty, 0},
+    {"wasmpool_component_val_to_wave__out", case_wasmpool_component_val_to_wave__out, 0},
+    {"wasmpool_component_val_from_wave__ty", case_wasmpool_component_val_from_wave__ty, 0},
+    {"wasmpool_component_val_from_wave__text", case_wasmpool_component_val_from_wave__text, 0},
+    {"wasmpool_component_val_from_wave__out", case_wasmpool_component_val_from_wave__out, 0},
+    {"wasmpool_component_instance_call__inst", case_wasmpool_component_instance_call__inst, 0},
+    {"wasmpool_component_instance_call__name", case_wasmpool_component_instance_call__name, 0},
+    {"wasmpool_component_instance_call__args", case_wasmpool_component_instance_call__args, 0},
+    {"wasmpool_component_instance_call__results", case_wasmpool_component_instance_call__results, 0},
+    {"wasmpool_component_instance_func__inst", case_wasmpool_component_instance_func__inst, 0},
+    {"wasmpool_component_instance_func__name", case_wasmpool_component_instance_func__name, 0},
+    {"wasmpool_component_instance_func__out", case_wasmpool_component_instance_func__out, 0},
+    {"wasmpool_component_func_call__func", case_wasmpool_component_func_call__func, 0},
+    {"wasmpool_component_func_call__args", case_wasmpool_component_func_call__args, 0},
+    {"wasmpool_component_func_call__results", case_wasmpool_component_func_call__results, 0},
+    {"wasmpool_component_new__engine", case_wasmpool_component_new__engine, 0},
+    {"wasmpool_component_new__bytes", case_wasmpool_component_new__bytes, 0},
+    {"wasmpool_component_new__out", case_wasmpool_component_new__out, 0},
+    {"wasmpool_component_new_file__engine", case_wasmpool_component_new_file__engine, 0},
+    {"wasmpool_component_new_file__path", case_wasmpool_component_new_file__path, 0},
+    {"wasmpool_component_new_file__out", case_wasmpool_component_new_file__out, 0},
+    {"wasmpool_component_delete__component", case_wasmpool_component_delete__component, 0},
+    {"wasmpool_component_serialize__component", case_wasmpool_component_serialize__component, 0},
+    {"wasmpool_component_serialize__out", case_wasmpool_component_serialize__out, 0},
+    {"wasmpool_component_deserialize__engine", case_wasmpool_component_deserialize__engine, 0},
+    {"wasmpool_component_deserialize__bytes", case_wasmpool_component_deserialize__bytes, 0},
+    {"wasmpool_component_deserialize__out", case_wasmpool_component_deserialize__out, 0},
+    {"wasmpool_component_deserialize_file__engine", case_wasmpool_component_deserialize_file__engine, 0},
+    {"wasmpool_component_deserialize_file__path", case_wasmpool_component_deserialize_file__path, 0},
+    {"wasmpool_component_deserialize_file__out", case_wasmpool_component_deserialize_file__out, 0},
+    {"wasmpool_component_import_count__component", case_wasmpool_component_import_count__component, 0},
+    {"wasmpool_component_import__component", case_wasmpool_component_import__component, 0},
+    {"wasmpool_component_import__out", case_wasmpool_component_import__out, 0},
+    {"wasmpool_component_export_count__component", case_wasmpool_component_export_count__component, 0},
+    {"wasmpool_component_export__component", case_wasmpool_component_export__component, 0},
+    {"wasmpool_component_export__out", case_wasmpool_component_export__out, 0},
+    {"wasmpool_component_linker_new__engine", case_wasmpool_component_linker_new__engine, 0},
+    {"wasmpool_component_linker_new__out", case_wasmpool_component_linker_new__out, 0},
+    {"wasmpool_component_linker_delete__linker", case_wasmpool_component_linker_delete__linker, 0},
+    {"wasmpool_component_linker_define_func__linker", case_wasmpool_component_linker_define_func__linker, 0},
+    {"wasmpool_component_linker_define_func__instance", case_wasmpool_component_linker_define_func__instance, 0},
+    {"wasmpool_component_linker_define_func__name", case_wasmpool_component_linker_define_func__name, 0},
+    {"wasmpool_component_linker_define_func__callback", case_wasmpool_component_linker_define_func__callback, 0},
+    {"wasmpool_component_linker_define_func__env", case_wasmpool_component_linker_define_func__env, 0},
+    {"wasmpool_component_linker_define_func__finalizer", case_wasmpool_component_linker_define_func__finalizer, 0},
+    {"wasmpool_component_linker_define_unknown_imports_as_traps__linker", case_wasmpool_component_linker_define_unknown_imports_as_traps__linker, 0},
+    {"wasmpool_component_linker_define_unknown_imports_as_traps__component", case_wasmpool_component_linker_define_unknown_imports_as_traps__component, 0},
+    {"wasmpool_component_linker_instantiate_pre__linker", case_wasmpool_component_linker_instantiate_pre__linker, 0},
+    {"wasmpool_component_linker_instantiate_pre__component", case_wasmpool_component_linker_instantiate_pre__component, 0},
+    {"wasmpool_component_linker_instantiate_pre__out", case_wasmpool_component_linker_instantiate_pre__out, 0},
+    {"wasmpool_component_pre_delete__pre", case_wasmpool_component_pre_delete__pre, 0},
     {"wasmpool_config_delete__cfg", case_wasmpool_config_delete__cfg, 0},
     {"wasmpool_config_apply_env__cfg", case_wasmpool_config_apply_env__cfg, 0},
     {"wasmpool_config_apply_env__prefix", case_wasmpool_config_apply_env__prefix, 0},
@@ -1234,6 +1694,9 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_instantiate__store", case_wasmpool_instantiate__store, 0},
     {"wasmpool_instantiate__module", case_wasmpool_instantiate__module, 0},
     {"wasmpool_instantiate__out", case_wasmpool_instantiate__out, 0},
+    {"wasmpool_component_pre_instantiate__pre", case_wasmpool_component_pre_instantiate__pre, 0},
+    {"wasmpool_component_pre_instantiate__store", case_wasmpool_component_pre_instantiate__store, 0},
+    {"wasmpool_component_pre_instantiate__out", case_wasmpool_component_pre_instantiate__out, 0},
 };
 
 static int run_case(const sweep_case_t *c) {
