@@ -59,9 +59,9 @@ static const char WAT[] =
     "  (type $person (record (field \"name\" string) (field \"age\" u32)))\n"
     "  (export $p \"person\" (type $person))\n"
     "  (func (export \"greet\") (param \"p\" $p) (result string)\n"
-    "    (canon lift (core func $i \"greet\") (memory $i \"memory\") (realloc (func $i \"realloc\"))))\n"
+    "    (canon lift (core func $i \"greet\") (memory (core memory $i \"memory\")) (realloc (core func $i \"realloc\"))))\n"
     "  (func (export \"total\") (param \"xs\" (list u32)) (result u32)\n"
-    "    (canon lift (core func $i \"total\") (memory $i \"memory\") (realloc (func $i \"realloc\")))))\n";
+    "    (canon lift (core func $i \"total\") (memory (core memory $i \"memory\")) (realloc (core func $i \"realloc\")))))\n";
 
 static wasmpool_component_string_t str(const char *s) {
   wasmpool_component_string_t out = {(char *)s, strlen(s)};

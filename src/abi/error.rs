@@ -150,7 +150,10 @@ impl Error {
             let code = trap_code(*trap);
             return Error { kind: kind_of_trap(code), message, trap: Some(code) };
         }
-        if err.is::<wasmtime::UnknownImportError>() {
+        // Core modules' stubs fail with a typed error; components' stubs
+        // (Wasmtime 48's component linker) with an untyped one of a fixed form.
+        let component_stub = err.root_cause().to_string().starts_with("unknown import: `");
+        if err.is::<wasmtime::UnknownImportError>() || component_stub {
             // A placeholder from define_unknown_imports_as_traps was called.
             let code = wasmpool_trap_code_t::WASMPOOL_TRAP_UNKNOWN_IMPORT;
             return Error { kind: K::WASMPOOL_ERROR_TRAP, message, trap: Some(code) };

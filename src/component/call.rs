@@ -32,6 +32,9 @@ fn invoke(
             results.len()
         )));
     }
+    for (i, rty) in ty.results().enumerate() {
+        val::check_type(&rty, &format!("result {i} of `{name}`"))?;
+    }
     let params = args
         .iter()
         .zip(ty.params())

@@ -76,11 +76,23 @@ fn c(s: &str) -> CString {
     CString::new(s.replace('\0', "\\0")).unwrap_or_default()
 }
 
+/// A function's WIT signature: `func(name: string, age: u32) -> string`.
+fn func_wit(f: &wasmtime::component::types::ComponentFunc) -> String {
+    use wasm_wave::wasm::DisplayType;
+    let params: Vec<String> = f.params().map(|(name, ty)| format!("{name}: {}", DisplayType(&ty))).collect();
+    let results: Vec<String> = f.results().map(|ty| DisplayType(&ty).to_string()).collect();
+    match results.as_slice() {
+        [] => format!("func({})", params.join(", ")),
+        [one] => format!("func({}) -> {one}", params.join(", ")),
+        many => format!("func({}) -> ({})", params.join(", "), many.join(", ")),
+    }
+}
+
 /// Lists `item` as `name`, then, for an instance, its items as `name#item`.
 fn list(engine: &wasmtime::Engine, name: &str, item: &ComponentItem, out: &mut Vec<ItemInfo>) {
     use wasmpool_component_itemkind_t as I;
     let (kind, wit, func) = match item {
-        ComponentItem::ComponentFunc(f) => (I::WASMPOOL_COMPONENT_ITEM_FUNC, wasm_wave::wasm::DisplayFunc(f.clone()).to_string(), Some(f.clone())),
+        ComponentItem::ComponentFunc(f) => (I::WASMPOOL_COMPONENT_ITEM_FUNC, func_wit(f), Some(f.clone())),
         ComponentItem::ComponentInstance(_) => (I::WASMPOOL_COMPONENT_ITEM_INSTANCE, String::new(), None),
         ComponentItem::Resource(_) => (I::WASMPOOL_COMPONENT_ITEM_RESOURCE, String::new(), None),
         ComponentItem::Type(t) => (I::WASMPOOL_COMPONENT_ITEM_TYPE, wasm_wave::wasm::DisplayType(t).to_string(), None),
