@@ -105,6 +105,20 @@ if want valgrind; then
   cat >"$supp" <<'EOF'
 # Written by scripts/sanitize.sh. Every entry is something of Wasmtime's or its dependencies'
 # that memcheck misreads; none is in wasmpool's own code or in the C programs.
+# pagemap_scan: Wasmtime resets a warm slot from the page list the PAGEMAP_SCAN ioctl wrote,
+# which memcheck does not model (it sees the ioctl's output as uninitialised).
+{
+   pagemap_scan ioctl output read when a warm slot is reset
+   Memcheck:Cond
+   ...
+   fun:*reset_with_original_mapping*
+}
+{
+   pagemap_scan ioctl output used as an address when a warm slot is reset
+   Memcheck:Value8
+   ...
+   fun:*reset_with_original_mapping*
+}
 {
    wasm trap: a faulting load/store in JIT code (no object file), e.g. an out-of-bounds access
    Memcheck:Addr1
