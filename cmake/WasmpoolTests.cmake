@@ -2,12 +2,13 @@
 # WASMPOOL_BUILD_TESTS is ON). Fixtures:
 #
 #   stage_install   --(staged)-->    c_tests_build --(c_built)-->        one test per tests/c/<family>/test_*.c[c]
+#   guests_toolchains --(guests_toolchains)--> test_component_real (JavaScript and Python guests)
 #                                    examples_build --(examples_built)--> one test per examples-c/*.c
 #                                    pkgconfig_build, install_layout
 #   cargo_test, cargo_panic_boundary, cargo_clippy (independent)
 #   buildtree_header_c[_static|_lib] (built by the root build itself)
 #
-# Labels: "cargo", "install", "example", "sanitize", and for the C tests "c" plus their family,
+# Labels: "cargo", "install", "example", "sanitize", "guests", and for the C tests "c" plus their family,
 # the name of their folder under tests/c (core, pool, config, reliability, header, ...), so
 # `ctest -L pool` runs one family (ctest adds the fixtures it needs).
 #
@@ -75,12 +76,18 @@ add_test(NAME install_layout
 set_tests_properties(install_layout PROPERTIES
   FIXTURES_REQUIRED staged TIMEOUT 60 LABELS "install")
 
+# --- test guests (WebAssembly programs and components built from tests/guests) -----------------
+# Sets WASMPOOL_GUESTS_DIR and WASMPOOL_GUESTS_MISSING, passed on to the C tests.
+include("${CMAKE_CURRENT_LIST_DIR}/WasmpoolGuests.cmake")
+
 # --- separate CMake projects built against the staged install ----------------------------------
 function(_wasmpool_add_sub_build name source_dir binary_dir fixture)
   set(_args
     "-DWASMPOOL_SOURCE_DIR=${source_dir}"
     "-DWASMPOOL_BINARY_DIR=${binary_dir}"
     "-DWASMPOOL_PREFIX=${WASMPOOL_STAGE_DIR}"
+    "-DWASMPOOL_GUESTS_DIR=${WASMPOOL_GUESTS_DIR}"
+    "-DWASMPOOL_GUESTS_MISSING=${WASMPOOL_GUESTS_MISSING}"
     "-DWASMPOOL_GENERATOR=${CMAKE_GENERATOR}"
     "-DWASMPOOL_BUILD_TYPE=${_sub_build_type}"
     "-DWASMPOOL_C_COMPILER=${CMAKE_C_COMPILER}"
@@ -119,6 +126,11 @@ foreach(_src IN LISTS _wasmpool_c_tests)
     set_tests_properties(${_name} PROPERTIES ENVIRONMENT "${_wasmpool_test_env}")
   endif()
 endforeach()
+# The real-toolchain components (JavaScript, Python) come from a fixture of their own.
+if(TEST test_component_real AND TEST guests_toolchains)
+  set_property(TEST test_component_real APPEND PROPERTY FIXTURES_REQUIRED guests_toolchains)
+  set_property(TEST test_component_real PROPERTY TIMEOUT 900)
+endif()
 list(REMOVE_DUPLICATES _wasmpool_families)
 string(REPLACE ";" ", " _families "${_wasmpool_families}")
 message(STATUS "wasmpool: C test families (ctest -L <family>): ${_families}")

@@ -18,8 +18,10 @@
 # WASMPOOL_VALGRIND_BUILD_DIR (default <repo>/build/_valgrind),
 # WASMPOOL_SANITIZE_CARGO_TARGET_DIR (the Cargo target directory both trees share, default
 # <sanitize build dir>/cargo: the Rust library is the same uninstrumented release build in both,
-# so Wasmtime is compiled once; scripts/test.sh passes its own tree's), CMAKE_GENERATOR etc. as
-# usual.
+# so Wasmtime is compiled once; scripts/test.sh passes its own tree's),
+# WASMPOOL_SANITIZE_GUEST_CACHE_DIR (the cache of the JavaScript and Python guest toolchains,
+# tests/guests/toolchains.sh; default: each tree's own; scripts/test.sh passes its tree's, so
+# nothing is installed twice), CMAKE_GENERATOR etc. as usual.
 # Needs: what scripts/test.sh needs, plus valgrind; gcc (or clang with its compiler-rt package).
 #
 # The Rust library is not instrumented by ASan (the sanitizer runtime still owns malloc/free for
@@ -30,6 +32,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 asan_build="${WASMPOOL_SANITIZE_BUILD_DIR:-$root/build/_sanitize}"
 vg_build="${WASMPOOL_VALGRIND_BUILD_DIR:-$root/build/_valgrind}"
 cargo_dir="${WASMPOOL_SANITIZE_CARGO_TARGET_DIR:-$asan_build/cargo}"
+guest_cache_args=()
+if [[ -n ${WASMPOOL_SANITIZE_GUEST_CACHE_DIR:-} ]]; then
+  guest_cache_args=("-DWASMPOOL_GUEST_CACHE_DIR=$WASMPOOL_SANITIZE_GUEST_CACHE_DIR")
+fi
 
 phases=("$@")
 if [[ ${#phases[@]} -eq 0 ]]; then phases=(asan valgrind); fi
@@ -57,6 +63,9 @@ declare -A valgrind_skip=(
   # reports as lost memory; under valgrind it also takes minutes. ASan catches memory errors
   # in the children (an error aborts the child, the sweep counts it as failed).
   [test_null_sweep]="forked children leave their fixture on purpose (memcheck checks every child at exit)"
+  # Not an address-space limit either: it compiles the 12 and 18 MB JavaScript and Python
+  # components with Cranelift (15 s each natively, far more than the timeout under memcheck).
+  [test_component_real]="compiles multi-megabyte JavaScript and Python components (minutes each under memcheck)"
 )
 
 start=$(date +%s)
@@ -66,7 +75,8 @@ failed_names=()
 
 cmake_configure() { # BUILD_DIR SANITIZE
   cmake -S "$root" -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWASMPOOL_BUILD_TESTS=ON \
-    -DBUILD_TESTING=ON "-DWASMPOOL_SANITIZE=$2" "-DWASMPOOL_CARGO_TARGET_DIR=$cargo_dir"
+    -DBUILD_TESTING=ON "-DWASMPOOL_SANITIZE=$2" "-DWASMPOOL_CARGO_TARGET_DIR=$cargo_dir" \
+    "${guest_cache_args[@]}"
   cmake --build "$1" --parallel
 }
 

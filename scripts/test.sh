@@ -4,9 +4,15 @@
 #
 #   bash scripts/test.sh [ctest args...]     e.g. bash scripts/test.sh -L pool -j2
 #
-# Labels (ctest -L <regex>): cargo, install, example, sanitize, c (every C test) and one per C
-# test family, the folders of tests/c (core, pool, config, reliability, header, ...). ctest adds
-# the fixture tests a selection needs (the staged install, the build of the C tests).
+# Labels (ctest -L <regex>): cargo, install, example, sanitize, guests, c (every C test) and one
+# per C test family, the folders of tests/c (core, pool, config, reliability, header, component,
+# ...). ctest adds the fixture tests a selection needs (the staged install, the build of the C
+# tests, the JavaScript and Python guests).
+#
+# The build also builds the test guests (tests/guests, cmake/WasmpoolGuests.cmake): it needs
+# clang for wasm32 with wasi-libc, wasm-tools and wit-bindgen (.ci/run installs them); the
+# JavaScript and Python guests need node/npm and python3 with venv, and the network once (set
+# WASMPOOL_GUESTS_SKIP_TOOLCHAINS=1 to skip them: the tests then say they are skipped).
 #
 # Then the C tests and examples again under ASan + UBSan and valgrind (scripts/sanitize.sh), in
 # build trees of their own that share this tree's Cargo target directory. Skipped when the ctest
@@ -50,4 +56,6 @@ if [[ -n $selection ]]; then
   exit 0
 fi
 cargo_dir=$(sed -n 's/^WASMPOOL_CARGO_TARGET_DIR:[A-Z]*=//p' "$build/CMakeCache.txt")
-WASMPOOL_SANITIZE_CARGO_TARGET_DIR="$cargo_dir" bash "$root/scripts/sanitize.sh"
+guest_cache=$(sed -n 's/^WASMPOOL_GUEST_CACHE_DIR:[A-Z]*=//p' "$build/CMakeCache.txt")
+WASMPOOL_SANITIZE_CARGO_TARGET_DIR="$cargo_dir" WASMPOOL_SANITIZE_GUEST_CACHE_DIR="$guest_cache" \
+  bash "$root/scripts/sanitize.sh"
