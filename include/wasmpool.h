@@ -2134,14 +2134,14 @@ struct wasmpool_error_t *wasmpool_config_footprint(const struct wasmpool_config_
  * | knob                               | value                        |
  * |------------------------------------|------------------------------|
  * | `total_component_instances`        | max_instances                |
- * | `total_core_instances`             | 4 x max_instances            |
+ * | `total_core_instances`             | 16 x max_instances           |
  * | `total_memories`                   | max_instances                |
- * | `total_tables`                     | 2 x max_instances            |
+ * | `total_tables`                     | 4 x max_instances            |
  * | `total_stacks`                     | max_instances                |
  * | `total_gc_heaps`                   | max_instances                |
- * | `max_core_instances_per_component` | 16                           |
- * | `max_memories_per_component`       | 4                            |
- * | `max_tables_per_component`         | 8                            |
+ * | `max_core_instances_per_component` | 64                           |
+ * | `max_memories_per_component`       | 8                            |
+ * | `max_tables_per_component`         | 16                           |
  * | `max_component_instance_size`      | 4 MiB                        |
  * | `max_unused_warm_slots` (N)        | max(1, max_instances / 10)   |
  * | `linear_memory_keep_resident`      | 1 MiB                        |

@@ -259,8 +259,15 @@ pub unsafe extern "C" fn wasmpool_component_serialize(
     })
 }
 
+/// A load that failed: a component over the pool's limits (checked again
+/// when it is loaded) is LIMIT_EXCEEDED as for a compile, anything else is
+/// not a usable precompiled component.
 fn deserialize_error(err: wasmtime::Error) -> Error {
-    Error::new(K::WASMPOOL_ERROR_COMPILE, format!("not a usable precompiled component: {err:?}"))
+    let e = compile_error(err);
+    match e.kind {
+        K::WASMPOOL_ERROR_LIMIT_EXCEEDED => e,
+        _ => Error::new(K::WASMPOOL_ERROR_COMPILE, format!("not a usable precompiled component: {}", e.message)),
+    }
 }
 
 /// Loads a component serialised by `wasmpool_component_serialize` from `len`

@@ -11,14 +11,18 @@ pub(crate) fn server(max: u32) -> Knobs {
     let times = |n: u32| max.saturating_mul(n).min(MAX_POOL_COUNT);
     let p = &mut k.pool;
     p.total_component_instances = max;
-    p.total_core_instances = times(4);
+    p.total_core_instances = times(16);
     p.total_memories = max;
-    p.total_tables = times(2);
+    p.total_tables = times(4);
     p.total_stacks = max;
     p.total_gc_heaps = max;
-    p.max_core_instances_per_component = 16;
-    p.max_memories_per_component = 4;
-    p.max_tables_per_component = 8;
+    // Measured (tests/guests/MEASUREMENTS.md): a componentize-py component has
+    // 14 core instances, componentize-js and C ones 4; each 1 memory and 2
+    // tables. The caps leave room for native extension modules; the totals
+    // let every instance be a Python one.
+    p.max_core_instances_per_component = 64;
+    p.max_memories_per_component = 8;
+    p.max_tables_per_component = 16;
     p.max_component_instance_size = 4 << 20;
     p.max_unused_warm_slots = (max / 10).max(1);
     p.linear_memory_keep_resident = 1 << 20;
@@ -38,14 +42,14 @@ pub(crate) fn server(max: u32) -> Knobs {
 /// | knob                               | value                        |
 /// |------------------------------------|------------------------------|
 /// | `total_component_instances`        | max_instances                |
-/// | `total_core_instances`             | 4 x max_instances            |
+/// | `total_core_instances`             | 16 x max_instances           |
 /// | `total_memories`                   | max_instances                |
-/// | `total_tables`                     | 2 x max_instances            |
+/// | `total_tables`                     | 4 x max_instances            |
 /// | `total_stacks`                     | max_instances                |
 /// | `total_gc_heaps`                   | max_instances                |
-/// | `max_core_instances_per_component` | 16                           |
-/// | `max_memories_per_component`       | 4                            |
-/// | `max_tables_per_component`         | 8                            |
+/// | `max_core_instances_per_component` | 64                           |
+/// | `max_memories_per_component`       | 8                            |
+/// | `max_tables_per_component`         | 16                           |
 /// | `max_component_instance_size`      | 4 MiB                        |
 /// | `max_unused_warm_slots` (N)        | max(1, max_instances / 10)   |
 /// | `linear_memory_keep_resident`      | 1 MiB                        |
