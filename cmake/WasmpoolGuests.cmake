@@ -10,6 +10,7 @@
 #                                        (wasm-tools component new --adapt, command adapter)
 #   <build>/guests/echo.wasm             tests/guests/echo: every WIT type echoed, C with
 #                                        wit-bindgen bindings, a component with no WASI imports
+#   <build>/guests/res.wasm              tests/guests/resources: host-defined resources, the same
 #   <build>/guests/{js,py}/hello.wasm    componentize-js / componentize-py guests, or
 #   <build>/guests/{js,py}/hello.skip    why not: built by the ctest fixture `guests_toolchains`
 #                                        (tests/guests/toolchains.sh), not by the build
@@ -197,38 +198,46 @@ if(NOT _missing)
     list(APPEND _guest_outputs "${_core}" "${_component}")
   endforeach()
 
-  # The echo component: wit-bindgen's C bindings for the `echo` world and the guest's C, linked
-  # as a reactor (a library: exports only, `_initialize` runs the constructors once, which
-  # wasm-tools turns into the component's start). It uses nothing of WASI (libc only for
-  # malloc and memcpy), so it has no WASI imports and needs no adapter.
-  set(_echo_dir "${_g_out}/echo")
-  set(_echo_bindings "${_echo_dir}/echo.c" "${_echo_dir}/echo.h" "${_echo_dir}/echo_component_type.o")
-  file(GLOB _echo_wit CONFIGURE_DEPENDS "${_g_src}/echo/wit/*.wit")
-  add_custom_command(
-    OUTPUT ${_echo_bindings}
-    COMMAND ${CMAKE_COMMAND} -E make_directory "${_echo_dir}"
-    COMMAND "${WASMPOOL_WIT_BINDGEN}" c --world echo --out-dir "${_echo_dir}" "${_g_src}/echo/wit"
-    DEPENDS ${_echo_wit}
-    COMMENT "guest echo: wit-bindgen C bindings"
-    VERBATIM)
-  set(_echo_core "${_echo_dir}/echo.core.wasm")
-  set(_echo "${_g_out}/echo.wasm")
-  add_custom_command(
-    OUTPUT "${_echo_core}"
-    COMMAND "${_clang}" ${_wasm_cflags} -mexec-model=reactor
-            "-I${_echo_dir}" "${_g_src}/echo/echo_guest.c" "${_echo_dir}/echo.c"
-            "${_echo_dir}/echo_component_type.o" -o "${_echo_core}"
-    DEPENDS "${_g_src}/echo/echo_guest.c" ${_echo_bindings}
-    COMMENT "guest echo: core module"
-    VERBATIM)
-  add_custom_command(
-    OUTPUT "${_echo}"
-    COMMAND "${WASMPOOL_WASM_TOOLS}" component new "${_echo_core}" -o "${_echo}"
-    COMMAND "${WASMPOOL_WASM_TOOLS}" validate "${_echo}"
-    DEPENDS "${_echo_core}"
-    COMMENT "guest echo: component"
-    VERBATIM)
-  list(APPEND _guest_outputs ${_echo_bindings} "${_echo_core}" "${_echo}")
+  # Components written in C on wit-bindgen's bindings, linked as reactors (libraries: exports
+  # only, `_initialize` runs the constructors once, which wasm-tools turns into the component's
+  # start). They use nothing of WASI (libc only for malloc and memcpy), so they have no WASI
+  # imports and need no adapter. Each is `<dir>:<world>`: tests/guests/<dir>/wit holds the
+  # world, tests/guests/<dir>/<world>_guest.c the guest, and it is built as <world>.wasm.
+  #   echo       every WIT value type echoed, directly and through the host
+  #   resources  host-defined resources moved, lent, kept and dropped
+  foreach(_wb echo:echo resources:res)
+    string(REPLACE ":" ";" _wb "${_wb}")
+    list(GET _wb 0 _dir)
+    list(GET _wb 1 _world)
+    set(_wb_out "${_g_out}/${_world}")
+    set(_bindings "${_wb_out}/${_world}.c" "${_wb_out}/${_world}.h" "${_wb_out}/${_world}_component_type.o")
+    file(GLOB _wit CONFIGURE_DEPENDS "${_g_src}/${_dir}/wit/*.wit")
+    add_custom_command(
+      OUTPUT ${_bindings}
+      COMMAND ${CMAKE_COMMAND} -E make_directory "${_wb_out}"
+      COMMAND "${WASMPOOL_WIT_BINDGEN}" c --world ${_world} --out-dir "${_wb_out}" "${_g_src}/${_dir}/wit"
+      DEPENDS ${_wit}
+      COMMENT "guest ${_world}: wit-bindgen C bindings"
+      VERBATIM)
+    set(_core "${_wb_out}/${_world}.core.wasm")
+    set(_component "${_g_out}/${_world}.wasm")
+    add_custom_command(
+      OUTPUT "${_core}"
+      COMMAND "${_clang}" ${_wasm_cflags} -mexec-model=reactor
+              "-I${_wb_out}" "${_g_src}/${_dir}/${_world}_guest.c" "${_wb_out}/${_world}.c"
+              "${_wb_out}/${_world}_component_type.o" -o "${_core}"
+      DEPENDS "${_g_src}/${_dir}/${_world}_guest.c" ${_bindings}
+      COMMENT "guest ${_world}: core module"
+      VERBATIM)
+    add_custom_command(
+      OUTPUT "${_component}"
+      COMMAND "${WASMPOOL_WASM_TOOLS}" component new "${_core}" -o "${_component}"
+      COMMAND "${WASMPOOL_WASM_TOOLS}" validate "${_component}"
+      DEPENDS "${_core}"
+      COMMENT "guest ${_world}: component"
+      VERBATIM)
+    list(APPEND _guest_outputs ${_bindings} "${_core}" "${_component}")
+  endforeach()
 
   add_custom_target(wasmpool_guests ALL DEPENDS ${_guest_outputs})
 endif()

@@ -492,12 +492,29 @@ typedef struct wasmpool_component_linker_t wasmpool_component_linker_t;
 typedef struct wasmpool_component_pre_t wasmpool_component_pre_t;
 
 /**
- * A resource handle (an `own<R>` or `borrow<R>` value).
+ * A resource handle (an `own<R>` or `borrow<R>` value), of a host-defined
+ * type (`wasmpool_component_resource_new`, or handed back by the guest) or
+ * of a type the guest defines.
  *
- * Owned by the store the value came from: there is no delete; it is
- * released with its store. Thread safety: as its store.
+ * Owned by the store it belongs to: there is no delete; it is released
+ * with its store. An owning handle is spent once it is passed to the guest
+ * as an `own<R>` argument or result, or dropped with
+ * `wasmpool_component_resource_drop`; a borrowed handle a host function
+ * receives is valid only during that call. Thread safety: as its store.
  */
 typedef struct wasmpool_component_resource_t wasmpool_component_resource_t;
+
+/**
+ * A resource type defined by the host. Objects of it are host pointers
+ * that the guest holds through `own<R>` / `borrow<R>` handles.
+ *
+ * Create with `wasmpool_component_resource_type_new`, define it in a linker
+ * with `wasmpool_component_linker_define_resource`, release with
+ * `wasmpool_component_resource_type_delete` (linkers, pre-instantiated
+ * components and stores that use it keep it alive). Thread safety:
+ * immutable, shareable across threads.
+ */
+typedef struct wasmpool_component_resource_type_t wasmpool_component_resource_type_t;
 
 /**
  * A component compiled for one engine. It can be instantiated any number of
@@ -873,6 +890,33 @@ typedef struct wasmpool_component_item_t {
    * for value types, the WIT type; otherwise an empty string.
    */
   const char *wit;
+  /**
+   * For functions: the parameter names (`nparams` of them, in order);
+   * otherwise NULL.
+   */
+  const char *const *param_names;
+  /**
+   * For functions: the parameter types (`nparams`), to build arguments
+   * (`wasmpool_component_val_from_wave`) or inspect them; otherwise NULL.
+   */
+  const struct wasmpool_component_type_t *const *param_types;
+  /**
+   * How many parameters (0 for items other than functions).
+   */
+  size_t nparams;
+  /**
+   * For functions: the result types (`nresults`); otherwise NULL.
+   */
+  const struct wasmpool_component_type_t *const *result_types;
+  /**
+   * How many results (0 for items other than functions).
+   */
+  size_t nresults;
+  /**
+   * For value types (`WASMPOOL_COMPONENT_ITEM_TYPE`): the type; otherwise
+   * NULL.
+   */
+  const struct wasmpool_component_type_t *type_;
 } wasmpool_component_item_t;
 
 /**
@@ -908,6 +952,13 @@ typedef struct wasmpool_error_t *(*wasmpool_component_func_callback_t)(void *env
  * whichever thread drops it.
  */
 typedef void (*wasmpool_finalizer_t)(void *env);
+
+/**
+ * Releases one object of a host-defined resource type: called with the
+ * `env` given to `wasmpool_component_resource_type_new` and the object's
+ * `data` pointer, exactly once per object.
+ */
+typedef void (*wasmpool_component_resource_destructor_t)(void *env, void *data);
 
 /**
  * The cost of a configuration: address space the pools reserve when the
@@ -1550,6 +1601,103 @@ struct wasmpool_error_t *wasmpool_component_linker_instantiate_pre(const struct 
  * not affected.
  */
 void wasmpool_component_pre_delete(struct wasmpool_component_pre_t *pre);
+
+/**
+ * A new host-defined resource type, written to `*out`. The caller owns it
+ * (`wasmpool_component_resource_type_delete`).
+ *
+ * `destructor` (may be NULL) is called with `env` and an object's `data`
+ * exactly once per object: when the guest drops its last owning handle,
+ * when the host drops its owning handle (`wasmpool_component_resource_drop`),
+ * or when the store holding the object is deleted — on the thread doing
+ * that. `destructor` and `env` must be usable from any thread that uses
+ * such stores. `finalizer` (may be NULL) is called with `env` once, when
+ * the type, every linker it is defined in and every store holding one of
+ * its objects are gone. If this function fails, the finalizer is not called.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `out`); LIMIT_EXCEEDED (2^32 - 1 types
+ * were made in this process).
+ */
+struct wasmpool_error_t *wasmpool_component_resource_type_new(wasmpool_component_resource_destructor_t destructor,
+                                                              void *env,
+                                                              wasmpool_finalizer_t finalizer,
+                                                              struct wasmpool_component_resource_type_t **out);
+
+/**
+ * Releases the caller's reference to `ty`. NULL is accepted and ignored.
+ * Linkers, pre-instantiated components and stores that use the type keep
+ * it alive; objects of it are still destroyed as documented.
+ */
+void wasmpool_component_resource_type_delete(struct wasmpool_component_resource_type_t *ty);
+
+/**
+ * Defines the resource type `name` of the imported interface `instance`
+ * (such as `example:files/types@0.1.0`, or "" for a type imported at the
+ * root) as the host type `ty`. Functions that take or return it are defined
+ * with `wasmpool_component_linker_define_func` as usual; their resource
+ * arguments and results are `WASMPOOL_COMPONENT_VALKIND_RESOURCE` values.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument); LINK (the name is already
+ * defined).
+ */
+struct wasmpool_error_t *wasmpool_component_linker_define_resource(struct wasmpool_component_linker_t *linker,
+                                                                   const char *instance,
+                                                                   const char *name,
+                                                                   const struct wasmpool_component_resource_type_t *ty);
+
+/**
+ * A new host object of type `ty` in `store`: `data` (any pointer, NULL
+ * allowed) becomes an object the guest can hold; an owning handle to it is
+ * written to `*out`. The handle belongs to the store; pass it to the guest
+ * in a `WASMPOOL_COMPONENT_VALKIND_RESOURCE` value (as `own<R>` to give the
+ * object away, as `borrow<R>` to lend it). The object is destroyed once, as
+ * `wasmpool_component_resource_type_new` says — also if it is never handed
+ * out. `data` is used on whichever thread uses the store.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `store`, `ty` or `out`); LIMIT_EXCEEDED.
+ */
+struct wasmpool_error_t *wasmpool_component_resource_new(struct wasmpool_store_t *store,
+                                                         const struct wasmpool_component_resource_type_t *ty,
+                                                         void *data,
+                                                         struct wasmpool_component_resource_t **out);
+
+/**
+ * The same as `wasmpool_component_resource_new`, from inside a host
+ * function: the object is registered in the calling store, typically to be
+ * returned to the guest as the function's result.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `caller`, `ty` or `out`); LIMIT_EXCEEDED.
+ */
+struct wasmpool_error_t *wasmpool_component_caller_resource_new(struct wasmpool_component_caller_t *caller,
+                                                                const struct wasmpool_component_resource_type_t *ty,
+                                                                void *data,
+                                                                struct wasmpool_component_resource_t **out);
+
+/**
+ * The host pointer of the object behind `resource` when it is of the
+ * host-defined type `ty`; NULL when it is not (another type, a guest
+ * resource), when the handle is spent, or when an argument is NULL. Valid
+ * while the object lives (see `wasmpool_component_resource_type_new`).
+ */
+void *wasmpool_component_resource_data(const struct wasmpool_component_resource_t *resource,
+                                       const struct wasmpool_component_resource_type_t *ty);
+
+/**
+ * Whether `resource` is an owning handle (`own<R>`) rather than a borrow;
+ * false for NULL.
+ */
+bool wasmpool_component_resource_owned(const struct wasmpool_component_resource_t *resource);
+
+/**
+ * Drops the owning handle `resource` of `store` now: a host object's
+ * destructor runs (once), a guest resource's destructor runs in the guest.
+ * The handle is spent afterwards.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument; a handle of another store; a
+ * borrowed handle; a handle already passed on or dropped); TRAP (the guest's destructor trapped).
+ */
+struct wasmpool_error_t *wasmpool_component_resource_drop(struct wasmpool_store_t *store,
+                                                          struct wasmpool_component_resource_t *resource);
 
 /**
  * A new configuration with Wasmtime's pooling defaults and strategy

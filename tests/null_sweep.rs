@@ -94,7 +94,8 @@ fn is_pointer(p: &Param) -> bool {
 
 /// Parameters for which NULL is a valid value (documented as optional).
 fn nullable(p: &Param) -> bool {
-    matches!(p.name.as_str(), "env" | "finalizer" | "applied")
+    // `data` is a host object's pointer, which wasmpool never reads.
+    matches!((p.name.as_str(), p.ty.as_str()), ("env" | "finalizer" | "applied", _) | ("data", "void *"))
 }
 
 /// A valid C expression for parameter `p` of function `f`, or None when the
@@ -116,13 +117,19 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("results", "wasmpool_component_val_t *") => s("&fx->cval_out"),
         ("instance", "const char *") => s("\"\""),
         ("callback", "wasmpool_component_func_callback_t") => s("sweep_component_callback"),
+        ("store", _) if f.contains("resource") => s("fx->cstore"),
         ("store", _) => s("fx->store"),
         ("inst", _) => s("fx->inst"),
         ("linker", _) => s("fx->linker"),
         ("pre", _) => s("fx->pre"),
         ("func", "const wasmpool_func_t *") => s("fx->func"),
         ("err", _) => s("fx->err"),
-        ("caller", "wasmpool_caller_t *") => s("caller"),
+        ("caller", "wasmpool_caller_t *") => s("(wasmpool_caller_t *)caller"),
+        ("caller", "wasmpool_component_caller_t *") => s("(wasmpool_component_caller_t *)caller"),
+        ("ty", "const wasmpool_component_resource_type_t *") => s("fx->rtype"),
+        ("resource", "const wasmpool_component_resource_t *" | "wasmpool_component_resource_t *") => s("fx->resource"),
+        ("destructor", "wasmpool_component_resource_destructor_t") => s("NULL"),
+        ("data", "void *") => s("NULL"),
         ("out", t) if t.ends_with("**") => s("(void *)&fx->out_ptr"),
         ("out", "wasmpool_metrics_t *") => s("&fx->metrics"),
         ("out", "wasmpool_footprint_t *") => s("&fx->footprint"),
@@ -214,9 +221,8 @@ typedef struct {
   wasmpool_trap_code_t code;
   wasmpool_val_t arg, res, gval, val;
   wasmpool_valkind_t kinds[1];
-  /* Component values: a u32 value; no component type until the fixture can
-   * load a component (functions that need one get NULL there too, and must
-   * still refuse the NULL under test). */
+  /* Component values: a u32 value, and the type of the component's `f`
+   * parameter (u32). */
   wasmpool_component_val_t cval, cval_out;
   const wasmpool_component_type_t *ctype, *ctype_out;
   const char *cname;
@@ -229,9 +235,13 @@ typedef struct {
   wasmpool_component_instance_t *cinst;
   wasmpool_component_func_t *cfunc;
   wasmpool_component_item_t citem;
+  /* A host resource type and an object of it in the component's store. */
+  wasmpool_component_resource_type_t *rtype;
+  wasmpool_component_resource_t *resource;
 } fixture_t;
 
-typedef int (*case_fn)(fixture_t *fx, wasmpool_caller_t *caller);
+/* `caller` is a wasmpool_caller_t or a wasmpool_component_caller_t (see via_caller). */
+typedef int (*case_fn)(fixture_t *fx, void *caller);
 
 static fixture_t fixture;
 static case_fn in_callback; /* a case that needs a caller runs inside the host function */
@@ -248,7 +258,8 @@ static wasmpool_error_t *sweep_callback(void *env, wasmpool_caller_t *caller,
 static wasmpool_error_t *sweep_component_callback(void *env, wasmpool_component_caller_t *caller,
                                                   const wasmpool_component_val_t *args, size_t nargs,
                                                   wasmpool_component_val_t *results, size_t nresults) {
-  (void)env, (void)caller, (void)args, (void)nargs, (void)results, (void)nresults;
+  (void)env, (void)args, (void)nargs, (void)results, (void)nresults;
+  if (in_callback) in_callback_rc = in_callback(&fixture, caller);
   return NULL;
 }
 
@@ -271,9 +282,12 @@ static const char WAT[] =
     "  (func (export \"run\") call $h))";
 
 static const char COMPONENT_WAT[] =
-    "(component (core module $m (func (export \"f\") (param i32) (result i32) local.get 0))"
-    "  (core instance $i (instantiate $m))"
-    "  (func (export \"f\") (param \"x\" u32) (result u32) (canon lift (core func $i \"f\"))))";
+    "(component (import \"h\" (func $h)) (core func $hl (canon lower (func $h)))"
+    "  (core module $m (import \"\" \"h\" (func $h))"
+    "    (func (export \"f\") (param i32) (result i32) local.get 0) (func (export \"run\") call $h))"
+    "  (core instance $i (instantiate $m (with \"\" (instance (export \"h\" (func $hl))))))"
+    "  (func (export \"f\") (param \"x\" u32) (result u32) (canon lift (core func $i \"f\")))"
+    "  (func (export \"run\") (canon lift (core func $i \"run\"))))";
 
 static void fixture_setup(fixture_t *fx) {
   memset(fx, 0, sizeof *fx);
@@ -311,10 +325,20 @@ static void fixture_setup(fixture_t *fx) {
   die("component", wasmpool_component_new(fx->engine, (const uint8_t *)COMPONENT_WAT,
                                           strlen(COMPONENT_WAT), &fx->component));
   die("component linker", wasmpool_component_linker_new(fx->engine, &fx->clinker));
+  die("component define", wasmpool_component_linker_define_func(fx->clinker, "", "h",
+                                                                sweep_component_callback, NULL, NULL));
   die("component pre", wasmpool_component_linker_instantiate_pre(fx->clinker, fx->component, &fx->cpre));
   die("component store", wasmpool_store_new(fx->engine, &fx->cstore));
   die("component instance", wasmpool_component_pre_instantiate(fx->cpre, fx->cstore, &fx->cinst));
   die("component func", wasmpool_component_instance_func(fx->cinst, "f", &fx->cfunc));
+  for (size_t i = 0; i < wasmpool_component_export_count(fx->component); i++) {
+    wasmpool_component_item_t item;
+    die("component export", wasmpool_component_export(fx->component, i, &item));
+    if (strcmp(item.name, "f") == 0 && item.nparams == 1) fx->ctype = item.param_types[0];
+  }
+  if (fx->ctype == NULL) exit(3);
+  die("resource type", wasmpool_component_resource_type_new(NULL, NULL, NULL, &fx->rtype));
+  die("resource", wasmpool_component_resource_new(fx->cstore, fx->rtype, NULL, &fx->resource));
 }
 
 static void fixture_cleanup(fixture_t *fx) {
@@ -347,7 +371,9 @@ static int run_case(const sweep_case_t *c) {
   if (c->via_caller) {
     in_callback = c->fn;
     in_callback_rc = 2;
-    wasmpool_error_t *err = wasmpool_instance_call(fixture.inst, "run", NULL, 0, NULL, 0);
+    wasmpool_error_t *err = c->via_caller == 1
+        ? wasmpool_instance_call(fixture.inst, "run", NULL, 0, NULL, 0)
+        : wasmpool_component_instance_call(fixture.cinst, "run", NULL, 0, NULL, 0);
     rc = err != NULL ? 4 : in_callback_rc;
     wasmpool_error_delete(err);
   } else {
@@ -407,7 +433,12 @@ fn generate(header: &str) -> Result<String, String> {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let via_caller = f.params.iter().any(|p| p.ty == "wasmpool_caller_t *");
+        // Cases that need a caller run inside a host function: 1 a module's, 2 a component's.
+        let via_caller = f.params.iter().find_map(|p| match p.ty.as_str() {
+            "wasmpool_caller_t *" => Some(1),
+            "wasmpool_component_caller_t *" => Some(2),
+            _ => None,
+        });
         for &i in &pointers {
             let case = format!("{}__{}", f.name, f.params[i].name);
             let args = values
@@ -425,8 +456,8 @@ fn generate(header: &str) -> Result<String, String> {
             } else {
                 format!("  (void){call};\n  return 0;")
             };
-            writeln!(cases, "static int case_{case}(fixture_t *fx, wasmpool_caller_t *caller) {{\n  (void)fx, (void)caller;\n{body}\n}}\n").unwrap();
-            writeln!(table, "    {{\"{case}\", case_{case}, {}}},", via_caller as u8).unwrap();
+            writeln!(cases, "static int case_{case}(fixture_t *fx, void *caller) {{\n  (void)fx, (void)caller;\n{body}\n}}\n").unwrap();
+            writeln!(table, "    {{\"{case}\", case_{case}, {}}},", via_caller.unwrap_or(0)).unwrap();
         }
     }
     Ok(format!(

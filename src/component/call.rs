@@ -10,7 +10,9 @@ use wasmtime::component::types::ComponentFunc;
 
 use crate::abi::{self, Error, OutSlice, Result, wasmpool_error_t};
 use crate::component::instance::{wasmpool_component_func_t, wasmpool_component_instance_t};
+use crate::component::resource::Adopter;
 use crate::component::val::{self, wasmpool_component_val_t};
+use wasmtime::AsContextMut;
 use crate::store::data::enter;
 
 /// Calls `func` of type `ty` with arguments checked against it, and writes
@@ -45,8 +47,9 @@ fn invoke(
     // SAFETY: the instance's store is alive (caller contract).
     let store = unsafe { inst.store_mut() };
     enter(store, name, |store| func.call(store, &params, &mut outs))?;
-    let data = store.data_mut();
-    results.write_all(outs.iter().map(|v| val::from_wasmtime(v, &mut |r| data.keep(val::wasmpool_component_resource_t::new(r)))));
+    let mut cx = store.as_context_mut();
+    let mut adopter = Adopter::new(&mut cx);
+    results.write_all(outs.iter().map(|v| val::from_wasmtime(v, &mut |r| adopter.adopt(r))));
     Ok(())
 }
 

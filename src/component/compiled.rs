@@ -5,7 +5,10 @@
 use std::ffi::{CString, c_char};
 use std::sync::Arc;
 
-use wasmtime::component::types::ComponentItem;
+use wasmtime::component::types::{ComponentFunc, ComponentItem};
+
+use crate::component::types::{find_part, wasmpool_component_type_t};
+use crate::component::val::wasmpool_component_valkind_t;
 
 use crate::abi::{self, Boxed, Error, Handle, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
 use crate::bytes::wasmpool_bytes_t;
@@ -50,6 +53,66 @@ pub struct wasmpool_component_item_t {
     /// For functions: the WIT signature, e.g. `func(name: string) -> string`;
     /// for value types, the WIT type; otherwise an empty string.
     pub wit: *const c_char,
+    /// For functions: the parameter names (`nparams` of them, in order);
+    /// otherwise NULL.
+    pub param_names: *const *const c_char,
+    /// For functions: the parameter types (`nparams`), to build arguments
+    /// (`wasmpool_component_val_from_wave`) or inspect them; otherwise NULL.
+    pub param_types: *const *const wasmpool_component_type_t,
+    /// How many parameters (0 for items other than functions).
+    pub nparams: usize,
+    /// For functions: the result types (`nresults`); otherwise NULL.
+    pub result_types: *const *const wasmpool_component_type_t,
+    /// How many results (0 for items other than functions).
+    pub nresults: usize,
+    /// For value types (`WASMPOOL_COMPONENT_ITEM_TYPE`): the type; otherwise
+    /// NULL.
+    pub type_: *const wasmpool_component_type_t,
+}
+
+/// Pointers into boxes that an [`ItemInfo`] owns, handed to C as arrays.
+struct CArray<T>(Box<[*const T]>);
+
+// SAFETY: the pointers point into immutable, `Sync` data owned by the same
+// `ItemInfo` (C strings, types), which lives as long as the array.
+unsafe impl<T: Sync> Send for CArray<T> {}
+unsafe impl<T: Sync> Sync for CArray<T> {}
+
+impl<T> CArray<T> {
+    fn of<'a>(items: impl Iterator<Item = &'a T>) -> Self
+    where
+        T: 'a,
+    {
+        CArray(items.map(std::ptr::from_ref).collect())
+    }
+
+    /// The array for C (NULL when empty).
+    fn ptr(&self) -> *const *const T {
+        if self.0.is_empty() { std::ptr::null() } else { self.0.as_ptr() }
+    }
+}
+
+/// A function's parameters and results as C reads them.
+struct Signature {
+    /// What `name_ptrs` points into.
+    _names: Box<[CString]>,
+    params: Box<[wasmpool_component_type_t]>,
+    results: Box<[wasmpool_component_type_t]>,
+    name_ptrs: CArray<c_char>,
+    param_ptrs: CArray<wasmpool_component_type_t>,
+    result_ptrs: CArray<wasmpool_component_type_t>,
+}
+
+impl Signature {
+    fn of(f: &ComponentFunc) -> Self {
+        let names: Box<[CString]> = f.params().map(|(n, _)| c(n)).collect();
+        let params: Box<[wasmpool_component_type_t]> = f.params().map(|(_, t)| wasmpool_component_type_t::new(t)).collect();
+        let results: Box<[wasmpool_component_type_t]> = f.results().map(wasmpool_component_type_t::new).collect();
+        let name_ptrs = CArray(names.iter().map(|n| n.as_ptr()).collect());
+        let param_ptrs = CArray::of(params.iter());
+        let result_ptrs = CArray::of(results.iter());
+        Signature { _names: names, params, results, name_ptrs, param_ptrs, result_ptrs }
+    }
 }
 
 /// One listed item, with its C strings and (for functions) its type.
@@ -57,12 +120,28 @@ pub(crate) struct ItemInfo {
     pub(crate) name: CString,
     pub(crate) kind: wasmpool_component_itemkind_t,
     pub(crate) wit: CString,
-    pub(crate) func: Option<wasmtime::component::types::ComponentFunc>,
+    pub(crate) func: Option<ComponentFunc>,
+    /// Whether the function passes resources: their types are the
+    /// instance's, so a call looks the type up in the instance.
+    pub(crate) has_resources: bool,
+    signature: Option<Signature>,
+    value_type: Option<wasmpool_component_type_t>,
 }
 
 impl ItemInfo {
     fn to_c(&self) -> wasmpool_component_item_t {
-        wasmpool_component_item_t { name: self.name.as_ptr(), kind: self.kind, wit: self.wit.as_ptr() }
+        let sig = self.signature.as_ref();
+        wasmpool_component_item_t {
+            name: self.name.as_ptr(),
+            kind: self.kind,
+            wit: self.wit.as_ptr(),
+            param_names: sig.map_or(std::ptr::null(), |s| s.name_ptrs.ptr()),
+            param_types: sig.map_or(std::ptr::null(), |s| s.param_ptrs.ptr()),
+            nparams: sig.map_or(0, |s| s.params.len()),
+            result_types: sig.map_or(std::ptr::null(), |s| s.result_ptrs.ptr()),
+            nresults: sig.map_or(0, |s| s.results.len()),
+            type_: self.value_type.as_ref().map_or(std::ptr::null(), std::ptr::from_ref),
+        }
     }
 }
 
@@ -77,7 +156,7 @@ fn c(s: &str) -> CString {
 }
 
 /// A function's WIT signature: `func(name: string, age: u32) -> string`.
-fn func_wit(f: &wasmtime::component::types::ComponentFunc) -> String {
+fn func_wit(f: &ComponentFunc) -> String {
     use wasm_wave::wasm::DisplayType;
     let params: Vec<String> = f.params().map(|(name, ty)| format!("{name}: {}", DisplayType(&ty))).collect();
     let results: Vec<String> = f.results().map(|ty| DisplayType(&ty).to_string()).collect();
@@ -100,7 +179,16 @@ fn list(engine: &wasmtime::Engine, name: &str, item: &ComponentItem, out: &mut V
         ComponentItem::Component(_) => (I::WASMPOOL_COMPONENT_ITEM_COMPONENT, String::new(), None),
         ComponentItem::CoreFunc(_) => (I::WASMPOOL_COMPONENT_ITEM_CORE_FUNC, String::new(), None),
     };
-    out.push(ItemInfo { name: c(name), kind, wit: c(&wit), func });
+    let signature = func.as_ref().map(Signature::of);
+    let has_resources = func.as_ref().is_some_and(|f| {
+        let resource = [wasmpool_component_valkind_t::WASMPOOL_COMPONENT_VALKIND_RESOURCE];
+        f.params().map(|(_, t)| t).chain(f.results()).any(|t| find_part(&t, &resource).is_some())
+    });
+    let value_type = match item {
+        ComponentItem::Type(t) => Some(wasmpool_component_type_t::new(t.clone())),
+        _ => None,
+    };
+    out.push(ItemInfo { name: c(name), kind, wit: c(&wit), func, has_resources, signature, value_type });
     if let ComponentItem::ComponentInstance(inst) = item {
         for (inner, ext) in inst.exports(engine) {
             list(engine, &format!("{name}#{inner}"), &ext.ty, out);

@@ -66,7 +66,8 @@ impl wasmpool_component_instance_t {
     /// type.
     pub(crate) fn func(&self, name: &str) -> Result<(wasmtime::component::Func, ComponentFunc)> {
         let missing = || Error::new(K::WASMPOOL_ERROR_LINK, format!("the component instance has no exported function `{name}`"));
-        let ty = self.info.export_func(name).and_then(|i| i.func.clone()).ok_or_else(missing)?;
+        let item = self.info.export_func(name).ok_or_else(missing)?;
+        let ty = item.func.clone().ok_or_else(missing)?;
         // SAFETY: the instance's store is alive (caller contract).
         let store = unsafe { self.store_mut() };
         let mut index = None;
@@ -74,6 +75,9 @@ impl wasmpool_component_instance_t {
             index = Some(self.instance.get_export_index(&mut *store, index.as_ref(), part).ok_or_else(missing)?);
         }
         let func = index.and_then(|i| self.instance.get_func(&mut *store, i)).ok_or_else(missing)?;
+        // Resource types are the instance's (a host type, or this
+        // instance's own), not the component's placeholders.
+        let ty = if item.has_resources { func.ty(&*store) } else { ty };
         Ok((func, ty))
     }
 }

@@ -2,6 +2,7 @@
 //! (by interface and name), and pre-instantiation.
 
 use std::ffi::{c_char, c_void};
+use std::ptr;
 use std::sync::Arc;
 
 use wasmtime::component::Val;
@@ -11,6 +12,7 @@ use crate::abi::{self, Boxed, Error, Handle, HostEnv, HostTrap, Result, StoreOwn
 use crate::abi::{wasmpool_error_t, wasmpool_trap_code_t};
 use crate::component::compiled::{ComponentInfo, wasmpool_component_t};
 use crate::component::pre::wasmpool_component_pre_t;
+use crate::component::resource::Adopter;
 use crate::component::val::{self, wasmpool_component_val_t};
 use crate::engine::wasmpool_engine_t;
 use crate::store::data::StoreData;
@@ -47,7 +49,18 @@ pub type wasmpool_component_func_callback_t = Option<
 /// The store a component host function was called in. Valid only during
 /// the callback; never store it.
 pub struct wasmpool_component_caller_t {
-    _private: (),
+    /// The `StoreContextMut` of the running call (lifetime erased: the
+    /// caller handle lives only as long as the callback).
+    store: *mut c_void,
+}
+
+impl wasmpool_component_caller_t {
+    /// Runs `f` with the calling store.
+    pub(crate) fn with_store<R>(&mut self, f: impl FnOnce(&mut wasmtime::StoreContextMut<'_, StoreData>) -> R) -> R {
+        // SAFETY: set by `call_host` to its store context, which outlives
+        // the callback this handle is valid in.
+        f(unsafe { &mut *self.store.cast::<wasmtime::StoreContextMut<'_, StoreData>>() })
+    }
 }
 
 impl Handle for wasmpool_component_caller_t {
@@ -68,6 +81,22 @@ pub struct wasmpool_component_linker_t {
 
 impl Handle for wasmpool_component_linker_t {
     type Ownership = Boxed;
+}
+
+impl wasmpool_component_linker_t {
+    /// Runs `define` on the linker instance for `instance` ("" is the root),
+    /// turning a refusal into a LINK error that names `instance#name`.
+    pub(crate) fn define(
+        &mut self,
+        instance: &str,
+        name: &str,
+        define: impl FnOnce(&mut wasmtime::component::LinkerInstance<'_, StoreData>) -> wasmtime::Result<()>,
+    ) -> Result<()> {
+        let full = if instance.is_empty() { name.to_string() } else { format!("{instance}#{name}") };
+        let link_error = |e: wasmtime::Error| Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define `{full}`: {e}"));
+        let mut at = if instance.is_empty() { self.linker.root() } else { self.linker.instance(instance).map_err(link_error)? };
+        define(&mut at).map_err(link_error)
+    }
 }
 
 
@@ -94,11 +123,10 @@ fn call_host(
     params: &[Val],
     results: &mut [Val],
 ) -> wasmtime::Result<()> {
-    let data = store.data_mut();
-    let mut args: Vec<wasmpool_component_val_t> =
-        params.iter().map(|v| val::from_wasmtime(v, &mut |r| data.keep(val::wasmpool_component_resource_t::new(r)))).collect();
+    let mut adopter = Adopter::new(&mut store);
+    let mut args: Vec<wasmpool_component_val_t> = params.iter().map(|v| val::from_wasmtime(v, &mut |r| adopter.adopt(r))).collect();
     let mut outs: Vec<wasmpool_component_val_t> = (0..results.len()).map(|_| val::zeroed()).collect();
-    let mut caller = wasmpool_component_caller_t { _private: () };
+    let mut caller = wasmpool_component_caller_t { store: ptr::from_mut(adopter.store).cast() };
     // SAFETY: all pointers are valid for the stated lengths during the call.
     let err = unsafe { callback(host.env, &mut caller, args.as_ptr(), args.len(), outs.as_mut_ptr(), outs.len()) };
     for a in &mut args {
@@ -123,6 +151,8 @@ fn call_host(
         // SAFETY: the callback handed its results' payloads over (documented).
         unsafe { val::free_owned(o) };
     }
+    // Guest borrows end with the call, whatever the callback did.
+    adopter.release_borrows()?;
     converted
 }
 
@@ -182,18 +212,10 @@ pub unsafe extern "C" fn wasmpool_component_linker_define_func(
         let host = HostEnv::new(env, finalizer);
         let shared = Arc::clone(&host);
         let full = if instance.is_empty() { name.to_string() } else { format!("{instance}#{name}") };
-        let link_error = |e: wasmtime::Error| Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define `{full}`: {e}"));
-        let func = {
-            let full = full.clone();
-            move |store: wasmtime::StoreContextMut<'_, StoreData>, ty: ComponentFunc, params: &[Val], results: &mut [Val]| {
-                call_host(&shared, callback, &full, store, ty, params, results)
-            }
+        let func = move |store: wasmtime::StoreContextMut<'_, StoreData>, ty: ComponentFunc, params: &[Val], results: &mut [Val]| {
+            call_host(&shared, callback, &full, store, ty, params, results)
         };
-        if instance.is_empty() {
-            linker.linker.root().func_new(name, func).map_err(link_error)?;
-        } else {
-            linker.linker.instance(instance).map_err(link_error)?.func_new(name, func).map_err(link_error)?;
-        }
+        linker.define(instance, name, |at| at.func_new(name, func))?;
         host.arm();
         Ok(())
     })

@@ -22,6 +22,7 @@ pub mod compiled;
 pub mod instance;
 pub mod linker;
 pub mod pre;
+pub mod resource;
 
 #[doc(hidden)]
 pub mod testing;

@@ -35,9 +35,9 @@ pub fn new_type(ty: Type) -> wasmpool_component_type_t {
     wasmpool_component_type_t::new(ty)
 }
 
-/// A resource handle, as a store makes them.
+/// A resource handle, as a store makes them (of no store in particular).
 pub fn new_resource(resource: ResourceAny) -> wasmpool_component_resource_t {
-    wasmpool_component_resource_t::new(resource)
+    wasmpool_component_resource_t::detached(resource)
 }
 
 /// The resource inside a handle.

@@ -115,7 +115,7 @@ pub(crate) fn kind_of(ty: &Type) -> K {
 
 /// The first part of `ty` (itself included, then depth first) of a kind
 /// in `kinds`, if any.
-fn find_part(ty: &Type, kinds: &[K]) -> Option<Type> {
+pub(crate) fn find_part(ty: &Type, kinds: &[K]) -> Option<Type> {
     if kinds.contains(&kind_of(ty)) {
         return Some(ty.clone());
     }

@@ -16,11 +16,12 @@
 
 use std::ffi::c_char;
 
-use crate::abi::{self, CEnum, Handle, StoreOwned, raw};
+use crate::abi::{self, CEnum, raw};
 
 use wasmpool_component_valkind_t as K;
 
 pub(crate) use super::val_convert::{check_type, from_wasmtime, to_wasmtime};
+pub use super::resource::wasmpool_component_resource_t;
 pub(crate) use super::val_free::free_owned;
 
 /// The kind of a `wasmpool_component_val_t` (which member of `of` is
@@ -148,25 +149,6 @@ pub struct wasmpool_component_flags_t {
     pub data: *mut wasmpool_component_string_t,
     /// How many names.
     pub len: usize,
-}
-
-/// A resource handle (an `own<R>` or `borrow<R>` value).
-///
-/// Owned by the store the value came from: there is no delete; it is
-/// released with its store. Thread safety: as its store.
-pub struct wasmpool_component_resource_t {
-    pub(crate) resource: wasmtime::component::ResourceAny,
-}
-
-impl Handle for wasmpool_component_resource_t {
-    type Ownership = StoreOwned;
-}
-
-impl wasmpool_component_resource_t {
-    /// A handle for `resource`; the caller (a store) keeps it.
-    pub(crate) fn new(resource: wasmtime::component::ResourceAny) -> Self {
-        wasmpool_component_resource_t { resource }
-    }
 }
 
 /// The payload of a `wasmpool_component_val_t`; which member is valid is

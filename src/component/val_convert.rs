@@ -193,17 +193,17 @@ fn to_val(v: &wasmpool_component_val_t, ty: &Type) -> Conv<Val> {
             }
         }
         Type::Flags(f) => flags(unsafe { &of.flags }, f)?,
-        Type::Own(_) | Type::Borrow(_) => {
+        Type::Own(expected) | Type::Borrow(expected) => {
             let p = unsafe { of.resource };
             if p.is_null() || !p.is_aligned() {
                 return mismatch(format!("resource handle {p:p} is not a wasmpool_component_resource_t"));
             }
             // SAFETY: a handle made by wasmpool (caller contract).
-            let resource = unsafe { (*p).resource };
-            if matches!(ty, Type::Own(_)) && !resource.owned() {
-                return mismatch("expected an owned resource (own<R>), got a borrowed handle");
+            let handle = unsafe { &*p };
+            match handle.lower(expected, matches!(ty, Type::Own(_))) {
+                Ok(resource) => Val::Resource(resource),
+                Err(message) => return mismatch(message),
             }
-            Val::Resource(resource)
         }
         Type::Map(_) | Type::Future(_) | Type::Stream(_) | Type::ErrorContext => unreachable!("refused above"),
     })

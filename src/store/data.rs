@@ -4,6 +4,7 @@
 //! through [`WStore`].
 
 use crate::abi;
+use crate::store::host_resources::HostResources;
 
 /// Per-store limits. `SIZE_MAX` means unlimited (the default for every
 /// field); pool-wide limits from the engine's config apply in any case.
@@ -96,6 +97,8 @@ pub(crate) struct StoreData {
     pub(crate) in_call: bool,
     /// Handles kept for the store's lifetime (see [`StoreData::keep`]).
     kept: Vec<Box<dyn std::any::Any + Send>>,
+    /// The host objects behind host-defined resources; destroyed last.
+    pub(crate) host_resources: HostResources,
 }
 
 /// The Wasmtime store. It lives inside the heap-allocated
@@ -111,6 +114,7 @@ impl StoreData {
             limiter: Limiter { limits: UNLIMITED, consumed: 0, last_grant: 0, refused: None },
             in_call: false,
             kept: Vec::new(),
+            host_resources: HostResources::default(),
         }
     }
 }

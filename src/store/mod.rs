@@ -4,6 +4,7 @@
 //! Per-store limits, fuel and deadlines live here too.
 
 pub(crate) mod data;
+pub(crate) mod host_resources;
 mod instantiate;
 pub use instantiate::{wasmpool_component_pre_instantiate, wasmpool_instance_pre_instantiate, wasmpool_instantiate};
 mod owned;

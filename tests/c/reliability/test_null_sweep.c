@@ -40,9 +40,8 @@ typedef struct {
   wasmpool_trap_code_t code;
   wasmpool_val_t arg, res, gval, val;
   wasmpool_valkind_t kinds[1];
-  /* Component values: a u32 value; no component type until the fixture can
-   * load a component (functions that need one get NULL there too, and must
-   * still refuse the NULL under test). */
+  /* Component values: a u32 value, and the type of the component's `f`
+   * parameter (u32). */
   wasmpool_component_val_t cval, cval_out;
   const wasmpool_component_type_t *ctype, *ctype_out;
   const char *cname;
@@ -55,9 +54,13 @@ typedef struct {
   wasmpool_component_instance_t *cinst;
   wasmpool_component_func_t *cfunc;
   wasmpool_component_item_t citem;
+  /* A host resource type and an object of it in the component's store. */
+  wasmpool_component_resource_type_t *rtype;
+  wasmpool_component_resource_t *resource;
 } fixture_t;
 
-typedef int (*case_fn)(fixture_t *fx, wasmpool_caller_t *caller);
+/* `caller` is a wasmpool_caller_t or a wasmpool_component_caller_t (see via_caller). */
+typedef int (*case_fn)(fixture_t *fx, void *caller);
 
 static fixture_t fixture;
 static case_fn in_callback; /* a case that needs a caller runs inside the host function */
@@ -74,7 +77,8 @@ static wasmpool_error_t *sweep_callback(void *env, wasmpool_caller_t *caller,
 static wasmpool_error_t *sweep_component_callback(void *env, wasmpool_component_caller_t *caller,
                                                   const wasmpool_component_val_t *args, size_t nargs,
                                                   wasmpool_component_val_t *results, size_t nresults) {
-  (void)env, (void)caller, (void)args, (void)nargs, (void)results, (void)nresults;
+  (void)env, (void)args, (void)nargs, (void)results, (void)nresults;
+  if (in_callback) in_callback_rc = in_callback(&fixture, caller);
   return NULL;
 }
 
@@ -97,9 +101,12 @@ static const char WAT[] =
     "  (func (export \"run\") call $h))";
 
 static const char COMPONENT_WAT[] =
-    "(component (core module $m (func (export \"f\") (param i32) (result i32) local.get 0))"
-    "  (core instance $i (instantiate $m))"
-    "  (func (export \"f\") (param \"x\" u32) (result u32) (canon lift (core func $i \"f\"))))";
+    "(component (import \"h\" (func $h)) (core func $hl (canon lower (func $h)))"
+    "  (core module $m (import \"\" \"h\" (func $h))"
+    "    (func (export \"f\") (param i32) (result i32) local.get 0) (func (export \"run\") call $h))"
+    "  (core instance $i (instantiate $m (with \"\" (instance (export \"h\" (func $hl))))))"
+    "  (func (export \"f\") (param \"x\" u32) (result u32) (canon lift (core func $i \"f\")))"
+    "  (func (export \"run\") (canon lift (core func $i \"run\"))))";
 
 static void fixture_setup(fixture_t *fx) {
   memset(fx, 0, sizeof *fx);
@@ -137,10 +144,20 @@ static void fixture_setup(fixture_t *fx) {
   die("component", wasmpool_component_new(fx->engine, (const uint8_t *)COMPONENT_WAT,
                                           strlen(COMPONENT_WAT), &fx->component));
   die("component linker", wasmpool_component_linker_new(fx->engine, &fx->clinker));
+  die("component define", wasmpool_component_linker_define_func(fx->clinker, "", "h",
+                                                                sweep_component_callback, NULL, NULL));
   die("component pre", wasmpool_component_linker_instantiate_pre(fx->clinker, fx->component, &fx->cpre));
   die("component store", wasmpool_store_new(fx->engine, &fx->cstore));
   die("component instance", wasmpool_component_pre_instantiate(fx->cpre, fx->cstore, &fx->cinst));
   die("component func", wasmpool_component_instance_func(fx->cinst, "f", &fx->cfunc));
+  for (size_t i = 0; i < wasmpool_component_export_count(fx->component); i++) {
+    wasmpool_component_item_t item;
+    die("component export", wasmpool_component_export(fx->component, i, &item));
+    if (strcmp(item.name, "f") == 0 && item.nparams == 1) fx->ctype = item.param_types[0];
+  }
+  if (fx->ctype == NULL) exit(3);
+  die("resource type", wasmpool_component_resource_type_new(NULL, NULL, NULL, &fx->rtype));
+  die("resource", wasmpool_component_resource_new(fx->cstore, fx->rtype, NULL, &fx->resource));
 }
 
 static void fixture_cleanup(fixture_t *fx) {
@@ -165,1283 +182,1392 @@ static int expect_ok(const char *what, wasmpool_error_t *err) {
   return err != NULL;
 }
 
-static int case_wasmpool_bytes_data__bytes(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_bytes_data__bytes(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_bytes_data(NULL);
   return 0;
 }
 
-static int case_wasmpool_bytes_len__bytes(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_bytes_len__bytes(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_bytes_len(NULL);
   return 0;
 }
 
-static int case_wasmpool_bytes_delete__bytes(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_bytes_delete__bytes(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   wasmpool_bytes_delete(NULL);
   return 0;
 }
 
-static int case_wasmpool_component_type_kind__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_type_kind__ty(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_component_type_kind(NULL);
   return 0;
 }
 
-static int case_wasmpool_component_type_count__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_type_count__ty(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_component_type_count(NULL);
   return 0;
 }
 
-static int case_wasmpool_component_type_element__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_type_element__ty(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_component_type_element(NULL);
   return 0;
 }
 
-static int case_wasmpool_component_type_result_ok__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_type_result_ok__ty(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_component_type_result_ok(NULL);
   return 0;
 }
 
-static int case_wasmpool_component_type_result_err__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_type_result_err__ty(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_component_type_result_err(NULL);
   return 0;
 }
 
-static int case_wasmpool_component_type_member__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_type_member__ty(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_type_member__ty", wasmpool_component_type_member(NULL, 0, &fx->cname, &fx->size, &fx->ctype_out));
 }
 
-static int case_wasmpool_component_type_member__name(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_type_member__name(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_type_member__name", wasmpool_component_type_member(fx->ctype, 0, NULL, &fx->size, &fx->ctype_out));
 }
 
-static int case_wasmpool_component_type_member__name_len(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_type_member__name_len(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_type_member__name_len", wasmpool_component_type_member(fx->ctype, 0, &fx->cname, NULL, &fx->ctype_out));
 }
 
-static int case_wasmpool_component_type_member__member(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_type_member__member(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_type_member__member", wasmpool_component_type_member(fx->ctype, 0, &fx->cname, &fx->size, NULL));
 }
 
-static int case_wasmpool_component_type_wit__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_type_wit__ty(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_type_wit__ty", wasmpool_component_type_wit(NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_type_wit__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_type_wit__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_type_wit__out", wasmpool_component_type_wit(fx->ctype, NULL));
 }
 
-static int case_wasmpool_component_record_field__record(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_record_field__record(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_component_record_field(NULL, "f", 1);
   return 0;
 }
 
-static int case_wasmpool_component_record_field__name(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_record_field__name(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_component_record_field(&fx->cval, NULL, 1);
   return 0;
 }
 
-static int case_wasmpool_component_val_delete__val(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_val_delete__val(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   wasmpool_component_val_delete(NULL);
   return 0;
 }
 
-static int case_wasmpool_component_val_to_wave__val(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_val_to_wave__val(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_val_to_wave__val", wasmpool_component_val_to_wave(NULL, fx->ctype, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_val_to_wave__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_val_to_wave__ty(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_val_to_wave__ty", wasmpool_component_val_to_wave(&fx->cval, NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_val_to_wave__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_val_to_wave__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_val_to_wave__out", wasmpool_component_val_to_wave(&fx->cval, fx->ctype, NULL));
 }
 
-static int case_wasmpool_component_val_from_wave__ty(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_val_from_wave__ty(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_val_from_wave__ty", wasmpool_component_val_from_wave(NULL, "1", 1, &fx->cval_out));
 }
 
-static int case_wasmpool_component_val_from_wave__text(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_val_from_wave__text(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_val_from_wave__text", wasmpool_component_val_from_wave(fx->ctype, NULL, 1, &fx->cval_out));
 }
 
-static int case_wasmpool_component_val_from_wave__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_val_from_wave__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_val_from_wave__out", wasmpool_component_val_from_wave(fx->ctype, "1", 1, NULL));
 }
 
-static int case_wasmpool_component_instance_call__inst(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_instance_call__inst(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_instance_call__inst", wasmpool_component_instance_call(NULL, "f", &fx->cval, 1, &fx->cval_out, 1));
 }
 
-static int case_wasmpool_component_instance_call__name(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_instance_call__name(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_instance_call__name", wasmpool_component_instance_call(fx->cinst, NULL, &fx->cval, 1, &fx->cval_out, 1));
 }
 
-static int case_wasmpool_component_instance_call__args(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_instance_call__args(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_instance_call__args", wasmpool_component_instance_call(fx->cinst, "f", NULL, 1, &fx->cval_out, 1));
 }
 
-static int case_wasmpool_component_instance_call__results(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_instance_call__results(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_instance_call__results", wasmpool_component_instance_call(fx->cinst, "f", &fx->cval, 1, NULL, 1));
 }
 
-static int case_wasmpool_component_instance_func__inst(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_instance_func__inst(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_instance_func__inst", wasmpool_component_instance_func(NULL, "f", (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_instance_func__name(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_instance_func__name(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_instance_func__name", wasmpool_component_instance_func(fx->cinst, NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_instance_func__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_instance_func__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_instance_func__out", wasmpool_component_instance_func(fx->cinst, "f", NULL));
 }
 
-static int case_wasmpool_component_func_call__func(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_func_call__func(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_func_call__func", wasmpool_component_func_call(NULL, &fx->cval, 1, &fx->cval_out, 1));
 }
 
-static int case_wasmpool_component_func_call__args(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_func_call__args(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_func_call__args", wasmpool_component_func_call(fx->cfunc, NULL, 1, &fx->cval_out, 1));
 }
 
-static int case_wasmpool_component_func_call__results(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_func_call__results(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_func_call__results", wasmpool_component_func_call(fx->cfunc, &fx->cval, 1, NULL, 1));
 }
 
-static int case_wasmpool_component_new__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_new__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_new__engine", wasmpool_component_new(NULL, (const uint8_t *)fx->wat, strlen(fx->wat), (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_new__bytes(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_new__bytes(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_new__bytes", wasmpool_component_new(fx->engine, NULL, strlen(fx->wat), (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_new__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_new__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_new__out", wasmpool_component_new(fx->engine, (const uint8_t *)fx->wat, strlen(fx->wat), NULL));
 }
 
-static int case_wasmpool_component_new_file__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_new_file__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_new_file__engine", wasmpool_component_new_file(NULL, fx->wat_path, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_new_file__path(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_new_file__path(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_new_file__path", wasmpool_component_new_file(fx->engine, NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_new_file__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_new_file__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_new_file__out", wasmpool_component_new_file(fx->engine, fx->wat_path, NULL));
 }
 
-static int case_wasmpool_component_delete__component(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_delete__component(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   wasmpool_component_delete(NULL);
   return 0;
 }
 
-static int case_wasmpool_component_serialize__component(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_serialize__component(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_serialize__component", wasmpool_component_serialize(NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_serialize__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_serialize__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_serialize__out", wasmpool_component_serialize(fx->component, NULL));
 }
 
-static int case_wasmpool_component_deserialize__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_deserialize__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_deserialize__engine", wasmpool_component_deserialize(NULL, wasmpool_bytes_data(fx->bytes), wasmpool_bytes_len(fx->bytes), (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_deserialize__bytes(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_deserialize__bytes(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_deserialize__bytes", wasmpool_component_deserialize(fx->engine, NULL, wasmpool_bytes_len(fx->bytes), (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_deserialize__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_deserialize__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_deserialize__out", wasmpool_component_deserialize(fx->engine, wasmpool_bytes_data(fx->bytes), wasmpool_bytes_len(fx->bytes), NULL));
 }
 
-static int case_wasmpool_component_deserialize_file__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_deserialize_file__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_deserialize_file__engine", wasmpool_component_deserialize_file(NULL, fx->cwasm_path, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_deserialize_file__path(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_deserialize_file__path(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_deserialize_file__path", wasmpool_component_deserialize_file(fx->engine, NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_deserialize_file__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_deserialize_file__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_deserialize_file__out", wasmpool_component_deserialize_file(fx->engine, fx->cwasm_path, NULL));
 }
 
-static int case_wasmpool_component_import_count__component(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_import_count__component(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_component_import_count(NULL);
   return 0;
 }
 
-static int case_wasmpool_component_import__component(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_import__component(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_import__component", wasmpool_component_import(NULL, 0, &fx->citem));
 }
 
-static int case_wasmpool_component_import__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_import__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_import__out", wasmpool_component_import(fx->component, 0, NULL));
 }
 
-static int case_wasmpool_component_export_count__component(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_export_count__component(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_component_export_count(NULL);
   return 0;
 }
 
-static int case_wasmpool_component_export__component(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_export__component(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_export__component", wasmpool_component_export(NULL, 0, &fx->citem));
 }
 
-static int case_wasmpool_component_export__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_export__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_export__out", wasmpool_component_export(fx->component, 0, NULL));
 }
 
-static int case_wasmpool_component_linker_new__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_linker_new__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_linker_new__engine", wasmpool_component_linker_new(NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_linker_new__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_linker_new__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_linker_new__out", wasmpool_component_linker_new(fx->engine, NULL));
 }
 
-static int case_wasmpool_component_linker_delete__linker(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_linker_delete__linker(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   wasmpool_component_linker_delete(NULL);
   return 0;
 }
 
-static int case_wasmpool_component_linker_define_func__linker(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_linker_define_func__linker(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_linker_define_func__linker", wasmpool_component_linker_define_func(NULL, "", "h2", sweep_component_callback, NULL, NULL));
 }
 
-static int case_wasmpool_component_linker_define_func__instance(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_linker_define_func__instance(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_linker_define_func__instance", wasmpool_component_linker_define_func(fx->clinker, NULL, "h2", sweep_component_callback, NULL, NULL));
 }
 
-static int case_wasmpool_component_linker_define_func__name(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_linker_define_func__name(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_linker_define_func__name", wasmpool_component_linker_define_func(fx->clinker, "", NULL, sweep_component_callback, NULL, NULL));
 }
 
-static int case_wasmpool_component_linker_define_func__callback(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_linker_define_func__callback(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_linker_define_func__callback", wasmpool_component_linker_define_func(fx->clinker, "", "h2", NULL, NULL, NULL));
 }
 
-static int case_wasmpool_component_linker_define_func__env(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_linker_define_func__env(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_ok("wasmpool_component_linker_define_func__env", wasmpool_component_linker_define_func(fx->clinker, "", "h2", sweep_component_callback, NULL, NULL));
 }
 
-static int case_wasmpool_component_linker_define_func__finalizer(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_linker_define_func__finalizer(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_ok("wasmpool_component_linker_define_func__finalizer", wasmpool_component_linker_define_func(fx->clinker, "", "h2", sweep_component_callback, NULL, NULL));
 }
 
-static int case_wasmpool_component_linker_define_unknown_imports_as_traps__linker(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_linker_define_unknown_imports_as_traps__linker(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_linker_define_unknown_imports_as_traps__linker", wasmpool_component_linker_define_unknown_imports_as_traps(NULL, fx->component));
 }
 
-static int case_wasmpool_component_linker_define_unknown_imports_as_traps__component(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_linker_define_unknown_imports_as_traps__component(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_linker_define_unknown_imports_as_traps__component", wasmpool_component_linker_define_unknown_imports_as_traps(fx->clinker, NULL));
 }
 
-static int case_wasmpool_component_linker_instantiate_pre__linker(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_linker_instantiate_pre__linker(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_linker_instantiate_pre__linker", wasmpool_component_linker_instantiate_pre(NULL, fx->component, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_linker_instantiate_pre__component(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_linker_instantiate_pre__component(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_linker_instantiate_pre__component", wasmpool_component_linker_instantiate_pre(fx->clinker, NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_linker_instantiate_pre__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_linker_instantiate_pre__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_linker_instantiate_pre__out", wasmpool_component_linker_instantiate_pre(fx->clinker, fx->component, NULL));
 }
 
-static int case_wasmpool_component_pre_delete__pre(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_pre_delete__pre(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   wasmpool_component_pre_delete(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_delete__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_resource_type_new__env(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_component_resource_type_new__env", wasmpool_component_resource_type_new(NULL, NULL, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_resource_type_new__finalizer(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_component_resource_type_new__finalizer", wasmpool_component_resource_type_new(NULL, NULL, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_resource_type_new__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_resource_type_new__out", wasmpool_component_resource_type_new(NULL, NULL, NULL, NULL));
+}
+
+static int case_wasmpool_component_resource_type_delete__ty(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  wasmpool_component_resource_type_delete(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_linker_define_resource__linker(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_define_resource__linker", wasmpool_component_linker_define_resource(NULL, "", "f", fx->rtype));
+}
+
+static int case_wasmpool_component_linker_define_resource__instance(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_define_resource__instance", wasmpool_component_linker_define_resource(fx->clinker, NULL, "f", fx->rtype));
+}
+
+static int case_wasmpool_component_linker_define_resource__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_define_resource__name", wasmpool_component_linker_define_resource(fx->clinker, "", NULL, fx->rtype));
+}
+
+static int case_wasmpool_component_linker_define_resource__ty(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_define_resource__ty", wasmpool_component_linker_define_resource(fx->clinker, "", "f", NULL));
+}
+
+static int case_wasmpool_component_resource_new__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_resource_new__store", wasmpool_component_resource_new(NULL, fx->rtype, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_resource_new__ty(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_resource_new__ty", wasmpool_component_resource_new(fx->cstore, NULL, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_resource_new__data(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_component_resource_new__data", wasmpool_component_resource_new(fx->cstore, fx->rtype, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_resource_new__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_resource_new__out", wasmpool_component_resource_new(fx->cstore, fx->rtype, NULL, NULL));
+}
+
+static int case_wasmpool_component_caller_resource_new__caller(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_caller_resource_new__caller", wasmpool_component_caller_resource_new(NULL, fx->rtype, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_caller_resource_new__ty(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_caller_resource_new__ty", wasmpool_component_caller_resource_new((wasmpool_component_caller_t *)caller, NULL, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_caller_resource_new__data(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_component_caller_resource_new__data", wasmpool_component_caller_resource_new((wasmpool_component_caller_t *)caller, fx->rtype, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_component_caller_resource_new__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_caller_resource_new__out", wasmpool_component_caller_resource_new((wasmpool_component_caller_t *)caller, fx->rtype, NULL, NULL));
+}
+
+static int case_wasmpool_component_resource_data__resource(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_resource_data(NULL, fx->rtype);
+  return 0;
+}
+
+static int case_wasmpool_component_resource_data__ty(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_resource_data(fx->resource, NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_resource_owned__resource(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_component_resource_owned(NULL);
+  return 0;
+}
+
+static int case_wasmpool_component_resource_drop__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_resource_drop__store", wasmpool_component_resource_drop(NULL, fx->resource));
+}
+
+static int case_wasmpool_component_resource_drop__resource(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_resource_drop__resource", wasmpool_component_resource_drop(fx->cstore, NULL));
+}
+
+static int case_wasmpool_config_delete__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   wasmpool_config_delete(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_apply_env__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_apply_env__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_apply_env__cfg", wasmpool_config_apply_env(NULL, "WASMPOOL_SWEEP_", &fx->size));
 }
 
-static int case_wasmpool_config_apply_env__prefix(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_apply_env__prefix(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_apply_env__prefix", wasmpool_config_apply_env(fx->cfg, NULL, &fx->size));
 }
 
-static int case_wasmpool_config_apply_env__applied(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_apply_env__applied(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_ok("wasmpool_config_apply_env__applied", wasmpool_config_apply_env(fx->cfg, "WASMPOOL_SWEEP_", NULL));
 }
 
-static int case_wasmpool_config_strategy_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_strategy_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_strategy_set__cfg", wasmpool_config_strategy_set(NULL, 1));
 }
 
-static int case_wasmpool_config_strategy_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_strategy_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_strategy_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_epoch_interruption_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_epoch_interruption_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_epoch_interruption_set__cfg", wasmpool_config_epoch_interruption_set(NULL, 1));
 }
 
-static int case_wasmpool_config_epoch_interruption_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_epoch_interruption_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_epoch_interruption_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_epoch_tick_interval_ms_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_epoch_tick_interval_ms_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_epoch_tick_interval_ms_set__cfg", wasmpool_config_epoch_tick_interval_ms_set(NULL, 1));
 }
 
-static int case_wasmpool_config_epoch_tick_interval_ms_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_epoch_tick_interval_ms_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_epoch_tick_interval_ms_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_consume_fuel_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_consume_fuel_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_consume_fuel_set__cfg", wasmpool_config_consume_fuel_set(NULL, 1));
 }
 
-static int case_wasmpool_config_consume_fuel_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_consume_fuel_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_consume_fuel_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_max_wasm_stack_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_wasm_stack_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_max_wasm_stack_set__cfg", wasmpool_config_max_wasm_stack_set(NULL, 1));
 }
 
-static int case_wasmpool_config_max_wasm_stack_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_wasm_stack_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_max_wasm_stack_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_memory_reservation_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_memory_reservation_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_memory_reservation_set__cfg", wasmpool_config_memory_reservation_set(NULL, 1));
 }
 
-static int case_wasmpool_config_memory_reservation_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_memory_reservation_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_memory_reservation_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_memory_guard_size_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_memory_guard_size_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_memory_guard_size_set__cfg", wasmpool_config_memory_guard_size_set(NULL, 1));
 }
 
-static int case_wasmpool_config_memory_guard_size_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_memory_guard_size_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_memory_guard_size_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_memory_init_cow_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_memory_init_cow_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_memory_init_cow_set__cfg", wasmpool_config_memory_init_cow_set(NULL, 1));
 }
 
-static int case_wasmpool_config_memory_init_cow_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_memory_init_cow_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_memory_init_cow_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_opt_level_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_opt_level_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_opt_level_set__cfg", wasmpool_config_opt_level_set(NULL, 1));
 }
 
-static int case_wasmpool_config_opt_level_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_opt_level_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_opt_level_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_slot_wait_timeout_ms_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_slot_wait_timeout_ms_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_slot_wait_timeout_ms_set__cfg", wasmpool_config_slot_wait_timeout_ms_set(NULL, 1));
 }
 
-static int case_wasmpool_config_slot_wait_timeout_ms_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_slot_wait_timeout_ms_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_slot_wait_timeout_ms_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_max_unused_warm_slots_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_unused_warm_slots_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_max_unused_warm_slots_set__cfg", wasmpool_config_max_unused_warm_slots_set(NULL, 1));
 }
 
-static int case_wasmpool_config_max_unused_warm_slots_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_unused_warm_slots_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_max_unused_warm_slots_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_decommit_batch_size_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_decommit_batch_size_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_decommit_batch_size_set__cfg", wasmpool_config_decommit_batch_size_set(NULL, 1));
 }
 
-static int case_wasmpool_config_decommit_batch_size_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_decommit_batch_size_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_decommit_batch_size_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_async_stack_keep_resident_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_async_stack_keep_resident_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_async_stack_keep_resident_set__cfg", wasmpool_config_async_stack_keep_resident_set(NULL, 1));
 }
 
-static int case_wasmpool_config_async_stack_keep_resident_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_async_stack_keep_resident_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_async_stack_keep_resident_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_linear_memory_keep_resident_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_linear_memory_keep_resident_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_linear_memory_keep_resident_set__cfg", wasmpool_config_linear_memory_keep_resident_set(NULL, 1));
 }
 
-static int case_wasmpool_config_linear_memory_keep_resident_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_linear_memory_keep_resident_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_linear_memory_keep_resident_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_table_keep_resident_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_table_keep_resident_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_table_keep_resident_set__cfg", wasmpool_config_table_keep_resident_set(NULL, 1));
 }
 
-static int case_wasmpool_config_table_keep_resident_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_table_keep_resident_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_table_keep_resident_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_total_component_instances_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_total_component_instances_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_total_component_instances_set__cfg", wasmpool_config_total_component_instances_set(NULL, 1));
 }
 
-static int case_wasmpool_config_total_component_instances_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_total_component_instances_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_total_component_instances_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_max_component_instance_size_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_component_instance_size_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_max_component_instance_size_set__cfg", wasmpool_config_max_component_instance_size_set(NULL, 1));
 }
 
-static int case_wasmpool_config_max_component_instance_size_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_component_instance_size_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_max_component_instance_size_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_max_core_instances_per_component_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_core_instances_per_component_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_max_core_instances_per_component_set__cfg", wasmpool_config_max_core_instances_per_component_set(NULL, 1));
 }
 
-static int case_wasmpool_config_max_core_instances_per_component_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_core_instances_per_component_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_max_core_instances_per_component_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_max_memories_per_component_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_memories_per_component_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_max_memories_per_component_set__cfg", wasmpool_config_max_memories_per_component_set(NULL, 1));
 }
 
-static int case_wasmpool_config_max_memories_per_component_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_memories_per_component_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_max_memories_per_component_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_max_tables_per_component_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_tables_per_component_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_max_tables_per_component_set__cfg", wasmpool_config_max_tables_per_component_set(NULL, 1));
 }
 
-static int case_wasmpool_config_max_tables_per_component_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_tables_per_component_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_max_tables_per_component_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_total_memories_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_total_memories_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_total_memories_set__cfg", wasmpool_config_total_memories_set(NULL, 1));
 }
 
-static int case_wasmpool_config_total_memories_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_total_memories_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_total_memories_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_total_tables_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_total_tables_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_total_tables_set__cfg", wasmpool_config_total_tables_set(NULL, 1));
 }
 
-static int case_wasmpool_config_total_tables_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_total_tables_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_total_tables_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_total_stacks_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_total_stacks_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_total_stacks_set__cfg", wasmpool_config_total_stacks_set(NULL, 1));
 }
 
-static int case_wasmpool_config_total_stacks_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_total_stacks_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_total_stacks_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_total_core_instances_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_total_core_instances_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_total_core_instances_set__cfg", wasmpool_config_total_core_instances_set(NULL, 1));
 }
 
-static int case_wasmpool_config_total_core_instances_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_total_core_instances_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_total_core_instances_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_max_core_instance_size_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_core_instance_size_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_max_core_instance_size_set__cfg", wasmpool_config_max_core_instance_size_set(NULL, 1));
 }
 
-static int case_wasmpool_config_max_core_instance_size_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_core_instance_size_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_max_core_instance_size_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_max_tables_per_module_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_tables_per_module_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_max_tables_per_module_set__cfg", wasmpool_config_max_tables_per_module_set(NULL, 1));
 }
 
-static int case_wasmpool_config_max_tables_per_module_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_tables_per_module_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_max_tables_per_module_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_table_elements_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_table_elements_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_table_elements_set__cfg", wasmpool_config_table_elements_set(NULL, 1));
 }
 
-static int case_wasmpool_config_table_elements_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_table_elements_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_table_elements_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_max_memories_per_module_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_memories_per_module_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_max_memories_per_module_set__cfg", wasmpool_config_max_memories_per_module_set(NULL, 1));
 }
 
-static int case_wasmpool_config_max_memories_per_module_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_memories_per_module_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_max_memories_per_module_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_max_memory_size_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_memory_size_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_max_memory_size_set__cfg", wasmpool_config_max_memory_size_set(NULL, 1));
 }
 
-static int case_wasmpool_config_max_memory_size_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_memory_size_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_max_memory_size_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_memory_protection_keys_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_memory_protection_keys_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_memory_protection_keys_set__cfg", wasmpool_config_memory_protection_keys_set(NULL, 1));
 }
 
-static int case_wasmpool_config_memory_protection_keys_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_memory_protection_keys_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_memory_protection_keys_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_max_memory_protection_keys_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_memory_protection_keys_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_max_memory_protection_keys_set__cfg", wasmpool_config_max_memory_protection_keys_set(NULL, 1));
 }
 
-static int case_wasmpool_config_max_memory_protection_keys_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_max_memory_protection_keys_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_max_memory_protection_keys_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_total_gc_heaps_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_total_gc_heaps_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_total_gc_heaps_set__cfg", wasmpool_config_total_gc_heaps_set(NULL, 1));
 }
 
-static int case_wasmpool_config_total_gc_heaps_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_total_gc_heaps_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_total_gc_heaps_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_pagemap_scan_set__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_pagemap_scan_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_pagemap_scan_set__cfg", wasmpool_config_pagemap_scan_set(NULL, 1));
 }
 
-static int case_wasmpool_config_pagemap_scan_get__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_pagemap_scan_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_pagemap_scan_get(NULL);
   return 0;
 }
 
-static int case_wasmpool_config_footprint__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_footprint__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_footprint__cfg", wasmpool_config_footprint(NULL, &fx->footprint));
 }
 
-static int case_wasmpool_config_footprint__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_config_footprint__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_footprint__out", wasmpool_config_footprint(fx->cfg, NULL));
 }
 
-static int case_wasmpool_instance_func__inst(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_func__inst(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_func__inst", wasmpool_instance_func(NULL, "f", (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_instance_func__name(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_func__name(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_func__name", wasmpool_instance_func(fx->inst, NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_instance_func__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_func__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_func__out", wasmpool_instance_func(fx->inst, "f", NULL));
 }
 
-static int case_wasmpool_func_call__func(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_func_call__func(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_func_call__func", wasmpool_func_call(NULL, &fx->arg, 1, &fx->res, 1));
 }
 
-static int case_wasmpool_func_call__args(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_func_call__args(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_func_call__args", wasmpool_func_call(fx->func, NULL, 1, &fx->res, 1));
 }
 
-static int case_wasmpool_func_call__results(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_func_call__results(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_func_call__results", wasmpool_func_call(fx->func, &fx->arg, 1, NULL, 1));
 }
 
-static int case_wasmpool_instance_call__inst(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_call__inst(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_call__inst", wasmpool_instance_call(NULL, "f", &fx->arg, 1, &fx->res, 1));
 }
 
-static int case_wasmpool_instance_call__name(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_call__name(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_call__name", wasmpool_instance_call(fx->inst, NULL, &fx->arg, 1, &fx->res, 1));
 }
 
-static int case_wasmpool_instance_call__args(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_call__args(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_call__args", wasmpool_instance_call(fx->inst, "f", NULL, 1, &fx->res, 1));
 }
 
-static int case_wasmpool_instance_call__results(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_call__results(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_call__results", wasmpool_instance_call(fx->inst, "f", &fx->arg, 1, NULL, 1));
 }
 
-static int case_wasmpool_instance_func_type__inst(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_func_type__inst(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_func_type__inst", wasmpool_instance_func_type(NULL, "f", &fx->info));
 }
 
-static int case_wasmpool_instance_func_type__name(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_func_type__name(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_func_type__name", wasmpool_instance_func_type(fx->inst, NULL, &fx->info));
 }
 
-static int case_wasmpool_instance_func_type__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_func_type__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_func_type__out", wasmpool_instance_func_type(fx->inst, "f", NULL));
 }
 
-static int case_wasmpool_caller_memory__caller(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_caller_memory__caller(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_caller_memory__caller", wasmpool_caller_memory(NULL, "memory", &fx->data, &fx->size));
 }
 
-static int case_wasmpool_caller_memory__name(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_caller_memory__name(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
-  return expect_invalid("wasmpool_caller_memory__name", wasmpool_caller_memory(caller, NULL, &fx->data, &fx->size));
+  return expect_invalid("wasmpool_caller_memory__name", wasmpool_caller_memory((wasmpool_caller_t *)caller, NULL, &fx->data, &fx->size));
 }
 
-static int case_wasmpool_caller_memory__data(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_caller_memory__data(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
-  return expect_invalid("wasmpool_caller_memory__data", wasmpool_caller_memory(caller, "memory", NULL, &fx->size));
+  return expect_invalid("wasmpool_caller_memory__data", wasmpool_caller_memory((wasmpool_caller_t *)caller, "memory", NULL, &fx->size));
 }
 
-static int case_wasmpool_caller_memory__size(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_caller_memory__size(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
-  return expect_invalid("wasmpool_caller_memory__size", wasmpool_caller_memory(caller, "memory", &fx->data, NULL));
+  return expect_invalid("wasmpool_caller_memory__size", wasmpool_caller_memory((wasmpool_caller_t *)caller, "memory", &fx->data, NULL));
 }
 
-static int case_wasmpool_instance_memory__inst(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_memory__inst(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_memory__inst", wasmpool_instance_memory(NULL, "memory", &fx->data, &fx->size));
 }
 
-static int case_wasmpool_instance_memory__name(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_memory__name(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_memory__name", wasmpool_instance_memory(fx->inst, NULL, &fx->data, &fx->size));
 }
 
-static int case_wasmpool_instance_memory__data(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_memory__data(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_memory__data", wasmpool_instance_memory(fx->inst, "memory", NULL, &fx->size));
 }
 
-static int case_wasmpool_instance_memory__size(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_memory__size(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_memory__size", wasmpool_instance_memory(fx->inst, "memory", &fx->data, NULL));
 }
 
-static int case_wasmpool_instance_global_get__inst(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_global_get__inst(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_global_get__inst", wasmpool_instance_global_get(NULL, "g", &fx->val));
 }
 
-static int case_wasmpool_instance_global_get__name(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_global_get__name(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_global_get__name", wasmpool_instance_global_get(fx->inst, NULL, &fx->val));
 }
 
-static int case_wasmpool_instance_global_get__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_global_get__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_global_get__out", wasmpool_instance_global_get(fx->inst, "g", NULL));
 }
 
-static int case_wasmpool_instance_global_set__inst(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_global_set__inst(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_global_set__inst", wasmpool_instance_global_set(NULL, "g", &fx->gval));
 }
 
-static int case_wasmpool_instance_global_set__name(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_global_set__name(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_global_set__name", wasmpool_instance_global_set(fx->inst, NULL, &fx->gval));
 }
 
-static int case_wasmpool_instance_global_set__value(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_global_set__value(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_global_set__value", wasmpool_instance_global_set(fx->inst, "g", NULL));
 }
 
-static int case_wasmpool_instance_pre_delete__pre(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_pre_delete__pre(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   wasmpool_instance_pre_delete(NULL);
   return 0;
 }
 
-static int case_wasmpool_linker_new__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_linker_new__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_linker_new__engine", wasmpool_linker_new(NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_linker_new__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_linker_new__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_linker_new__out", wasmpool_linker_new(fx->engine, NULL));
 }
 
-static int case_wasmpool_linker_delete__linker(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_linker_delete__linker(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   wasmpool_linker_delete(NULL);
   return 0;
 }
 
-static int case_wasmpool_linker_define_func__linker(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_linker_define_func__linker(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_linker_define_func__linker", wasmpool_linker_define_func(NULL, "env", "h2", fx->kinds, 1, fx->kinds, 1, sweep_callback, NULL, NULL));
 }
 
-static int case_wasmpool_linker_define_func__module_name(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_linker_define_func__module_name(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_linker_define_func__module_name", wasmpool_linker_define_func(fx->linker, NULL, "h2", fx->kinds, 1, fx->kinds, 1, sweep_callback, NULL, NULL));
 }
 
-static int case_wasmpool_linker_define_func__name(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_linker_define_func__name(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_linker_define_func__name", wasmpool_linker_define_func(fx->linker, "env", NULL, fx->kinds, 1, fx->kinds, 1, sweep_callback, NULL, NULL));
 }
 
-static int case_wasmpool_linker_define_func__params(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_linker_define_func__params(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_linker_define_func__params", wasmpool_linker_define_func(fx->linker, "env", "h2", NULL, 1, fx->kinds, 1, sweep_callback, NULL, NULL));
 }
 
-static int case_wasmpool_linker_define_func__results(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_linker_define_func__results(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_linker_define_func__results", wasmpool_linker_define_func(fx->linker, "env", "h2", fx->kinds, 1, NULL, 1, sweep_callback, NULL, NULL));
 }
 
-static int case_wasmpool_linker_define_func__callback(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_linker_define_func__callback(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_linker_define_func__callback", wasmpool_linker_define_func(fx->linker, "env", "h2", fx->kinds, 1, fx->kinds, 1, NULL, NULL, NULL));
 }
 
-static int case_wasmpool_linker_define_func__env(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_linker_define_func__env(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_ok("wasmpool_linker_define_func__env", wasmpool_linker_define_func(fx->linker, "env", "h2", fx->kinds, 1, fx->kinds, 1, sweep_callback, NULL, NULL));
 }
 
-static int case_wasmpool_linker_define_func__finalizer(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_linker_define_func__finalizer(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_ok("wasmpool_linker_define_func__finalizer", wasmpool_linker_define_func(fx->linker, "env", "h2", fx->kinds, 1, fx->kinds, 1, sweep_callback, NULL, NULL));
 }
 
-static int case_wasmpool_linker_define_unknown_imports_as_traps__linker(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_linker_define_unknown_imports_as_traps__linker(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_linker_define_unknown_imports_as_traps__linker", wasmpool_linker_define_unknown_imports_as_traps(NULL, fx->module));
 }
 
-static int case_wasmpool_linker_define_unknown_imports_as_traps__module(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_linker_define_unknown_imports_as_traps__module(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_linker_define_unknown_imports_as_traps__module", wasmpool_linker_define_unknown_imports_as_traps(fx->linker, NULL));
 }
 
-static int case_wasmpool_linker_instantiate_pre__linker(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_linker_instantiate_pre__linker(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_linker_instantiate_pre__linker", wasmpool_linker_instantiate_pre(NULL, fx->module, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_linker_instantiate_pre__module(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_linker_instantiate_pre__module(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_linker_instantiate_pre__module", wasmpool_linker_instantiate_pre(fx->linker, NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_linker_instantiate_pre__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_linker_instantiate_pre__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_linker_instantiate_pre__out", wasmpool_linker_instantiate_pre(fx->linker, fx->module, NULL));
 }
 
-static int case_wasmpool_module_new__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_new__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_new__engine", wasmpool_module_new(NULL, (const uint8_t *)fx->wat, strlen(fx->wat), (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_module_new__bytes(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_new__bytes(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_new__bytes", wasmpool_module_new(fx->engine, NULL, strlen(fx->wat), (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_module_new__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_new__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_new__out", wasmpool_module_new(fx->engine, (const uint8_t *)fx->wat, strlen(fx->wat), NULL));
 }
 
-static int case_wasmpool_module_new_file__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_new_file__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_new_file__engine", wasmpool_module_new_file(NULL, fx->wat_path, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_module_new_file__path(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_new_file__path(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_new_file__path", wasmpool_module_new_file(fx->engine, NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_module_new_file__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_new_file__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_new_file__out", wasmpool_module_new_file(fx->engine, fx->wat_path, NULL));
 }
 
-static int case_wasmpool_module_delete__module(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_delete__module(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   wasmpool_module_delete(NULL);
   return 0;
 }
 
-static int case_wasmpool_module_serialize__module(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_serialize__module(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_serialize__module", wasmpool_module_serialize(NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_module_serialize__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_serialize__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_serialize__out", wasmpool_module_serialize(fx->module, NULL));
 }
 
-static int case_wasmpool_module_deserialize__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_deserialize__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_deserialize__engine", wasmpool_module_deserialize(NULL, wasmpool_bytes_data(fx->bytes), wasmpool_bytes_len(fx->bytes), (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_module_deserialize__bytes(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_deserialize__bytes(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_deserialize__bytes", wasmpool_module_deserialize(fx->engine, NULL, wasmpool_bytes_len(fx->bytes), (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_module_deserialize__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_deserialize__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_deserialize__out", wasmpool_module_deserialize(fx->engine, wasmpool_bytes_data(fx->bytes), wasmpool_bytes_len(fx->bytes), NULL));
 }
 
-static int case_wasmpool_module_deserialize_file__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_deserialize_file__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_deserialize_file__engine", wasmpool_module_deserialize_file(NULL, fx->cwasm_path, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_module_deserialize_file__path(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_deserialize_file__path(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_deserialize_file__path", wasmpool_module_deserialize_file(fx->engine, NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_module_deserialize_file__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_deserialize_file__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_deserialize_file__out", wasmpool_module_deserialize_file(fx->engine, fx->cwasm_path, NULL));
 }
 
-static int case_wasmpool_module_import_count__module(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_import_count__module(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_module_import_count(NULL);
   return 0;
 }
 
-static int case_wasmpool_module_import__module(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_import__module(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_import__module", wasmpool_module_import(NULL, 0, &fx->info));
 }
 
-static int case_wasmpool_module_import__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_import__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_import__out", wasmpool_module_import(fx->module, 0, NULL));
 }
 
-static int case_wasmpool_module_export_count__module(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_export_count__module(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_module_export_count(NULL);
   return 0;
 }
 
-static int case_wasmpool_module_export__module(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_export__module(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_export__module", wasmpool_module_export(NULL, 0, &fx->info));
 }
 
-static int case_wasmpool_module_export__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_module_export__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_export__out", wasmpool_module_export(fx->module, 0, NULL));
 }
 
-static int case_wasmpool_engine_new__cfg(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_engine_new__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_engine_new__cfg", wasmpool_engine_new(NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_engine_new__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_engine_new__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_engine_new__out", wasmpool_engine_new(fx->cfg, NULL));
 }
 
-static int case_wasmpool_engine_delete__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_engine_delete__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   wasmpool_engine_delete(NULL);
   return 0;
 }
 
-static int case_wasmpool_engine_strategy__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_engine_strategy__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_engine_strategy(NULL);
   return 0;
 }
 
-static int case_wasmpool_engine_fallback_reason__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_engine_fallback_reason__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_engine_fallback_reason(NULL);
   return 0;
 }
 
-static int case_wasmpool_engine_increment_epoch__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_engine_increment_epoch__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   wasmpool_engine_increment_epoch(NULL);
   return 0;
 }
 
-static int case_wasmpool_engine_metrics__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_engine_metrics__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_engine_metrics__engine", wasmpool_engine_metrics(NULL, &fx->metrics));
 }
 
-static int case_wasmpool_engine_metrics__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_engine_metrics__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_engine_metrics__out", wasmpool_engine_metrics(fx->engine, NULL));
 }
 
-static int case_wasmpool_trap_new__message(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_trap_new__message(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_trap_new__message", wasmpool_trap_new(NULL));
 }
 
-static int case_wasmpool_trap_new_with_code__message(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_trap_new_with_code__message(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_trap_new_with_code__message", wasmpool_trap_new_with_code(WASMPOOL_TRAP_HOST, NULL));
 }
 
-static int case_wasmpool_error_kind__err(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_error_kind__err(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_error_kind(NULL);
   return 0;
 }
 
-static int case_wasmpool_error_message__err(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_error_message__err(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_error_message(NULL);
   return 0;
 }
 
-static int case_wasmpool_error_trap_code__err(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_error_trap_code__err(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_error_trap_code(NULL, &fx->code);
   return 0;
 }
 
-static int case_wasmpool_error_trap_code__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_error_trap_code__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_error_trap_code(fx->err, NULL);
   return 0;
 }
 
-static int case_wasmpool_error_delete__err(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_error_delete__err(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   wasmpool_error_delete(NULL);
   return 0;
 }
 
-static int case_wasmpool_store_new__engine(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_store_new__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_store_new__engine", wasmpool_store_new(NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_store_new__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_store_new__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_store_new__out", wasmpool_store_new(fx->engine, NULL));
 }
 
-static int case_wasmpool_store_delete__store(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_store_delete__store(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   wasmpool_store_delete(NULL);
   return 0;
 }
 
-static int case_wasmpool_store_limits_set__store(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_store_limits_set__store(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_store_limits_set__store", wasmpool_store_limits_set(NULL, &fx->limits));
 }
 
-static int case_wasmpool_store_limits_set__limits(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_store_limits_set__limits(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_store_limits_set__limits", wasmpool_store_limits_set(fx->store, NULL));
 }
 
-static int case_wasmpool_store_limits_get__store(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_store_limits_get__store(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_store_limits_get__store", wasmpool_store_limits_get(NULL, &fx->limits));
 }
 
-static int case_wasmpool_store_limits_get__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_store_limits_get__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_store_limits_get__out", wasmpool_store_limits_get(fx->store, NULL));
 }
 
-static int case_wasmpool_store_memory_consumed__store(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_store_memory_consumed__store(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_store_memory_consumed(NULL);
   return 0;
 }
 
-static int case_wasmpool_store_fuel_set__store(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_store_fuel_set__store(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_store_fuel_set__store", wasmpool_store_fuel_set(NULL, 1));
 }
 
-static int case_wasmpool_store_fuel_get__store(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_store_fuel_get__store(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_store_fuel_get__store", wasmpool_store_fuel_get(NULL, &fx->u64));
 }
 
-static int case_wasmpool_store_fuel_get__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_store_fuel_get__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_store_fuel_get__out", wasmpool_store_fuel_get(fx->store, NULL));
 }
 
-static int case_wasmpool_store_epoch_deadline_set__store(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_store_epoch_deadline_set__store(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_store_epoch_deadline_set__store", wasmpool_store_epoch_deadline_set(NULL, 1));
 }
 
-static int case_wasmpool_store_deadline_ms_set__store(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_store_deadline_ms_set__store(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_store_deadline_ms_set__store", wasmpool_store_deadline_ms_set(NULL, 1));
 }
 
-static int case_wasmpool_instance_pre_instantiate__pre(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_pre_instantiate__pre(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_pre_instantiate__pre", wasmpool_instance_pre_instantiate(NULL, fx->store, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_instance_pre_instantiate__store(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_pre_instantiate__store(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_pre_instantiate__store", wasmpool_instance_pre_instantiate(fx->pre, NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_instance_pre_instantiate__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instance_pre_instantiate__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_pre_instantiate__out", wasmpool_instance_pre_instantiate(fx->pre, fx->store, NULL));
 }
 
-static int case_wasmpool_instantiate__store(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instantiate__store(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instantiate__store", wasmpool_instantiate(NULL, fx->module, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_instantiate__module(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instantiate__module(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instantiate__module", wasmpool_instantiate(fx->store, NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_instantiate__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_instantiate__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instantiate__out", wasmpool_instantiate(fx->store, fx->module, NULL));
 }
 
-static int case_wasmpool_component_pre_instantiate__pre(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_pre_instantiate__pre(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_pre_instantiate__pre", wasmpool_component_pre_instantiate(NULL, fx->store, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_pre_instantiate__store(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_pre_instantiate__store(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_pre_instantiate__store", wasmpool_component_pre_instantiate(fx->cpre, NULL, (void *)&fx->out_ptr));
 }
 
-static int case_wasmpool_component_pre_instantiate__out(fixture_t *fx, wasmpool_caller_t *caller) {
+static int case_wasmpool_component_pre_instantiate__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_pre_instantiate__out", wasmpool_component_pre_instantiate(fx->cpre, fx->store, NULL));
 }
@@ -1452,7 +1578,7 @@ typedef struct {
   int via_caller;
 } sweep_case_t;
 
-#define SWEPT_FUNCTIONS 150
+#define SWEPT_FUNCTIONS 158
 static const sweep_case_t CASES[] = {
     {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
     {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
@@ -1523,6 +1649,27 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_component_linker_instantiate_pre__component", case_wasmpool_component_linker_instantiate_pre__component, 0},
     {"wasmpool_component_linker_instantiate_pre__out", case_wasmpool_component_linker_instantiate_pre__out, 0},
     {"wasmpool_component_pre_delete__pre", case_wasmpool_component_pre_delete__pre, 0},
+    {"wasmpool_component_resource_type_new__env", case_wasmpool_component_resource_type_new__env, 0},
+    {"wasmpool_component_resource_type_new__finalizer", case_wasmpool_component_resource_type_new__finalizer, 0},
+    {"wasmpool_component_resource_type_new__out", case_wasmpool_component_resource_type_new__out, 0},
+    {"wasmpool_component_resource_type_delete__ty", case_wasmpool_component_resource_type_delete__ty, 0},
+    {"wasmpool_component_linker_define_resource__linker", case_wasmpool_component_linker_define_resource__linker, 0},
+    {"wasmpool_component_linker_define_resource__instance", case_wasmpool_component_linker_define_resource__instance, 0},
+    {"wasmpool_component_linker_define_resource__name", case_wasmpool_component_linker_define_resource__name, 0},
+    {"wasmpool_component_linker_define_resource__ty", case_wasmpool_component_linker_define_resource__ty, 0},
+    {"wasmpool_component_resource_new__store", case_wasmpool_component_resource_new__store, 0},
+    {"wasmpool_component_resource_new__ty", case_wasmpool_component_resource_new__ty, 0},
+    {"wasmpool_component_resource_new__data", case_wasmpool_component_resource_new__data, 0},
+    {"wasmpool_component_resource_new__out", case_wasmpool_component_resource_new__out, 0},
+    {"wasmpool_component_caller_resource_new__caller", case_wasmpool_component_caller_resource_new__caller, 2},
+    {"wasmpool_component_caller_resource_new__ty", case_wasmpool_component_caller_resource_new__ty, 2},
+    {"wasmpool_component_caller_resource_new__data", case_wasmpool_component_caller_resource_new__data, 2},
+    {"wasmpool_component_caller_resource_new__out", case_wasmpool_component_caller_resource_new__out, 2},
+    {"wasmpool_component_resource_data__resource", case_wasmpool_component_resource_data__resource, 0},
+    {"wasmpool_component_resource_data__ty", case_wasmpool_component_resource_data__ty, 0},
+    {"wasmpool_component_resource_owned__resource", case_wasmpool_component_resource_owned__resource, 0},
+    {"wasmpool_component_resource_drop__store", case_wasmpool_component_resource_drop__store, 0},
+    {"wasmpool_component_resource_drop__resource", case_wasmpool_component_resource_drop__resource, 0},
     {"wasmpool_config_delete__cfg", case_wasmpool_config_delete__cfg, 0},
     {"wasmpool_config_apply_env__cfg", case_wasmpool_config_apply_env__cfg, 0},
     {"wasmpool_config_apply_env__prefix", case_wasmpool_config_apply_env__prefix, 0},
@@ -1705,7 +1852,9 @@ static int run_case(const sweep_case_t *c) {
   if (c->via_caller) {
     in_callback = c->fn;
     in_callback_rc = 2;
-    wasmpool_error_t *err = wasmpool_instance_call(fixture.inst, "run", NULL, 0, NULL, 0);
+    wasmpool_error_t *err = c->via_caller == 1
+        ? wasmpool_instance_call(fixture.inst, "run", NULL, 0, NULL, 0)
+        : wasmpool_component_instance_call(fixture.cinst, "run", NULL, 0, NULL, 0);
     rc = err != NULL ? 4 : in_callback_rc;
     wasmpool_error_delete(err);
   } else {
