@@ -23,6 +23,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod abi;
+mod artifact;
 mod bytes;
 mod component;
 mod config;

@@ -13,6 +13,7 @@ use crate::component::val::wasmpool_component_valkind_t;
 use crate::abi::{self, Boxed, Error, Handle, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
 use crate::bytes::wasmpool_bytes_t;
 use crate::files;
+use crate::artifact::{self, Artifact};
 use crate::engine::wasmpool_engine_t;
 
 /// What an import or export of a component is.
@@ -338,23 +339,35 @@ pub unsafe extern "C" fn wasmpool_component_serialize(
     component: *const wasmpool_component_t,
     out: *mut *mut wasmpool_bytes_t,
 ) -> *mut wasmpool_error_t {
-    abi::guard(|| {
-        let component = abi::arg_ref(component, "component")?;
-        let out = abi::out(out, "out")?;
-        let bytes = component.component.serialize().map_err(|e| Error::new(K::WASMPOOL_ERROR_OTHER, format!("{e:?}")))?;
-        out.write(abi::into_boxed(wasmpool_bytes_t::new(bytes)));
-        Ok(())
-    })
+    artifact::serialize(component, out)
 }
 
 /// A load that failed: a component over the pool's limits (checked again
 /// when it is loaded) is LIMIT_EXCEEDED as for a compile, anything else is
 /// not a usable precompiled component.
-fn deserialize_error(err: wasmtime::Error) -> Error {
-    let e = compile_error(err);
-    match e.kind {
-        K::WASMPOOL_ERROR_LIMIT_EXCEEDED => e,
-        _ => Error::new(K::WASMPOOL_ERROR_COMPILE, format!("not a usable precompiled component: {}", e.message)),
+impl Artifact for wasmpool_component_t {
+    const WHAT: &'static str = "component";
+
+    fn serialize(&self) -> wasmtime::Result<Vec<u8>> {
+        self.component.serialize()
+    }
+
+    unsafe fn deserialize(engine: &wasmtime::Engine, bytes: &[u8]) -> wasmtime::Result<Self> {
+        // SAFETY: passed on from the caller.
+        unsafe { wasmtime::component::Component::deserialize(engine, bytes) }.map(Self::new)
+    }
+
+    unsafe fn deserialize_file(engine: &wasmtime::Engine, path: &str) -> wasmtime::Result<Self> {
+        // SAFETY: passed on from the caller.
+        unsafe { wasmtime::component::Component::deserialize_file(engine, path) }.map(Self::new)
+    }
+
+    fn load_error(err: wasmtime::Error) -> Error {
+        let e = compile_error(err);
+        match e.kind {
+            K::WASMPOOL_ERROR_LIMIT_EXCEEDED => e,
+            _ => Error::new(K::WASMPOOL_ERROR_COMPILE, format!("not a usable precompiled component: {}", e.message)),
+        }
     }
 }
 
@@ -371,16 +384,8 @@ pub unsafe extern "C" fn wasmpool_component_deserialize(
     len: usize,
     out: *mut *mut wasmpool_component_t,
 ) -> *mut wasmpool_error_t {
-    abi::guard(|| {
-        let engine = abi::arg_ref(engine, "engine")?;
-        let bytes = abi::arg_slice(bytes, len, "bytes")?;
-        let out = abi::out(out, "out")?;
-        // SAFETY: the trust requirement is the caller's, documented above.
-        let component = unsafe { wasmtime::component::Component::deserialize(&engine.engine, bytes) }
-            .map_err(deserialize_error)?;
-        out.write(abi::into_boxed(wasmpool_component_t::new(component)));
-        Ok(())
-    })
+    // SAFETY: the trust requirement is the caller's, documented above.
+    unsafe { artifact::deserialize(engine, bytes, len, out) }
 }
 
 /// Like `wasmpool_component_deserialize`, from the file at `path` (mapped,
@@ -392,17 +397,8 @@ pub unsafe extern "C" fn wasmpool_component_deserialize_file(
     path: *const c_char,
     out: *mut *mut wasmpool_component_t,
 ) -> *mut wasmpool_error_t {
-    abi::guard(|| {
-        let engine = abi::arg_ref(engine, "engine")?;
-        let path = abi::arg_str(path, "path")?;
-        let out = abi::out(out, "out")?;
-        files::require(path)?;
-        // SAFETY: the trust requirement is the caller's, documented above.
-        let component = unsafe { wasmtime::component::Component::deserialize_file(&engine.engine, path) }
-            .map_err(deserialize_error)?;
-        out.write(abi::into_boxed(wasmpool_component_t::new(component)));
-        Ok(())
-    })
+    // SAFETY: the trust requirement is the caller's, documented above.
+    unsafe { artifact::deserialize_file(engine, path, out) }
 }
 
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::abi::{self, Boxed, Error, Handle, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
 use crate::bytes::wasmpool_bytes_t;
 use crate::files;
+use crate::artifact::{self, Artifact};
 use crate::core::module_info::ModuleInfo;
 use crate::engine::wasmpool_engine_t;
 
@@ -124,17 +125,29 @@ pub unsafe extern "C" fn wasmpool_module_serialize(
     module: *const wasmpool_module_t,
     out: *mut *mut wasmpool_bytes_t,
 ) -> *mut wasmpool_error_t {
-    abi::guard(|| {
-        let module = abi::arg_ref(module, "module")?;
-        let out = abi::out(out, "out")?;
-        let bytes = module.module.serialize().map_err(|e| Error::new(K::WASMPOOL_ERROR_OTHER, format!("{e:?}")))?;
-        out.write(abi::into_boxed(wasmpool_bytes_t::new(bytes)));
-        Ok(())
-    })
+    artifact::serialize(module, out)
 }
 
-fn deserialize_error(err: wasmtime::Error) -> Error {
-    Error::new(K::WASMPOOL_ERROR_COMPILE, format!("not a usable precompiled module: {err:?}"))
+impl Artifact for wasmpool_module_t {
+    const WHAT: &'static str = "module";
+
+    fn serialize(&self) -> wasmtime::Result<Vec<u8>> {
+        self.module.serialize()
+    }
+
+    unsafe fn deserialize(engine: &wasmtime::Engine, bytes: &[u8]) -> wasmtime::Result<Self> {
+        // SAFETY: passed on from the caller.
+        unsafe { wasmtime::Module::deserialize(engine, bytes) }.map(Self::new)
+    }
+
+    unsafe fn deserialize_file(engine: &wasmtime::Engine, path: &str) -> wasmtime::Result<Self> {
+        // SAFETY: passed on from the caller.
+        unsafe { wasmtime::Module::deserialize_file(engine, path) }.map(Self::new)
+    }
+
+    fn load_error(err: wasmtime::Error) -> Error {
+        Error::new(K::WASMPOOL_ERROR_COMPILE, format!("not a usable precompiled module: {err:?}"))
+    }
 }
 
 /// Loads a module serialised by `wasmpool_module_serialize` from `len` bytes
@@ -156,15 +169,8 @@ pub unsafe extern "C" fn wasmpool_module_deserialize(
     len: usize,
     out: *mut *mut wasmpool_module_t,
 ) -> *mut wasmpool_error_t {
-    abi::guard(|| {
-        let engine = abi::arg_ref(engine, "engine")?;
-        let bytes = abi::arg_slice(bytes, len, "bytes")?;
-        let out = abi::out(out, "out")?;
-        // SAFETY: the trust requirement is the caller's, documented above.
-        let module = unsafe { wasmtime::Module::deserialize(&engine.engine, bytes) }.map_err(deserialize_error)?;
-        out.write(abi::into_boxed(wasmpool_module_t::new(module)));
-        Ok(())
-    })
+    // SAFETY: the trust requirement is the caller's, documented above.
+    unsafe { artifact::deserialize(engine, bytes, len, out) }
 }
 
 /// Like `wasmpool_module_deserialize`, from the file at `path` (mapped, not
@@ -177,15 +183,6 @@ pub unsafe extern "C" fn wasmpool_module_deserialize_file(
     path: *const c_char,
     out: *mut *mut wasmpool_module_t,
 ) -> *mut wasmpool_error_t {
-    abi::guard(|| {
-        let engine = abi::arg_ref(engine, "engine")?;
-        let path = abi::arg_str(path, "path")?;
-        let out = abi::out(out, "out")?;
-        files::require(path)?;
-        // SAFETY: the trust requirement is the caller's, documented above.
-        let module =
-            unsafe { wasmtime::Module::deserialize_file(&engine.engine, path) }.map_err(deserialize_error)?;
-        out.write(abi::into_boxed(wasmpool_module_t::new(module)));
-        Ok(())
-    })
+    // SAFETY: the trust requirement is the caller's, documented above.
+    unsafe { artifact::deserialize_file(engine, path, out) }
 }
