@@ -1906,6 +1906,43 @@ struct wasmpool_error_t *wasmpool_config_slot_wait_timeout_ms_set(struct wasmpoo
 uint64_t wasmpool_config_slot_wait_timeout_ms_get(const struct wasmpool_config_t *cfg);
 
 /**
+ * Runs every instantiation and call on a fiber stack of its own (Wasmtime's async
+ * support). Under pooling the stacks come from the pool (`total_stacks` of them, each
+ * `async_stack_size` bytes, `async_stack_keep_resident` bytes kept warm), so the number
+ * of calls running at once is bounded by the pool. The C API stays synchronous: a call
+ * blocks its thread until the guest returns. A call or instantiation that finds no free
+ * stack waits for one as for a slot (`slot_wait_timeout_ms`), else fails with
+ * POOL_EXHAUSTED.
+ *
+ * Default: false. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_async_support_set(struct wasmpool_config_t *cfg,
+                                                           bool value);
+
+/**
+ * The configured `async_support` (see `wasmpool_config_async_support_set`); its default, false,
+ * when `cfg` is NULL.
+ */
+bool wasmpool_config_async_support_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Bytes of each async stack: the guest's stack (`max_wasm_stack`) plus room for the host
+ * functions it calls, so it must be larger than `max_wasm_stack` (checked when the engine
+ * is built).
+ *
+ * Default: 2097152 (2 MiB). Accepted: 1 or more. Errors: INVALID_ARGUMENT for a NULL `cfg` or a
+ * value out of range.
+ */
+struct wasmpool_error_t *wasmpool_config_async_stack_size_set(struct wasmpool_config_t *cfg,
+                                                              size_t value);
+
+/**
+ * The configured `async_stack_size` (see `wasmpool_config_async_stack_size_set`); its default,
+ * 2097152 (2 MiB), when `cfg` is NULL.
+ */
+size_t wasmpool_config_async_stack_size_get(const struct wasmpool_config_t *cfg);
+
+/**
  * The warm-slot threshold N. A slot stays affine to the module that last used it. A new
  * instance takes (1) the most recently used slot affine to its module, else (2) if more
  * than N slots are affine to other modules and unused, the least recently used of them,

@@ -318,7 +318,7 @@ fn derived_files_are_current() {
 
 #[test]
 fn table_is_sound() {
-    assert_eq!(KNOBS.len(), 33, "23 pooling knobs and 10 engine knobs");
+    assert_eq!(KNOBS.len(), 35, "23 pooling knobs and 12 engine knobs");
     for k in KNOBS {
         let d = k.default_value();
         assert!(k.min <= d && d <= k.max, "{}: default {d} outside {}..={}", k.name, k.min, k.max);

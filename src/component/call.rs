@@ -13,7 +13,7 @@ use crate::component::instance::{wasmpool_component_func_t, wasmpool_component_i
 use crate::component::resource::Adopter;
 use crate::component::val::{self, wasmpool_component_val_t};
 use wasmtime::AsContextMut;
-use crate::store::data::enter;
+use crate::store::data::{block_on, enter};
 
 /// Calls `func` of type `ty` with arguments checked against it, and writes
 /// the results (owned by the caller afterwards).
@@ -46,7 +46,13 @@ fn invoke(
     let mut outs = vec![Val::Bool(false); results.len()];
     // SAFETY: the instance's store is alive (caller contract).
     let store = unsafe { inst.store_mut() };
-    enter(store, name, |store| func.call(store, &params, &mut outs))?;
+    enter(store, name, |store, on_fiber| {
+        if on_fiber {
+            block_on(func.call_async(store, &params, &mut outs))
+        } else {
+            func.call(store, &params, &mut outs)
+        }
+    })?;
     let mut cx = store.as_context_mut();
     let mut adopter = Adopter::new(&mut cx);
     results.write_all(outs.iter().map(|v| val::from_wasmtime(v, &mut |r| adopter.adopt(r))));

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::abi::{self, Boxed, Handle};
 use crate::component::compiled::ComponentInfo;
-use crate::store::data::{StoreData, WStore};
+use crate::store::data::{StoreData, WStore, block_on};
 
 /// A component with its imports resolved by a component linker: the fast
 /// path to instantiate the same component once per request (Spin's
@@ -40,9 +40,14 @@ impl wasmpool_component_pre_t {
         Arc::clone(&self.info)
     }
 
-    /// A new instance in `store` (slot waiting is the caller's).
+    /// A new instance in `store` (slot waiting is the caller's), on a fiber
+    /// stack in an async engine.
     pub(crate) fn instantiate(&self, store: &mut WStore) -> wasmtime::Result<wasmtime::component::Instance> {
-        self.pre.instantiate(store)
+        if store.data().stacks.is_some() {
+            block_on(self.pre.instantiate_async(store))
+        } else {
+            self.pre.instantiate(store)
+        }
     }
 }
 

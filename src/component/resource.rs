@@ -369,7 +369,13 @@ pub unsafe extern "C" fn wasmpool_component_resource_drop(
                 cx.data_mut().host_resources.destroy(h.rep, h.id);
                 Ok(())
             }
-            None => crate::store::data::enter(&mut store.store, "resource drop", |s| resource.resource.resource_drop(s)),
+            None => crate::store::data::enter(&mut store.store, "resource drop", |s, on_fiber| {
+                if on_fiber {
+                    crate::store::data::block_on(resource.resource.resource_drop_async(s))
+                } else {
+                    resource.resource.resource_drop(s)
+                }
+            }),
         }
     })
 }

@@ -183,6 +183,18 @@ knob_table! {
         /// (then POOL_EXHAUSTED). Waiters are served first come, first served, and a newcomer
         /// does not overtake them.
         slot_wait_timeout_ms: u64 = 0, Millis;
+        /// Runs every instantiation and call on a fiber stack of its own (Wasmtime's async
+        /// support). Under pooling the stacks come from the pool (`total_stacks` of them, each
+        /// `async_stack_size` bytes, `async_stack_keep_resident` bytes kept warm), so the number
+        /// of calls running at once is bounded by the pool. The C API stays synchronous: a call
+        /// blocks its thread until the guest returns. A call or instantiation that finds no free
+        /// stack waits for one as for a slot (`slot_wait_timeout_ms`), else fails with
+        /// POOL_EXHAUSTED.
+        async_support: bool = false, Switch;
+        /// Bytes of each async stack: the guest's stack (`max_wasm_stack`) plus room for the host
+        /// functions it calls, so it must be larger than `max_wasm_stack` (checked when the engine
+        /// is built).
+        async_stack_size: usize = 2 << 20, Bytes, range 1 ..= usize::MAX, wasmtime async_stack_size;
     }
     pool: PoolKnobs => wasmtime::PoolingAllocationConfig {
         /// The warm-slot threshold N. A slot stays affine to the module that last used it. A new

@@ -1,7 +1,7 @@
 //! The value types knobs take, and how each is read from text (environment
 //! overrides), checked against bounds and shown in documentation. Every knob
 //! value travels as a `u64` inside the table (`KnobInfo`), so one checker
-//! and one parser per unit serve all 33 knobs.
+//! and one parser per unit serve every knob.
 
 use crate::abi::{CEnum, Result, raw};
 use crate::config::enums::{wasmpool_enabled_t, wasmpool_opt_level_t, wasmpool_strategy_t};

@@ -9,7 +9,7 @@ use crate::abi::{self, Error, OutSlice, Result, wasmpool_error_kind_t as K, wasm
 use crate::core::instance::{wasmpool_func_t, wasmpool_instance_t};
 use crate::core::module_info::{ExternInfo, wasmpool_extern_info_t, wasmpool_externkind_t};
 use crate::core::val::{wasmpool_val_t, wasmpool_valkind_t};
-use crate::store::data::{WStore, enter};
+use crate::store::data::{WStore, block_on, enter};
 
 /// Call slots kept on the stack; calls with more parameters or results use
 /// the heap.
@@ -53,8 +53,30 @@ pub(crate) fn invoke(
     // SAFETY: every parameter was checked against the function's type and
     // none is a reference; `slots` has room for all parameters and results;
     // `func` belongs to `store`.
-    enter(store, name, |store| unsafe { func.call_unchecked(store, &raw mut *slots) })?;
+    enter(store, name, |store, on_fiber| {
+        if on_fiber {
+            call_on_fiber(store, func, slots)
+        } else {
+            unsafe { func.call_unchecked(store, &raw mut *slots) }
+        }
+    })?;
     results.write_all(ty.results.iter().zip(slots.iter()).map(|(&k, raw)| wasmpool_val_t::from_raw(k, raw)));
+    Ok(())
+}
+
+/// The async engine's call: the same raw slots in and out, through
+/// Wasmtime's `call_async` (which takes values).
+fn call_on_fiber(store: &mut WStore, func: wasmtime::Func, slots: &mut [wasmtime::ValRaw]) -> wasmtime::Result<()> {
+    let ty = func.ty(&*store);
+    // SAFETY: the slots hold values of these types, checked by `invoke`
+    // (no references).
+    let params: Vec<wasmtime::Val> =
+        ty.params().zip(slots.iter()).map(|(t, raw)| unsafe { wasmtime::Val::from_raw(&mut *store, *raw, t) }).collect();
+    let mut results = vec![wasmtime::Val::I32(0); ty.results().len()];
+    block_on(func.call_async(&mut *store, &params, &mut results))?;
+    for (slot, v) in slots.iter_mut().zip(&results) {
+        *slot = v.to_raw(&mut *store)?;
+    }
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 //! through [`WStore`].
 
 use crate::abi;
+use crate::engine::slots::SlotQueue;
 use crate::store::host_resources::HostResources;
 
 /// Per-store limits. `SIZE_MAX` means unlimited (the default for every
@@ -97,8 +98,19 @@ pub(crate) struct StoreData {
     pub(crate) in_call: bool,
     /// Handles kept for the store's lifetime (see [`StoreData::keep`]).
     kept: Vec<Box<dyn std::any::Any + Send>>,
+    /// Async engines: calls and instantiations run on fiber stacks, and
+    /// wait here for a free one (see [`run`]).
+    pub(crate) stacks: Option<Stacks>,
     /// The host objects behind host-defined resources; destroyed last.
     pub(crate) host_resources: HostResources,
+}
+
+/// How an async engine's store waits for a free stack: in the engine's
+/// slot queue, for at most `wait` (0: not at all).
+#[derive(Clone)]
+pub(crate) struct Stacks {
+    pub(crate) queue: std::sync::Arc<SlotQueue>,
+    pub(crate) wait: std::time::Duration,
 }
 
 /// The Wasmtime store. It lives inside the heap-allocated
@@ -114,6 +126,7 @@ impl StoreData {
             limiter: Limiter { limits: UNLIMITED, consumed: 0, last_grant: 0, refused: None },
             in_call: false,
             kept: Vec::new(),
+            stacks: None,
             host_resources: HostResources::default(),
         }
     }
@@ -131,13 +144,39 @@ impl StoreData {
     }
 }
 
-/// Runs `call` into a guest of `store`, refusing a host function that tries
-/// to re-enter the same store through a handle while a call runs, and
-/// classifies what the guest did wrong (trap, deadline, fuel, pool).
+/// Runs `op` on `store` the way its engine runs guest code: on this
+/// thread's stack (`op(store, false)`), or, in an async engine, on a fiber
+/// stack (`op(store, true)`, which blocks on Wasmtime's future), waiting in
+/// line for a free stack while the pool has none. Errors are classified.
+pub(crate) fn run<R>(
+    store: &mut WStore,
+    mut op: impl FnMut(&mut WStore, bool) -> wasmtime::Result<R>,
+) -> abi::Result<R> {
+    let classify = |e| abi::Error::from_wasmtime(e, abi::wasmpool_error_kind_t::WASMPOOL_ERROR_OTHER);
+    let Some(stacks) = store.data().stacks.clone() else {
+        return op(store, false).map_err(classify);
+    };
+    let result = stacks.queue.acquire(stacks.wait, || op(store, true).map_err(classify));
+    // This call's stack is back in the pool: the next waiter may take it.
+    stacks.queue.released();
+    result
+}
+
+/// Blocks this thread on `future`, a call or instantiation that Wasmtime
+/// runs on a fiber stack (its host functions are synchronous, so nothing
+/// else wakes it).
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    pollster::block_on(future)
+}
+
+/// Runs `call` into a guest of `store` (see [`run`]), refusing a host
+/// function that tries to re-enter the same store through a handle while a
+/// call runs, and classifies what the guest did wrong (trap, deadline, fuel,
+/// pool).
 pub(crate) fn enter<R>(
     store: &mut WStore,
     name: &str,
-    call: impl FnOnce(&mut WStore) -> wasmtime::Result<R>,
+    call: impl FnMut(&mut WStore, bool) -> wasmtime::Result<R>,
 ) -> abi::Result<R> {
     if store.data().in_call {
         return Err(abi::Error::invalid(format!(
@@ -146,7 +185,7 @@ pub(crate) fn enter<R>(
         )));
     }
     store.data_mut().in_call = true;
-    let called = call(store);
+    let called = run(store, call);
     store.data_mut().in_call = false;
-    called.map_err(|e| abi::Error::from_wasmtime(e, abi::wasmpool_error_kind_t::WASMPOOL_ERROR_OTHER))
+    called
 }

@@ -12,6 +12,7 @@ use crate::core::instance::wasmpool_instance_t;
 use crate::core::instance_pre::wasmpool_instance_pre_t;
 use crate::core::module::wasmpool_module_t;
 use crate::core::module_info::{ModuleInfo, extern_kind_name};
+use crate::store::data::{WStore, block_on};
 use crate::store::wasmpool_store_t;
 
 /// Records a new Wasmtime instance in `store` and returns its handle.
@@ -42,7 +43,14 @@ fn instantiate(store: &mut wasmpool_store_t, module: &wasmpool_module_t) -> Resu
         ));
     }
     store.check_instance_limit()?;
-    with_slot(store, |store| match wasmtime::Instance::new(&mut store.store, &module.module, &[]) {
+    let new = |store: &mut WStore| {
+        if store.data().stacks.is_some() {
+            block_on(wasmtime::Instance::new_async(&mut *store, &module.module, &[]))
+        } else {
+            wasmtime::Instance::new(store, &module.module, &[])
+        }
+    };
+    with_slot(store, |store| match new(&mut store.store) {
         Ok(instance) => Ok(adopt(store, instance, module.info())),
         Err(e) => Err(store.instantiate_error(e)),
     })
@@ -54,11 +62,18 @@ fn with_slot<T>(
     store: &mut wasmpool_store_t,
     mut attempt: impl FnMut(&mut wasmpool_store_t) -> Result<T>,
 ) -> Result<T> {
-    let Some(release) = store.release.as_ref().filter(|_| !store.slot_wait.is_zero()) else {
-        return attempt(store);
+    let result = match store.release.as_ref().filter(|_| !store.slot_wait.is_zero()) {
+        None => attempt(store),
+        Some(release) => {
+            let queue = Arc::clone(&release.0);
+            queue.acquire(store.slot_wait, || attempt(store))
+        }
     };
-    let queue = Arc::clone(&release.0);
-    queue.acquire(store.slot_wait, || attempt(store))
+    // In an async engine the instantiation's stack is back in the pool.
+    if let Some(stacks) = &store.store.data().stacks {
+        stacks.queue.released();
+    }
+    result
 }
 
 fn instantiate_pre(store: &mut wasmpool_store_t, pre: &wasmpool_instance_pre_t) -> Result<*mut wasmpool_instance_t> {

@@ -20,7 +20,7 @@ use crate::engine::slots::ReleaseNotice;
 use crate::engine::wasmpool_engine_t;
 pub(crate) use data::{StoreData, WStore};
 pub use data::wasmpool_store_limits_t;
-use data::UNLIMITED;
+use data::{Stacks, UNLIMITED};
 use owned::Owned;
 
 /// A store: a set of instances that live and die together, with their
@@ -85,7 +85,14 @@ impl Handle for wasmpool_store_t {
 }
 
 fn new_store(engine: &wasmpool_engine_t) -> Result<wasmpool_store_t> {
-    let mut store = wasmtime::Store::new(&engine.engine, StoreData::new());
+    let mut data = StoreData::new();
+    if engine.knobs.engine.async_support {
+        data.stacks = Some(Stacks {
+            queue: Arc::clone(&engine.slots),
+            wait: Duration::from_millis(engine.knobs.engine.slot_wait_timeout_ms),
+        });
+    }
+    let mut store = wasmtime::Store::new(&engine.engine, data);
     store.limiter(|d| &mut d.limiter);
     let epoch_interruption = engine.knobs.engine.epoch_interruption;
     if epoch_interruption {

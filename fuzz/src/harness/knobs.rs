@@ -11,6 +11,8 @@ pub(crate) static KNOBS: &[Knob] = &[
     knob!("memory_init_cow", Bool, wasmpool_config_memory_init_cow_set, wasmpool_config_memory_init_cow_get),
     knob!("opt_level", Enum(3), wasmpool_config_opt_level_set, wasmpool_config_opt_level_get),
     knob!("slot_wait_timeout_ms", U64, wasmpool_config_slot_wait_timeout_ms_set, wasmpool_config_slot_wait_timeout_ms_get),
+    knob!("async_support", Bool, wasmpool_config_async_support_set, wasmpool_config_async_support_get),
+    knob!("async_stack_size", Usize, wasmpool_config_async_stack_size_set, wasmpool_config_async_stack_size_get),
     knob!("max_unused_warm_slots", U32, wasmpool_config_max_unused_warm_slots_set, wasmpool_config_max_unused_warm_slots_get),
     knob!("decommit_batch_size", Usize, wasmpool_config_decommit_batch_size_set, wasmpool_config_decommit_batch_size_get),
     knob!("async_stack_keep_resident", Usize, wasmpool_config_async_stack_keep_resident_set, wasmpool_config_async_stack_keep_resident_get),

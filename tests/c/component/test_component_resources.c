@@ -144,7 +144,9 @@ int main(void) {
   char path[4096];
   snprintf(path, sizeof path, "%s/res.wasm", dir);
 
-  wasmpool_engine_t *engine = engine_from(small_pool(4));
+  wasmpool_config_t *cfg = small_pool(4);
+  wasmpool_engine_t *engine = engine_from(cfg);
+  wasmpool_config_delete(cfg);
   wasmpool_component_t *component = NULL;
   OK(wasmpool_component_new_file(engine, path, &component));
 

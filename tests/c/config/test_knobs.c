@@ -166,6 +166,32 @@ int main(void) {
   CHECK(wasmpool_config_slot_wait_timeout_ms_get(env) == (uint64_t)1ULL);
   wasmpool_config_delete(env);
 
+  /* async_support: bool, default false, accepted: true, false */
+  CHECK(wasmpool_config_async_support_get(cfg) == false);
+  CHECK(wasmpool_config_async_support_get(NULL) == false);
+  OK(wasmpool_config_async_support_set(cfg, false));
+  CHECK(wasmpool_config_async_support_get(cfg) == false);
+  OK(wasmpool_config_async_support_set(cfg, true));
+  CHECK(wasmpool_config_async_support_get(cfg) == true);
+  EXPECT_ERR(wasmpool_config_async_support_set(NULL, false), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_ASYNC_SUPPORT", "yes");
+  CHECK(wasmpool_config_async_support_get(env) == true);
+  wasmpool_config_delete(env);
+
+  /* async_stack_size: size_t, default 2097152 (2 MiB), accepted: 1 or more */
+  CHECK(wasmpool_config_async_stack_size_get(cfg) == (size_t)2097152ULL);
+  CHECK(wasmpool_config_async_stack_size_get(NULL) == (size_t)2097152ULL);
+  OK(wasmpool_config_async_stack_size_set(cfg, (size_t)1ULL));
+  CHECK(wasmpool_config_async_stack_size_get(cfg) == (size_t)1ULL);
+  OK(wasmpool_config_async_stack_size_set(cfg, (size_t)18446744073709551615ULL));
+  CHECK(wasmpool_config_async_stack_size_get(cfg) == (size_t)18446744073709551615ULL);
+  EXPECT_ERR(wasmpool_config_async_stack_size_set(cfg, (size_t)0ULL), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  CHECK(wasmpool_config_async_stack_size_get(cfg) == (size_t)18446744073709551615ULL);
+  EXPECT_ERR(wasmpool_config_async_stack_size_set(NULL, (size_t)2097152ULL), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_ASYNC_STACK_SIZE", "2");
+  CHECK(wasmpool_config_async_stack_size_get(env) == (size_t)2ULL);
+  wasmpool_config_delete(env);
+
   /* max_unused_warm_slots: uint32_t, default 100, accepted: any */
   CHECK(wasmpool_config_max_unused_warm_slots_get(cfg) == (uint32_t)100ULL);
   CHECK(wasmpool_config_max_unused_warm_slots_get(NULL) == (uint32_t)100ULL);
@@ -484,6 +510,6 @@ int main(void) {
   wasmpool_config_delete(env);
 
   wasmpool_config_delete(cfg);
-  printf("%d knobs checked\n", 33);
+  printf("%d knobs checked\n", 35);
   return 0;
 }

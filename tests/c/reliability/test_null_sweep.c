@@ -783,6 +783,28 @@ static int case_wasmpool_config_slot_wait_timeout_ms_get__cfg(fixture_t *fx, voi
   return 0;
 }
 
+static int case_wasmpool_config_async_support_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_async_support_set__cfg", wasmpool_config_async_support_set(NULL, 1));
+}
+
+static int case_wasmpool_config_async_support_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_async_support_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_config_async_stack_size_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_async_stack_size_set__cfg", wasmpool_config_async_stack_size_set(NULL, 1));
+}
+
+static int case_wasmpool_config_async_stack_size_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_async_stack_size_get(NULL);
+  return 0;
+}
+
 static int case_wasmpool_config_max_unused_warm_slots_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_max_unused_warm_slots_set__cfg", wasmpool_config_max_unused_warm_slots_set(NULL, 1));
@@ -1578,7 +1600,7 @@ typedef struct {
   int via_caller;
 } sweep_case_t;
 
-#define SWEPT_FUNCTIONS 158
+#define SWEPT_FUNCTIONS 162
 static const sweep_case_t CASES[] = {
     {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
     {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
@@ -1694,6 +1716,10 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_config_opt_level_get__cfg", case_wasmpool_config_opt_level_get__cfg, 0},
     {"wasmpool_config_slot_wait_timeout_ms_set__cfg", case_wasmpool_config_slot_wait_timeout_ms_set__cfg, 0},
     {"wasmpool_config_slot_wait_timeout_ms_get__cfg", case_wasmpool_config_slot_wait_timeout_ms_get__cfg, 0},
+    {"wasmpool_config_async_support_set__cfg", case_wasmpool_config_async_support_set__cfg, 0},
+    {"wasmpool_config_async_support_get__cfg", case_wasmpool_config_async_support_get__cfg, 0},
+    {"wasmpool_config_async_stack_size_set__cfg", case_wasmpool_config_async_stack_size_set__cfg, 0},
+    {"wasmpool_config_async_stack_size_get__cfg", case_wasmpool_config_async_stack_size_get__cfg, 0},
     {"wasmpool_config_max_unused_warm_slots_set__cfg", case_wasmpool_config_max_unused_warm_slots_set__cfg, 0},
     {"wasmpool_config_max_unused_warm_slots_get__cfg", case_wasmpool_config_max_unused_warm_slots_get__cfg, 0},
     {"wasmpool_config_decommit_batch_size_set__cfg", case_wasmpool_config_decommit_batch_size_set__cfg, 0},
