@@ -8,10 +8,25 @@ use std::ptr::NonNull;
 use wasmtime::component::Val;
 use wasmtime::component::types::ComponentFunc;
 
-use crate::abi::{self, Error, OutSlice, Result, wasmpool_error_t};
+use crate::abi::{self, Error, OutSlice, Result, wasmpool_error_kind_t, wasmpool_error_t, wasmpool_trap_code_t};
 use crate::component::instance::{wasmpool_component_func_t, wasmpool_component_instance_t};
 use crate::component::val::{self, wasmpool_component_val_t};
 use crate::store::data::enter;
+
+/// Wasmtime reports some faults of a component call as untyped errors (kind
+/// OTHER here): a value the guest hands over that its type forbids (a
+/// surrogate `char`, invalid UTF-8, a string or list outside its memory), a
+/// `realloc` that returns a bad pointer. The canonical ABI says each of these
+/// traps, so the call is TRAP with code OTHER and Wasmtime's reason, as the
+/// call's documentation promises.
+fn canonical_abi_trap(e: Error) -> Error {
+    if e.kind == wasmpool_error_kind_t::WASMPOOL_ERROR_OTHER {
+        let trap = Some(wasmpool_trap_code_t::WASMPOOL_TRAP_OTHER);
+        Error { kind: wasmpool_error_kind_t::WASMPOOL_ERROR_TRAP, trap, ..e }
+    } else {
+        e
+    }
+}
 
 /// Calls `func` of type `ty` with arguments checked against it, and writes
 /// the results (owned by the caller afterwards).
@@ -44,7 +59,7 @@ fn invoke(
     let mut outs = vec![Val::Bool(false); results.len()];
     // SAFETY: the instance's store is alive (caller contract).
     let store = unsafe { inst.store_mut() };
-    enter(store, name, |store| func.call(store, &params, &mut outs))?;
+    enter(store, name, |store| func.call(store, &params, &mut outs)).map_err(canonical_abi_trap)?;
     let data = store.data_mut();
     results.write_all(outs.iter().map(|v| val::from_wasmtime(v, &mut |r| data.keep(val::wasmpool_component_resource_t::new(r)))));
     Ok(())
