@@ -28,6 +28,21 @@ fn canonical_abi_trap(e: Error) -> Error {
     }
 }
 
+/// Wasmtime 48 marks a whole store as trapped when any guest code in it
+/// traps (deadlines and fuel included), and from then on refuses to enter any
+/// component instance of that store, new ones too, with a bare "cannot enter
+/// component instance". Says why, and what to do.
+fn explain_poisoned_store(e: wasmtime::Error) -> wasmtime::Error {
+    if e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::CannotEnterComponent) {
+        e.context(
+            "guest code in this store trapped earlier, and Wasmtime does not run component instances of a \
+             store after a trap: make a new store",
+        )
+    } else {
+        e
+    }
+}
+
 /// Calls `func` of type `ty` with arguments checked against it, and writes
 /// the results (owned by the caller afterwards).
 fn invoke(
@@ -59,7 +74,8 @@ fn invoke(
     let mut outs = vec![Val::Bool(false); results.len()];
     // SAFETY: the instance's store is alive (caller contract).
     let store = unsafe { inst.store_mut() };
-    enter(store, name, |store| func.call(store, &params, &mut outs)).map_err(canonical_abi_trap)?;
+    enter(store, name, |store| func.call(store, &params, &mut outs).map_err(explain_poisoned_store))
+        .map_err(canonical_abi_trap)?;
     let data = store.data_mut();
     results.write_all(outs.iter().map(|v| val::from_wasmtime(v, &mut |r| data.keep(val::wasmpool_component_resource_t::new(r)))));
     Ok(())
@@ -79,8 +95,9 @@ fn invoke(
 /// Errors: INVALID_ARGUMENT (NULL where required, wrong counts, an argument
 /// that does not match its type: the message says which argument and where
 /// in it); LINK (no such exported function); TRAP (with a trap code);
-/// INTERRUPTED (epoch deadline); OUT_OF_FUEL. A trap leaves the instance
-/// unusable (Wasmtime poisons it); the store can make new instances.
+/// INTERRUPTED (epoch deadline); OUT_OF_FUEL. A trap (deadlines and fuel
+/// included) poisons the store for components: no component instance in it,
+/// not even one made afterwards, can be called again (TRAP); use a new store.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_component_instance_call(
     inst: *mut wasmpool_component_instance_t,
