@@ -53,13 +53,13 @@ static cval_t point(int32_t x, int32_t y, const char *label) {
   return cv_record(3, "x", cv_s32(x), "y", cv_s32(y), "label", cv_str(label));
 }
 
-static char flag_names[32][4];
+static char flag_names[32][8];
 static const char *flags_all[32];
 
 /* Every value kind, with its edge cases. */
 static void build_cases(void) {
-  for (int i = 0; i < 32; i++) {
-    snprintf(flag_names[i], sizeof flag_names[i], "p%d", i);
+  for (unsigned i = 0; i < 32; i++) {
+    snprintf(flag_names[i], sizeof flag_names[i], "p%u", i);
     flags_all[i] = flag_names[i];
   }
 
