@@ -1407,8 +1407,9 @@ struct wasmpool_error_t *wasmpool_component_val_from_wave(const struct wasmpool_
  * Errors: INVALID_ARGUMENT (NULL where required, wrong counts, an argument
  * that does not match its type: the message says which argument and where
  * in it); LINK (no such exported function); TRAP (with a trap code);
- * INTERRUPTED (epoch deadline); OUT_OF_FUEL. A trap leaves the instance
- * unusable (Wasmtime poisons it); the store can make new instances.
+ * INTERRUPTED (epoch deadline); OUT_OF_FUEL. A trap (deadlines and fuel
+ * included) poisons the store for components: no component instance in it,
+ * not even one made afterwards, can be called again (TRAP); use a new store.
  */
 struct wasmpool_error_t *wasmpool_component_instance_call(struct wasmpool_component_instance_t *inst,
                                                           const char *name,

@@ -8,12 +8,42 @@ use std::ptr::NonNull;
 use wasmtime::component::Val;
 use wasmtime::component::types::ComponentFunc;
 
-use crate::abi::{self, Error, OutSlice, Result, wasmpool_error_t};
+use crate::abi::{self, Error, OutSlice, Result, wasmpool_error_kind_t, wasmpool_error_t, wasmpool_trap_code_t};
 use crate::component::instance::{wasmpool_component_func_t, wasmpool_component_instance_t};
 use crate::component::resource::Adopter;
 use crate::component::val::{self, wasmpool_component_val_t};
 use wasmtime::AsContextMut;
 use crate::store::data::{block_on, enter};
+
+/// Wasmtime reports some faults of a component call as untyped errors (kind
+/// OTHER here): a value the guest hands over that its type forbids (a
+/// surrogate `char`, invalid UTF-8, a string or list outside its memory), a
+/// `realloc` that returns a bad pointer. The canonical ABI says each of these
+/// traps, so the call is TRAP with code OTHER and Wasmtime's reason, as the
+/// call's documentation promises.
+fn canonical_abi_trap(e: Error) -> Error {
+    if e.kind == wasmpool_error_kind_t::WASMPOOL_ERROR_OTHER {
+        let trap = Some(wasmpool_trap_code_t::WASMPOOL_TRAP_OTHER);
+        Error { kind: wasmpool_error_kind_t::WASMPOOL_ERROR_TRAP, trap, ..e }
+    } else {
+        e
+    }
+}
+
+/// Wasmtime 48 marks a whole store as trapped when any guest code in it
+/// traps (deadlines and fuel included), and from then on refuses to enter any
+/// component instance of that store, new ones too, with a bare "cannot enter
+/// component instance". Says why, and what to do.
+fn explain_poisoned_store(e: wasmtime::Error) -> wasmtime::Error {
+    if e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::CannotEnterComponent) {
+        e.context(
+            "guest code in this store trapped earlier, and Wasmtime does not run component instances of a \
+             store after a trap: make a new store",
+        )
+    } else {
+        e
+    }
+}
 
 /// Calls `func` of type `ty` with arguments checked against it, and writes
 /// the results (owned by the caller afterwards).
@@ -52,7 +82,9 @@ fn invoke(
         } else {
             func.call(store, &params, &mut outs)
         }
-    })?;
+        .map_err(explain_poisoned_store)
+    })
+    .map_err(canonical_abi_trap)?;
     let mut cx = store.as_context_mut();
     let mut adopter = Adopter::new(&mut cx);
     results.write_all(outs.iter().map(|v| val::from_wasmtime(v, &mut |r| adopter.adopt(r))));
@@ -73,8 +105,9 @@ fn invoke(
 /// Errors: INVALID_ARGUMENT (NULL where required, wrong counts, an argument
 /// that does not match its type: the message says which argument and where
 /// in it); LINK (no such exported function); TRAP (with a trap code);
-/// INTERRUPTED (epoch deadline); OUT_OF_FUEL. A trap leaves the instance
-/// unusable (Wasmtime poisons it); the store can make new instances.
+/// INTERRUPTED (epoch deadline); OUT_OF_FUEL. A trap (deadlines and fuel
+/// included) poisons the store for components: no component instance in it,
+/// not even one made afterwards, can be called again (TRAP); use a new store.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_component_instance_call(
     inst: *mut wasmpool_component_instance_t,
