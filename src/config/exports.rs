@@ -178,7 +178,8 @@ pub unsafe extern "C" fn wasmpool_config_slot_wait_timeout_ms_get(cfg: *const wa
 /// Runs every instantiation and call on a fiber stack of its own (Wasmtime's async
 /// support). Under pooling the stacks come from the pool (`total_stacks` of them, each
 /// `async_stack_size` bytes, `async_stack_keep_resident` bytes kept warm), so the number
-/// of calls running at once is bounded by the pool. The C API stays synchronous: a call
+/// of calls running at once is bounded by the pool (a store keeps the stack of its first
+/// call for its later ones, until it is deleted). The C API stays synchronous: a call
 /// blocks its thread until the guest returns. A call or instantiation that finds no free
 /// stack waits for one as for a slot (`slot_wait_timeout_ms`), else fails with
 /// POOL_EXHAUSTED.

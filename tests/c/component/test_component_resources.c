@@ -7,10 +7,8 @@
 #include <stdint.h>
 
 #include "check.h"
+#include "component_vals.h"
 
-#ifndef WASMPOOL_GUESTS_DIR
-#define WASMPOOL_GUESTS_DIR ""
-#endif
 #ifndef WASMPOOL_GUESTS_MISSING
 #define WASMPOOL_GUESTS_MISSING ""
 #endif
@@ -83,18 +81,8 @@ static wasmpool_error_t *host_size(void *env, wasmpool_component_caller_t *calle
 }
 
 static wasmpool_component_val_t resource_val(wasmpool_component_resource_t *r) {
-  wasmpool_component_val_t v;
-  memset(&v, 0, sizeof v);
-  v.kind = WASMPOOL_COMPONENT_VALKIND_RESOURCE;
+  wasmpool_component_val_t v = cv_kind(WASMPOOL_COMPONENT_VALKIND_RESOURCE);
   v.of.resource = r;
-  return v;
-}
-
-static wasmpool_component_val_t u32_val(uint32_t x) {
-  wasmpool_component_val_t v;
-  memset(&v, 0, sizeof v);
-  v.kind = WASMPOOL_COMPONENT_VALKIND_U32;
-  v.of.u32 = x;
   return v;
 }
 
@@ -123,24 +111,13 @@ static bool call_release(wasmpool_component_instance_t *inst) {
   return out.of.boolean;
 }
 
-static void expect_message(wasmpool_error_t *err, wasmpool_error_kind_t kind, const char *part) {
-  CHECK(err != NULL);
-  const char *msg = wasmpool_error_message(err);
-  if (wasmpool_error_kind(err) != kind || strstr(msg, part) == NULL) {
-    fprintf(stderr, "expected kind %d with \"%s\", got kind %d: %s\n", (int)kind, part,
-            (int)wasmpool_error_kind(err), msg);
-    exit(1);
-  }
-  wasmpool_error_delete(err);
-}
-
 int main(void) {
   if (WASMPOOL_GUESTS_MISSING[0] != '\0') {
     fprintf(stderr, "the test guests were not built: %s\n", WASMPOOL_GUESTS_MISSING);
     return 1;
   }
-  const char *dir = getenv("WASMPOOL_GUESTS_DIR");
-  if (dir == NULL || dir[0] == '\0') dir = WASMPOOL_GUESTS_DIR;
+  const char *dir = guests_dir();
+  CHECK(dir != NULL && dir[0] != '\0');
   char path[4096];
   snprintf(path, sizeof path, "%s/res.wasm", dir);
 
@@ -202,7 +179,7 @@ int main(void) {
   CHECK(wasmpool_component_resource_data(r7, blob_type) == NULL);
   wasmpool_component_val_t spent = resource_val(r7);
   wasmpool_component_val_t ignored;
-  expect_message(wasmpool_component_instance_call(inst, "pass", &spent, 1, &ignored, 1),
+  EXPECT_ERR_MSG(wasmpool_component_instance_call(inst, "pass", &spent, 1, &ignored, 1),
                  WASMPOOL_ERROR_INVALID_ARGUMENT, "argument 0: the resource handle was already passed on");
   CHECK(destructor_calls == 0);
 
@@ -215,16 +192,16 @@ int main(void) {
   CHECK(!call_release(inst));
 
   /* The guest asks the host for a blob, reads it back through a borrow and drops it. */
-  CHECK(call_u32(inst, "make-and-drop", u32_val(5)) == 5);
+  CHECK(call_u32(inst, "make-and-drop", cv_u32(5)) == 5);
   CHECK(destructor_calls == 2 && objects[nobjects - 1]->size == 5 && objects[nobjects - 1]->destroyed == 1);
 
   /* A blob the host made inside a host function, handed to the host: the host drops it. */
-  wasmpool_component_resource_t *nine = call_resource(inst, "make-one", u32_val(9));
+  wasmpool_component_resource_t *nine = call_resource(inst, "make-one", cv_u32(9));
   blob_t *nine_blob = wasmpool_component_resource_data(nine, blob_type);
   CHECK(nine_blob != NULL && nine_blob->size == 9 && nine_blob->destroyed == 0);
   OK(wasmpool_component_resource_drop(store, nine));
   CHECK(destructor_calls == 3 && nine_blob->destroyed == 1);
-  expect_message(wasmpool_component_resource_drop(store, nine), WASMPOOL_ERROR_INVALID_ARGUMENT,
+  EXPECT_ERR_MSG(wasmpool_component_resource_drop(store, nine), WASMPOOL_ERROR_INVALID_ARGUMENT,
                  "already passed on");
   CHECK(destructor_calls == 3);
 
@@ -237,11 +214,11 @@ int main(void) {
   CHECK(wasmpool_component_resource_data(other, blob_type) == NULL);
   CHECK(wasmpool_component_resource_data(other, other_type) == &other_object);
   wasmpool_component_val_t wrong = resource_val(other);
-  expect_message(wasmpool_component_instance_call(inst, "peek", &wrong, 1, &ignored, 1),
+  EXPECT_ERR_MSG(wasmpool_component_instance_call(inst, "peek", &wrong, 1, &ignored, 1),
                  WASMPOOL_ERROR_INVALID_ARGUMENT, "argument 0: the resource handle is of another resource type");
   wasmpool_component_resource_type_delete(other_type);
   /* A value of another kind where a resource is expected. */
-  expect_message(wasmpool_component_instance_call(inst, "peek", (wasmpool_component_val_t[]){u32_val(1)}, 1, &ignored, 1),
+  EXPECT_ERR_MSG(wasmpool_component_instance_call(inst, "peek", (wasmpool_component_val_t[]){cv_u32(1)}, 1, &ignored, 1),
                  WASMPOOL_ERROR_INVALID_ARGUMENT, "argument 0");
 
   /* Left for the store: a blob the host never handed out, and one the guest keeps. */
@@ -259,7 +236,7 @@ int main(void) {
   for (int request = 0; request < 20; request++) {
     OK(wasmpool_store_new(engine, &store));
     OK(wasmpool_component_pre_instantiate(pre, store, &inst));
-    CHECK(call_u32(inst, "make-and-drop", u32_val((uint32_t)request)) == (uint32_t)request);
+    CHECK(call_u32(inst, "make-and-drop", cv_u32((uint32_t)request)) == (uint32_t)request);
     wasmpool_store_delete(store);
   }
   CHECK(destructor_calls == 25);

@@ -204,6 +204,46 @@ static void calls_fuel_deadlines(void) {
   wasmpool_engine_delete(engine);
 }
 
+/* Components run on fiber stacks too: instantiation through a pre and calls. */
+static void components(void) {
+  wasmpool_config_t *cfg = small_pool(4);
+  OK(wasmpool_config_total_stacks_set(cfg, 1));
+  OK(wasmpool_config_async_support_set(cfg, true));
+  wasmpool_engine_t *engine = engine_from(cfg);
+  wasmpool_config_delete(cfg);
+  static const char COMPONENT[] =
+      "(component (core module $m (func (export \"f\") (param i32) (result i32)"
+      "    local.get 0 i32.const 1 i32.add))"
+      "  (core instance $i (instantiate $m))"
+      "  (func (export \"inc\") (param \"x\" u32) (result u32) (canon lift (core func $i \"f\"))))";
+  wasmpool_component_t *component = NULL;
+  OK(wasmpool_component_new(engine, (const uint8_t *)COMPONENT, strlen(COMPONENT), &component));
+  wasmpool_component_linker_t *linker = NULL;
+  OK(wasmpool_component_linker_new(engine, &linker));
+  wasmpool_component_pre_t *pre = NULL;
+  OK(wasmpool_component_linker_instantiate_pre(linker, component, &pre));
+  for (uint32_t i = 0; i < 50; i++) {
+    wasmpool_store_t *store = NULL;
+    OK(wasmpool_store_new(engine, &store));
+    wasmpool_component_instance_t *inst = NULL;
+    OK(wasmpool_component_pre_instantiate(pre, store, &inst));
+    wasmpool_component_val_t arg = {.kind = WASMPOOL_COMPONENT_VALKIND_U32, .of.u32 = i}, out;
+    OK(wasmpool_component_instance_call(inst, "inc", &arg, 1, &out, 1));
+    CHECK(out.kind == WASMPOOL_COMPONENT_VALKIND_U32 && out.of.u32 == i + 1);
+    /* The store keeps the stack of its first call for the next ones until it is deleted: a
+     * pool of 1 stack serves one live store at a time. */
+    CHECK(live_stacks(engine) == 1);
+    OK(wasmpool_component_instance_call(inst, "inc", &out, 1, &out, 1));
+    CHECK(out.of.u32 == i + 2 && live_stacks(engine) == 1);
+    wasmpool_store_delete(store);
+    CHECK(live_stacks(engine) == 0);
+  }
+  wasmpool_component_pre_delete(pre);
+  wasmpool_component_linker_delete(linker);
+  wasmpool_component_delete(component);
+  wasmpool_engine_delete(engine);
+}
+
 /* The stack size is checked against max_wasm_stack when the engine is built. */
 static void stack_size_checked(void) {
   wasmpool_config_t *cfg = small_pool(2);
@@ -224,6 +264,7 @@ int main(void) {
   third_request(0);
   third_request(2000);
   calls_fuel_deadlines();
+  components();
   stack_size_checked();
   printf("async: ok\n");
   return 0;
