@@ -103,6 +103,7 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
     let t = p.ty.as_str();
     let s = |v: &str| Some(v.to_string());
     match (p.name.as_str(), t) {
+        ("cfg", t) if t.contains("wasi_config") => s("fx->wcfg"),
         ("cfg", _) => s("fx->cfg"),
         ("engine", _) => s("fx->engine"),
         ("module", "const wasmpool_module_t *") => s("fx->module"),
@@ -166,6 +167,13 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("val" | "record", "const wasmpool_component_val_t *") => s("&fx->cval"),
         ("out", "wasmpool_component_val_t *") => s("&fx->cval_out"),
         ("text", "const char *") => s("\"1\""),
+        ("argv", "const char *const *") => s("fx->argv"),
+        ("host_path", "const char *") => s("\"/tmp\""),
+        ("guest_path", "const char *") => s("\"/t\""),
+        ("value", "const char *") => s("\"v\""),
+        ("data", "const uint8_t **") => s("&fx->cdata"),
+        ("len", "size_t *") => s("&fx->size"),
+        ("exit_code", "int32_t *") => s("&fx->exit_code"),
         (_, "uint32_t" | "uint64_t" | "size_t" | "bool") => s("1"),
         (_, t) if t.starts_with("wasmpool_") && t.ends_with("_t") && !t.contains('*') => s("1"),
         _ => None,
@@ -229,6 +237,11 @@ typedef struct {
   wasmpool_component_instance_t *cinst;
   wasmpool_component_func_t *cfunc;
   wasmpool_component_item_t citem;
+  /* A WASI configuration (the defaults), and what the WASI functions write. */
+  wasmpool_wasi_config_t *wcfg;
+  const char *argv[1];
+  const uint8_t *cdata;
+  int32_t exit_code;
 } fixture_t;
 
 typedef int (*case_fn)(fixture_t *fx, wasmpool_caller_t *caller);
@@ -315,6 +328,8 @@ static void fixture_setup(fixture_t *fx) {
   die("component store", wasmpool_store_new(fx->engine, &fx->cstore));
   die("component instance", wasmpool_component_pre_instantiate(fx->cpre, fx->cstore, &fx->cinst));
   die("component func", wasmpool_component_instance_func(fx->cinst, "f", &fx->cfunc));
+  fx->wcfg = wasmpool_wasi_config_new();
+  fx->argv[0] = "a";
 }
 
 static void fixture_cleanup(fixture_t *fx) {

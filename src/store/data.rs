@@ -1,9 +1,12 @@
 //! What lives inside every Wasmtime store of wasmpool: the store's limits
-//! and the limiter that enforces them, and the flags the call paths need.
+//! and the limiter that enforces them, the flags the call paths need, and
+//! the store's WASI state (its types live in `wasi/`, which never reaches
+//! back here).
 //! A leaf below `core/` and `component/`, which reach the Wasmtime store
 //! through [`WStore`].
 
 use crate::abi;
+use crate::wasi::state::WasiState;
 
 /// Per-store limits. `SIZE_MAX` means unlimited (the default for every
 /// field); pool-wide limits from the engine's config apply in any case.
@@ -96,6 +99,9 @@ pub(crate) struct StoreData {
     pub(crate) in_call: bool,
     /// Handles kept for the store's lifetime (see [`StoreData::keep`]).
     kept: Vec<Box<dyn std::any::Any + Send>>,
+    /// WASI context and captured output (`wasmpool_store_wasi_set`); boxed
+    /// so a store without WASI pays one pointer.
+    pub(crate) wasi: Option<Box<WasiState>>,
 }
 
 /// The Wasmtime store. It lives inside the heap-allocated
@@ -111,6 +117,7 @@ impl StoreData {
             limiter: Limiter { limits: UNLIMITED, consumed: 0, last_grant: 0, refused: None },
             in_call: false,
             kept: Vec::new(),
+            wasi: None,
         }
     }
 }
@@ -143,6 +150,14 @@ pub(crate) fn enter<R>(
     }
     store.data_mut().in_call = true;
     let called = call(store);
-    store.data_mut().in_call = false;
+    let data = store.data_mut();
+    data.in_call = false;
+    if data.wasi.as_ref().is_some_and(|w| w.placeholder) {
+        data.wasi = None;
+        return Err(abi::Error::invalid(format!(
+            "`{name}` called a WASI function, but the store has no WASI configuration (set one with \
+             wasmpool_store_wasi_set); the guest saw an empty WASI context"
+        )));
+    }
     called.map_err(|e| abi::Error::from_wasmtime(e, abi::wasmpool_error_kind_t::WASMPOOL_ERROR_OTHER))
 }
