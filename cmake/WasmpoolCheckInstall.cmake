@@ -3,7 +3,8 @@
 #   <libdir>/libwasmpool.so.X -> libwasmpool.so.X.Y.Z, <libdir>/libwasmpool.so -> libwasmpool.so.X
 #   <libdir>/libwasmpool.a, <includedir>/wasmpool.h (and wasmpool.hh: every wasmpool.h* of the
 #   source include/ directory), <libdir>/cmake/wasmpool/wasmpoolConfig{,Version}.cmake and
-#   wasmpoolTargets.cmake, <libdir>/pkgconfig/wasmpool.pc
+#   wasmpoolTargets.cmake, <libdir>/pkgconfig/wasmpool.pc, bin/wasmpool-run (which must run from
+#   there: `--help` exits 0, finding the library through its rpath)
 # cmake -DWASMPOOL_PREFIX= -DWASMPOOL_LIBDIR= -DWASMPOOL_INCLUDEDIR= -DWASMPOOL_VERSION=
 #       -DWASMPOOL_SONAME= -DWASMPOOL_SOURCE_INCLUDE_DIR= -P WasmpoolCheckInstall.cmake
 set(_lib "${WASMPOOL_PREFIX}/${WASMPOOL_LIBDIR}")
@@ -78,6 +79,18 @@ foreach(_f
     message(STATUS "ok: ${_f}")
   endif()
 endforeach()
+
+set(_run "${WASMPOOL_PREFIX}/bin/wasmpool-run")
+if(NOT EXISTS "${_run}")
+  _fail("missing ${_run}")
+else()
+  execute_process(COMMAND "${_run}" --help RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _out)
+  if(NOT _rc EQUAL 0 OR NOT _out MATCHES "^usage: wasmpool-run")
+    _fail("${_run} --help: exit ${_rc}: ${_out}")
+  else()
+    message(STATUS "ok: ${_run} runs")
+  endif()
+endif()
 
 if(_errors GREATER 0)
   message(FATAL_ERROR "${_errors} problem(s) in the installed layout under ${WASMPOOL_PREFIX}")

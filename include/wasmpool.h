@@ -430,6 +430,21 @@ typedef enum wasmpool_error_kind_t {
 } wasmpool_error_kind_t;
 
 /**
+ * What a preopened directory lets the guest do.
+ */
+typedef enum wasmpool_wasi_perms_t {
+  /**
+   * List, stat and read; every write, create, rename or delete fails in
+   * the guest (`EPERM`/`EACCES`-like WASI errors, never a trap).
+   */
+  WASMPOOL_WASI_PERMS_READ_ONLY = 0,
+  /**
+   * Read and write files and directories below the preopen.
+   */
+  WASMPOOL_WASI_PERMS_READ_WRITE = 1,
+} wasmpool_wasi_perms_t;
+
+/**
  * An owned byte buffer (a serialised module or component).
  *
  * Read with `wasmpool_bytes_data` / `wasmpool_bytes_len`; release with
@@ -641,6 +656,20 @@ typedef struct wasmpool_module_t wasmpool_module_t;
  * thread at a time (it may move between threads).
  */
 typedef struct wasmpool_store_t wasmpool_store_t;
+
+/**
+ * A WASI configuration: what `wasmpool_store_wasi_set` gives each store.
+ *
+ * Create with `wasmpool_wasi_config_new` (no arguments, no environment,
+ * empty stdin, stdout and stderr discarded, no preopened directory, no
+ * network; the host's clocks and random numbers), change with the
+ * `wasmpool_wasi_config_*` setters, release with
+ * `wasmpool_wasi_config_delete` (stores it was copied into keep their copy).
+ *
+ * Thread safety: setters need exclusive access; once set up, one config may
+ * be copied into stores on several threads at once.
+ */
+typedef struct wasmpool_wasi_config_t wasmpool_wasi_config_t;
 
 /**
  * A string: `len` bytes of UTF-8 at `data`, not NUL-terminated. `data`
@@ -2851,6 +2880,232 @@ struct wasmpool_error_t *wasmpool_instantiate(struct wasmpool_store_t *store,
 struct wasmpool_error_t *wasmpool_component_pre_instantiate(const struct wasmpool_component_pre_t *pre,
                                                             struct wasmpool_store_t *store,
                                                             struct wasmpool_component_instance_t **out);
+
+/**
+ * A new WASI configuration with the defaults listed at
+ * `wasmpool_wasi_config_t`. Owned by the caller
+ * (`wasmpool_wasi_config_delete`). Never NULL.
+ */
+struct wasmpool_wasi_config_t *wasmpool_wasi_config_new(void);
+
+/**
+ * Releases `cfg`. NULL is accepted and ignored.
+ */
+void wasmpool_wasi_config_delete(struct wasmpool_wasi_config_t *cfg);
+
+/**
+ * Sets the guest's arguments to the `argc` NUL-terminated UTF-8 strings in
+ * `argv` (copied), replacing earlier ones. `argv[0]` is the program name the
+ * guest sees; `argc` 0 (with `argv` NULL allowed) gives no arguments at all.
+ * Errors: INVALID_ARGUMENT (NULL `cfg`, NULL `argv` with `argc` > 0, a NULL
+ * or non-UTF-8 string, named by its index); nothing changes on error.
+ */
+struct wasmpool_error_t *wasmpool_wasi_config_args_set(struct wasmpool_wasi_config_t *cfg,
+                                                       const char *const *argv,
+                                                       size_t argc);
+
+/**
+ * Sets the environment variable `name` to `value` (both copied) for the
+ * guest, replacing an earlier value of the same name. Set variables win
+ * over inherited ones. Errors: INVALID_ARGUMENT (NULL or non-UTF-8
+ * argument, an empty name or one containing `=`).
+ */
+struct wasmpool_error_t *wasmpool_wasi_config_env_set(struct wasmpool_wasi_config_t *cfg,
+                                                      const char *name,
+                                                      const char *value);
+
+/**
+ * Gives the guest the host process's environment (read when
+ * `wasmpool_store_wasi_set` runs), under the variables set with
+ * `wasmpool_wasi_config_env_set`. Errors: INVALID_ARGUMENT (NULL `cfg`).
+ */
+struct wasmpool_error_t *wasmpool_wasi_config_inherit_env(struct wasmpool_wasi_config_t *cfg);
+
+/**
+ * The guest's stdin reads the `len` bytes at `bytes` (copied), then end of
+ * file. `len` 0 (with `bytes` NULL allowed) is an empty stdin, the default.
+ * Errors: INVALID_ARGUMENT (NULL `cfg`, NULL `bytes` with `len` > 0).
+ */
+struct wasmpool_error_t *wasmpool_wasi_config_stdin_bytes_set(struct wasmpool_wasi_config_t *cfg,
+                                                              const uint8_t *bytes,
+                                                              size_t len);
+
+/**
+ * The guest's stdin is the host process's stdin. Errors: INVALID_ARGUMENT
+ * (NULL `cfg`).
+ */
+struct wasmpool_error_t *wasmpool_wasi_config_stdin_inherit(struct wasmpool_wasi_config_t *cfg);
+
+/**
+ * Captures what the guest writes to stdout into a buffer of its store, of
+ * at most `max_bytes` bytes: the first `max_bytes` bytes are kept, what
+ * follows is dropped and counted (`wasmpool_store_wasi_stdout_dropped`);
+ * the guest is never stopped or told. Read it with
+ * `wasmpool_store_wasi_stdout`. `max_bytes` 0 keeps nothing and only
+ * counts. Errors: INVALID_ARGUMENT (NULL `cfg`).
+ */
+struct wasmpool_error_t *wasmpool_wasi_config_stdout_capture(struct wasmpool_wasi_config_t *cfg,
+                                                             size_t max_bytes);
+
+/**
+ * As `wasmpool_wasi_config_stdout_capture`, for stderr
+ * (`wasmpool_store_wasi_stderr`, `wasmpool_store_wasi_stderr_dropped`).
+ */
+struct wasmpool_error_t *wasmpool_wasi_config_stderr_capture(struct wasmpool_wasi_config_t *cfg,
+                                                             size_t max_bytes);
+
+/**
+ * The guest's stdout is the host process's stdout. Errors: INVALID_ARGUMENT
+ * (NULL `cfg`).
+ */
+struct wasmpool_error_t *wasmpool_wasi_config_stdout_inherit(struct wasmpool_wasi_config_t *cfg);
+
+/**
+ * The guest's stderr is the host process's stderr. Errors: INVALID_ARGUMENT
+ * (NULL `cfg`).
+ */
+struct wasmpool_error_t *wasmpool_wasi_config_stderr_inherit(struct wasmpool_wasi_config_t *cfg);
+
+/**
+ * stdin, stdout and stderr all inherited from the host process (as
+ * `wasmtime run` does). Errors: INVALID_ARGUMENT (NULL `cfg`).
+ */
+struct wasmpool_error_t *wasmpool_wasi_config_stdio_inherit(struct wasmpool_wasi_config_t *cfg);
+
+/**
+ * Lets the guest see the host directory `host_path` as `guest_path` (for
+ * example "/data" or "."), with `perms`. The guest cannot leave it: `..`
+ * above the preopen, absolute paths outside any preopen and symbolic links
+ * pointing out are refused (Wasmtime's WASI resolves every path beneath the
+ * preopened directory handle).
+ *
+ * The host path is checked now and opened again by each
+ * `wasmpool_store_wasi_set`; both fail with an IO error naming the path if
+ * it is missing or not a directory. Errors: INVALID_ARGUMENT (NULL or
+ * non-UTF-8 argument, empty `guest_path`, unknown `perms`); IO.
+ */
+struct wasmpool_error_t *wasmpool_wasi_config_preopen_dir(struct wasmpool_wasi_config_t *cfg,
+                                                          const char *host_path,
+                                                          const char *guest_path,
+                                                          enum wasmpool_wasi_perms_t perms);
+
+/**
+ * Lets the guest use the host's network (TCP, UDP, name lookup) through
+ * WASI sockets. Without it, every socket operation fails in the guest with
+ * an access error. Errors: INVALID_ARGUMENT (NULL `cfg`).
+ */
+struct wasmpool_error_t *wasmpool_wasi_config_network_allow(struct wasmpool_wasi_config_t *cfg);
+
+/**
+ * Defines every `wasi_snapshot_preview1` function in `linker`, so modules
+ * compiled for wasm32-wasip1 can be pre-linked and instantiated. Each store
+ * the instances run in needs its own context (`wasmpool_store_wasi_set`);
+ * a guest that calls WASI in a store without one sees an empty context and
+ * its call fails with INVALID_ARGUMENT saying so.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `linker`); LINK (a WASI name is already
+ * defined in `linker`).
+ */
+struct wasmpool_error_t *wasmpool_linker_define_wasi(struct wasmpool_linker_t *linker);
+
+/**
+ * Runs the command `inst`: calls its `_start` export (no parameters, no
+ * results). A normal return writes 0 to `*exit_code`; `proc_exit(n)` (C's
+ * `exit(n)`, returning n from `main`) writes n and is not an error.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument; the guest called WASI but the
+ * store has no WASI context); LINK (no `_start` function, or one with
+ * parameters or results); TRAP (with a trap code); INTERRUPTED;
+ * OUT_OF_FUEL. `*exit_code` is written only on success.
+ */
+struct wasmpool_error_t *wasmpool_instance_run(struct wasmpool_instance_t *inst,
+                                               int32_t *exit_code);
+
+/**
+ * Defines the WASI preview-2 interfaces Wasmtime implements (`wasi:cli`,
+ * `wasi:io`, `wasi:clocks`, `wasi:random`, `wasi:filesystem`,
+ * `wasi:sockets`, at version 0.2.x) in `linker`. Components importing any
+ * 0.2 version of them link: Wasmtime matches semver-compatible versions.
+ * Each store needs its own context (`wasmpool_store_wasi_set`); a guest
+ * that calls WASI in a store without one sees an empty context and its call
+ * fails with INVALID_ARGUMENT saying so.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `linker`); LINK (a WASI name is already
+ * defined in `linker`).
+ */
+struct wasmpool_error_t *wasmpool_component_linker_define_wasi(struct wasmpool_component_linker_t *linker);
+
+/**
+ * Runs the command component `inst`: calls `run` of its exported
+ * `wasi:cli/run@0.2.x` interface. A normal return writes 0 to
+ * `*exit_code`, a `run` that returns an error writes 1, and
+ * `wasi:cli/exit` writes 0 for `ok` and 1 for `err`; none of these is an
+ * error of this function. (WASI 0.2's `exit` carries no other code: a C
+ * program made a component with the preview-1 adapter that calls `exit(3)`
+ * exits with 1, as under `wasmtime run`.)
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument; the guest called WASI but the
+ * store has no WASI context); LINK (the component exports no
+ * `wasi:cli/run`); TRAP (with a trap code); INTERRUPTED; OUT_OF_FUEL.
+ * `*exit_code` is written only on success.
+ */
+struct wasmpool_error_t *wasmpool_component_instance_run(struct wasmpool_component_instance_t *inst,
+                                                         int32_t *exit_code);
+
+/**
+ * Gives `store` its own WASI context made from `cfg` (copied: `cfg` may be
+ * changed or deleted afterwards, and one config may serve many stores at
+ * once). Preopened directories are opened now; capture buffers start
+ * empty. Call it before instantiating WASI guests in the store; calling it
+ * again replaces the context and its buffers (files and streams the store's
+ * instances had open through the old one are closed for them).
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument, called from a host function
+ * while the store runs a guest); IO (a preopened directory cannot be
+ * opened; the message names its host path). On error the store keeps its
+ * previous context.
+ */
+struct wasmpool_error_t *wasmpool_store_wasi_set(struct wasmpool_store_t *store,
+                                                 const struct wasmpool_wasi_config_t *cfg);
+
+/**
+ * Writes the bytes the guests of `store` have written to stdout so far (at
+ * most the capture's `max_bytes`) to `*data` and `*len`.
+ *
+ * The bytes are borrowed from the store: valid until the next call into
+ * the store (any function that runs a guest or changes the store, such as
+ * a call, an instantiation or `wasmpool_store_wasi_set`) or
+ * `wasmpool_store_delete`, whichever comes first. `*data` may be any
+ * non-NULL pointer when `*len` is 0. Output of one store never appears in
+ * another's.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument, no WASI configuration in the
+ * store, or stdout not captured).
+ */
+struct wasmpool_error_t *wasmpool_store_wasi_stdout(const struct wasmpool_store_t *store,
+                                                    const uint8_t **data,
+                                                    size_t *len);
+
+/**
+ * As `wasmpool_store_wasi_stdout`, for stderr.
+ */
+struct wasmpool_error_t *wasmpool_store_wasi_stderr(const struct wasmpool_store_t *store,
+                                                    const uint8_t **data,
+                                                    size_t *len);
+
+/**
+ * Writes to `*out` how many bytes the guests of `store` wrote to stdout
+ * beyond the capture's `max_bytes` (dropped, not stored). Errors: as
+ * `wasmpool_store_wasi_stdout`.
+ */
+struct wasmpool_error_t *wasmpool_store_wasi_stdout_dropped(const struct wasmpool_store_t *store,
+                                                            uint64_t *out);
+
+/**
+ * As `wasmpool_store_wasi_stdout_dropped`, for stderr.
+ */
+struct wasmpool_error_t *wasmpool_store_wasi_stderr_dropped(const struct wasmpool_store_t *store,
+                                                            uint64_t *out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -173,6 +173,15 @@ if want valgrind; then
    ...
    fun:*rayon_core*registry*
 }
+{
+   the threads of the tokio runtime that wasmtime-wasi starts once per process live until exit
+   Memcheck:Leak
+   match-leak-kinds: possible
+   ...
+   fun:_dl_allocate_tls
+   ...
+   fun:*tokio*runtime*
+}
 EOF
   # --px-default=allregs-at-each-insn: Wasmtime turns SIGFPE (integer division by zero) into a
   #   trap by looking at the faulting instruction's address; by default valgrind only keeps the

@@ -3,9 +3,9 @@
 //! A folder per family of C handles (as Wasmtime's C API has): `abi/` the
 //! boundary every export goes through, `config/` the knob table and what is
 //! derived from it, `engine/`, `store/`, `core/` (modules, linkers,
-//! instances, calls), `component/` (the component model); WASI and HTTP get
-//! rooms of their own. The
-//! C header `include/wasmpool.h` is generated from these sources by cbindgen.
+//! instances, calls), `component/` (the component model), `wasi/` (WASI
+//! preview 1 for modules, preview 2 for components); HTTP gets a room of its
+//! own. The C header `include/wasmpool.h` is generated from these sources by cbindgen.
 //!
 //! Every export that takes a pointer is an `unsafe extern "C" fn`: its
 //! contract is the header's (pointers valid for what their documentation
@@ -32,6 +32,7 @@ mod engine;
 mod error;
 mod files;
 mod store;
+mod wasi;
 
 pub use abi::test_hooks;
 pub use abi::{wasmpool_error_kind_t, wasmpool_error_t, wasmpool_finalizer_t, wasmpool_trap_code_t};
@@ -65,3 +66,7 @@ pub use engine::metrics::*;
 pub use engine::*;
 pub use error::*;
 pub use store::*;
+pub use wasi::config::*;
+pub use wasi::p1::*;
+pub use wasi::p2::*;
+pub use wasi::store::*;

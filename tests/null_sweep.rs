@@ -104,6 +104,7 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
     let t = p.ty.as_str();
     let s = |v: &str| Some(v.to_string());
     match (p.name.as_str(), t) {
+        ("cfg", t) if t.contains("wasi_config") => s("fx->wcfg"),
         ("cfg", _) => s("fx->cfg"),
         ("engine", _) => s("fx->engine"),
         ("module", "const wasmpool_module_t *") => s("fx->module"),
@@ -173,6 +174,13 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("val" | "record", "const wasmpool_component_val_t *") => s("&fx->cval"),
         ("out", "wasmpool_component_val_t *") => s("&fx->cval_out"),
         ("text", "const char *") => s("\"1\""),
+        ("argv", "const char *const *") => s("fx->argv"),
+        ("host_path", "const char *") => s("\"/tmp\""),
+        ("guest_path", "const char *") => s("\"/t\""),
+        ("value", "const char *") => s("\"v\""),
+        ("data", "const uint8_t **") => s("&fx->cdata"),
+        ("len", "size_t *") => s("&fx->size"),
+        ("exit_code", "int32_t *") => s("&fx->exit_code"),
         (_, "uint32_t" | "uint64_t" | "size_t" | "bool") => s("1"),
         (_, t) if t.starts_with("wasmpool_") && t.ends_with("_t") && !t.contains('*') => s("1"),
         _ => None,
@@ -238,6 +246,11 @@ typedef struct {
   /* A host resource type and an object of it in the component's store. */
   wasmpool_component_resource_type_t *rtype;
   wasmpool_component_resource_t *resource;
+  /* A WASI configuration (the defaults), and what the WASI functions write. */
+  wasmpool_wasi_config_t *wcfg;
+  const char *argv[1];
+  const uint8_t *cdata;
+  int32_t exit_code;
 } fixture_t;
 
 /* `caller` is a wasmpool_caller_t or a wasmpool_component_caller_t (see via_caller). */
@@ -339,6 +352,8 @@ static void fixture_setup(fixture_t *fx) {
   if (fx->ctype == NULL) exit(3);
   die("resource type", wasmpool_component_resource_type_new(NULL, NULL, NULL, &fx->rtype));
   die("resource", wasmpool_component_resource_new(fx->cstore, fx->rtype, NULL, &fx->resource));
+  fx->wcfg = wasmpool_wasi_config_new();
+  fx->argv[0] = "a";
 }
 
 static void fixture_cleanup(fixture_t *fx) {

@@ -76,7 +76,7 @@ impl Handle for wasmpool_component_caller_t {
 /// `wasmpool_component_linker_instantiate_pre` may run on several threads
 /// at once when no thread defines.
 pub struct wasmpool_component_linker_t {
-    linker: wasmtime::component::Linker<StoreData>,
+    pub(crate) linker: wasmtime::component::Linker<StoreData>,
 }
 
 impl Handle for wasmpool_component_linker_t {

@@ -48,7 +48,7 @@ pub type wasmpool_func_callback_t = Option<
 /// Thread safety: defining needs exclusive access; `wasmpool_linker_instantiate_pre`
 /// may run on several threads at once when no thread defines.
 pub struct wasmpool_linker_t {
-    linker: wasmtime::Linker<StoreData>,
+    pub(crate) linker: wasmtime::Linker<StoreData>,
 }
 
 impl Handle for wasmpool_linker_t {

@@ -1,11 +1,14 @@
 //! What lives inside every Wasmtime store of wasmpool: the store's limits
-//! and the limiter that enforces them, and the flags the call paths need.
+//! and the limiter that enforces them, the flags the call paths need, and
+//! the store's WASI state (its types live in `wasi/`, which never reaches
+//! back here).
 //! A leaf below `core/` and `component/`, which reach the Wasmtime store
 //! through [`WStore`].
 
 use crate::abi;
 use crate::engine::slots::SlotQueue;
 use crate::store::host_resources::HostResources;
+use crate::wasi::state::WasiState;
 
 /// Per-store limits. `SIZE_MAX` means unlimited (the default for every
 /// field); pool-wide limits from the engine's config apply in any case.
@@ -101,6 +104,9 @@ pub(crate) struct StoreData {
     /// Async engines: calls and instantiations run on fiber stacks, and
     /// wait here for a free one (see [`run`]).
     pub(crate) stacks: Option<Stacks>,
+    /// WASI context and captured output (`wasmpool_store_wasi_set`); boxed
+    /// so a store without WASI pays one pointer.
+    pub(crate) wasi: Option<Box<WasiState>>,
     /// The host objects behind host-defined resources; destroyed last.
     pub(crate) host_resources: HostResources,
 }
@@ -127,6 +133,7 @@ impl StoreData {
             in_call: false,
             kept: Vec::new(),
             stacks: None,
+            wasi: None,
             host_resources: HostResources::default(),
         }
     }
@@ -186,6 +193,14 @@ pub(crate) fn enter<R>(
     }
     store.data_mut().in_call = true;
     let called = run(store, call);
-    store.data_mut().in_call = false;
+    let data = store.data_mut();
+    data.in_call = false;
+    if data.wasi.as_ref().is_some_and(|w| w.placeholder) {
+        data.wasi = None;
+        return Err(abi::Error::invalid(format!(
+            "`{name}` called a WASI function, but the store has no WASI configuration (set one with \
+             wasmpool_store_wasi_set); the guest saw an empty WASI context"
+        )));
+    }
     called
 }

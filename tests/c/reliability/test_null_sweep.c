@@ -57,6 +57,11 @@ typedef struct {
   /* A host resource type and an object of it in the component's store. */
   wasmpool_component_resource_type_t *rtype;
   wasmpool_component_resource_t *resource;
+  /* A WASI configuration (the defaults), and what the WASI functions write. */
+  wasmpool_wasi_config_t *wcfg;
+  const char *argv[1];
+  const uint8_t *cdata;
+  int32_t exit_code;
 } fixture_t;
 
 /* `caller` is a wasmpool_caller_t or a wasmpool_component_caller_t (see via_caller). */
@@ -158,6 +163,8 @@ static void fixture_setup(fixture_t *fx) {
   if (fx->ctype == NULL) exit(3);
   die("resource type", wasmpool_component_resource_type_new(NULL, NULL, NULL, &fx->rtype));
   die("resource", wasmpool_component_resource_new(fx->cstore, fx->rtype, NULL, &fx->resource));
+  fx->wcfg = wasmpool_wasi_config_new();
+  fx->argv[0] = "a";
 }
 
 static void fixture_cleanup(fixture_t *fx) {
@@ -1594,13 +1601,199 @@ static int case_wasmpool_component_pre_instantiate__out(fixture_t *fx, void *cal
   return expect_invalid("wasmpool_component_pre_instantiate__out", wasmpool_component_pre_instantiate(fx->cpre, fx->store, NULL));
 }
 
+static int case_wasmpool_wasi_config_delete__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  wasmpool_wasi_config_delete(NULL);
+  return 0;
+}
+
+static int case_wasmpool_wasi_config_args_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_args_set__cfg", wasmpool_wasi_config_args_set(NULL, fx->argv, 1));
+}
+
+static int case_wasmpool_wasi_config_args_set__argv(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_args_set__argv", wasmpool_wasi_config_args_set(fx->wcfg, NULL, 1));
+}
+
+static int case_wasmpool_wasi_config_env_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_env_set__cfg", wasmpool_wasi_config_env_set(NULL, "f", "v"));
+}
+
+static int case_wasmpool_wasi_config_env_set__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_env_set__name", wasmpool_wasi_config_env_set(fx->wcfg, NULL, "v"));
+}
+
+static int case_wasmpool_wasi_config_env_set__value(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_env_set__value", wasmpool_wasi_config_env_set(fx->wcfg, "f", NULL));
+}
+
+static int case_wasmpool_wasi_config_inherit_env__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_inherit_env__cfg", wasmpool_wasi_config_inherit_env(NULL));
+}
+
+static int case_wasmpool_wasi_config_stdin_bytes_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_stdin_bytes_set__cfg", wasmpool_wasi_config_stdin_bytes_set(NULL, (const uint8_t *)fx->wat, strlen(fx->wat)));
+}
+
+static int case_wasmpool_wasi_config_stdin_bytes_set__bytes(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_stdin_bytes_set__bytes", wasmpool_wasi_config_stdin_bytes_set(fx->wcfg, NULL, strlen(fx->wat)));
+}
+
+static int case_wasmpool_wasi_config_stdin_inherit__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_stdin_inherit__cfg", wasmpool_wasi_config_stdin_inherit(NULL));
+}
+
+static int case_wasmpool_wasi_config_stdout_capture__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_stdout_capture__cfg", wasmpool_wasi_config_stdout_capture(NULL, 1));
+}
+
+static int case_wasmpool_wasi_config_stderr_capture__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_stderr_capture__cfg", wasmpool_wasi_config_stderr_capture(NULL, 1));
+}
+
+static int case_wasmpool_wasi_config_stdout_inherit__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_stdout_inherit__cfg", wasmpool_wasi_config_stdout_inherit(NULL));
+}
+
+static int case_wasmpool_wasi_config_stderr_inherit__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_stderr_inherit__cfg", wasmpool_wasi_config_stderr_inherit(NULL));
+}
+
+static int case_wasmpool_wasi_config_stdio_inherit__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_stdio_inherit__cfg", wasmpool_wasi_config_stdio_inherit(NULL));
+}
+
+static int case_wasmpool_wasi_config_preopen_dir__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_preopen_dir__cfg", wasmpool_wasi_config_preopen_dir(NULL, "/tmp", "/t", 1));
+}
+
+static int case_wasmpool_wasi_config_preopen_dir__host_path(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_preopen_dir__host_path", wasmpool_wasi_config_preopen_dir(fx->wcfg, NULL, "/t", 1));
+}
+
+static int case_wasmpool_wasi_config_preopen_dir__guest_path(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_preopen_dir__guest_path", wasmpool_wasi_config_preopen_dir(fx->wcfg, "/tmp", NULL, 1));
+}
+
+static int case_wasmpool_wasi_config_network_allow__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_wasi_config_network_allow__cfg", wasmpool_wasi_config_network_allow(NULL));
+}
+
+static int case_wasmpool_linker_define_wasi__linker(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_wasi__linker", wasmpool_linker_define_wasi(NULL));
+}
+
+static int case_wasmpool_instance_run__inst(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_run__inst", wasmpool_instance_run(NULL, &fx->exit_code));
+}
+
+static int case_wasmpool_instance_run__exit_code(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_run__exit_code", wasmpool_instance_run(fx->inst, NULL));
+}
+
+static int case_wasmpool_component_linker_define_wasi__linker(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_define_wasi__linker", wasmpool_component_linker_define_wasi(NULL));
+}
+
+static int case_wasmpool_component_instance_run__inst(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_instance_run__inst", wasmpool_component_instance_run(NULL, &fx->exit_code));
+}
+
+static int case_wasmpool_component_instance_run__exit_code(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_instance_run__exit_code", wasmpool_component_instance_run(fx->cinst, NULL));
+}
+
+static int case_wasmpool_store_wasi_set__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_wasi_set__store", wasmpool_store_wasi_set(NULL, fx->wcfg));
+}
+
+static int case_wasmpool_store_wasi_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_wasi_set__cfg", wasmpool_store_wasi_set(fx->store, NULL));
+}
+
+static int case_wasmpool_store_wasi_stdout__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_wasi_stdout__store", wasmpool_store_wasi_stdout(NULL, &fx->cdata, &fx->size));
+}
+
+static int case_wasmpool_store_wasi_stdout__data(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_wasi_stdout__data", wasmpool_store_wasi_stdout(fx->store, NULL, &fx->size));
+}
+
+static int case_wasmpool_store_wasi_stdout__len(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_wasi_stdout__len", wasmpool_store_wasi_stdout(fx->store, &fx->cdata, NULL));
+}
+
+static int case_wasmpool_store_wasi_stderr__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_wasi_stderr__store", wasmpool_store_wasi_stderr(NULL, &fx->cdata, &fx->size));
+}
+
+static int case_wasmpool_store_wasi_stderr__data(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_wasi_stderr__data", wasmpool_store_wasi_stderr(fx->store, NULL, &fx->size));
+}
+
+static int case_wasmpool_store_wasi_stderr__len(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_wasi_stderr__len", wasmpool_store_wasi_stderr(fx->store, &fx->cdata, NULL));
+}
+
+static int case_wasmpool_store_wasi_stdout_dropped__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_wasi_stdout_dropped__store", wasmpool_store_wasi_stdout_dropped(NULL, &fx->u64));
+}
+
+static int case_wasmpool_store_wasi_stdout_dropped__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_wasi_stdout_dropped__out", wasmpool_store_wasi_stdout_dropped(fx->store, NULL));
+}
+
+static int case_wasmpool_store_wasi_stderr_dropped__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_wasi_stderr_dropped__store", wasmpool_store_wasi_stderr_dropped(NULL, &fx->u64));
+}
+
+static int case_wasmpool_store_wasi_stderr_dropped__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_wasi_stderr_dropped__out", wasmpool_store_wasi_stderr_dropped(fx->store, NULL));
+}
+
 typedef struct {
   const char *name;
   case_fn fn;
   int via_caller;
 } sweep_case_t;
 
-#define SWEPT_FUNCTIONS 162
+#define SWEPT_FUNCTIONS 184
 static const sweep_case_t CASES[] = {
     {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
     {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
@@ -1870,6 +2063,43 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_component_pre_instantiate__pre", case_wasmpool_component_pre_instantiate__pre, 0},
     {"wasmpool_component_pre_instantiate__store", case_wasmpool_component_pre_instantiate__store, 0},
     {"wasmpool_component_pre_instantiate__out", case_wasmpool_component_pre_instantiate__out, 0},
+    {"wasmpool_wasi_config_delete__cfg", case_wasmpool_wasi_config_delete__cfg, 0},
+    {"wasmpool_wasi_config_args_set__cfg", case_wasmpool_wasi_config_args_set__cfg, 0},
+    {"wasmpool_wasi_config_args_set__argv", case_wasmpool_wasi_config_args_set__argv, 0},
+    {"wasmpool_wasi_config_env_set__cfg", case_wasmpool_wasi_config_env_set__cfg, 0},
+    {"wasmpool_wasi_config_env_set__name", case_wasmpool_wasi_config_env_set__name, 0},
+    {"wasmpool_wasi_config_env_set__value", case_wasmpool_wasi_config_env_set__value, 0},
+    {"wasmpool_wasi_config_inherit_env__cfg", case_wasmpool_wasi_config_inherit_env__cfg, 0},
+    {"wasmpool_wasi_config_stdin_bytes_set__cfg", case_wasmpool_wasi_config_stdin_bytes_set__cfg, 0},
+    {"wasmpool_wasi_config_stdin_bytes_set__bytes", case_wasmpool_wasi_config_stdin_bytes_set__bytes, 0},
+    {"wasmpool_wasi_config_stdin_inherit__cfg", case_wasmpool_wasi_config_stdin_inherit__cfg, 0},
+    {"wasmpool_wasi_config_stdout_capture__cfg", case_wasmpool_wasi_config_stdout_capture__cfg, 0},
+    {"wasmpool_wasi_config_stderr_capture__cfg", case_wasmpool_wasi_config_stderr_capture__cfg, 0},
+    {"wasmpool_wasi_config_stdout_inherit__cfg", case_wasmpool_wasi_config_stdout_inherit__cfg, 0},
+    {"wasmpool_wasi_config_stderr_inherit__cfg", case_wasmpool_wasi_config_stderr_inherit__cfg, 0},
+    {"wasmpool_wasi_config_stdio_inherit__cfg", case_wasmpool_wasi_config_stdio_inherit__cfg, 0},
+    {"wasmpool_wasi_config_preopen_dir__cfg", case_wasmpool_wasi_config_preopen_dir__cfg, 0},
+    {"wasmpool_wasi_config_preopen_dir__host_path", case_wasmpool_wasi_config_preopen_dir__host_path, 0},
+    {"wasmpool_wasi_config_preopen_dir__guest_path", case_wasmpool_wasi_config_preopen_dir__guest_path, 0},
+    {"wasmpool_wasi_config_network_allow__cfg", case_wasmpool_wasi_config_network_allow__cfg, 0},
+    {"wasmpool_linker_define_wasi__linker", case_wasmpool_linker_define_wasi__linker, 0},
+    {"wasmpool_instance_run__inst", case_wasmpool_instance_run__inst, 0},
+    {"wasmpool_instance_run__exit_code", case_wasmpool_instance_run__exit_code, 0},
+    {"wasmpool_component_linker_define_wasi__linker", case_wasmpool_component_linker_define_wasi__linker, 0},
+    {"wasmpool_component_instance_run__inst", case_wasmpool_component_instance_run__inst, 0},
+    {"wasmpool_component_instance_run__exit_code", case_wasmpool_component_instance_run__exit_code, 0},
+    {"wasmpool_store_wasi_set__store", case_wasmpool_store_wasi_set__store, 0},
+    {"wasmpool_store_wasi_set__cfg", case_wasmpool_store_wasi_set__cfg, 0},
+    {"wasmpool_store_wasi_stdout__store", case_wasmpool_store_wasi_stdout__store, 0},
+    {"wasmpool_store_wasi_stdout__data", case_wasmpool_store_wasi_stdout__data, 0},
+    {"wasmpool_store_wasi_stdout__len", case_wasmpool_store_wasi_stdout__len, 0},
+    {"wasmpool_store_wasi_stderr__store", case_wasmpool_store_wasi_stderr__store, 0},
+    {"wasmpool_store_wasi_stderr__data", case_wasmpool_store_wasi_stderr__data, 0},
+    {"wasmpool_store_wasi_stderr__len", case_wasmpool_store_wasi_stderr__len, 0},
+    {"wasmpool_store_wasi_stdout_dropped__store", case_wasmpool_store_wasi_stdout_dropped__store, 0},
+    {"wasmpool_store_wasi_stdout_dropped__out", case_wasmpool_store_wasi_stdout_dropped__out, 0},
+    {"wasmpool_store_wasi_stderr_dropped__store", case_wasmpool_store_wasi_stderr_dropped__store, 0},
+    {"wasmpool_store_wasi_stderr_dropped__out", case_wasmpool_store_wasi_stderr_dropped__out, 0},
 };
 
 static int run_case(const sweep_case_t *c) {

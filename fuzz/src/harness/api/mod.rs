@@ -13,6 +13,7 @@ mod instance_ops;
 mod linker_ops;
 mod module_ops;
 mod store_ops;
+mod wasi_ops;
 
 use linker_ops::trap_new;
 
@@ -88,7 +89,7 @@ impl Api {
 
     /// One API call (or a few related ones), chosen by the input.
     fn step(&mut self, u: &mut Unstructured) -> arbitrary::Result<()> {
-        let op = u.int_in_range(0..=27u8)?;
+        let op = u.int_in_range(0..=28u8)?;
         trace!("op {op}");
         match op {
             // --- configs
@@ -115,6 +116,8 @@ impl Api {
             24 | 25 => self.instance_use(u),
             // --- linkers and pre-linked instances
             26 => self.linker_step(u),
+            // --- WASI configurations, copied into stores
+            27 => self.wasi_step(u),
             _ => trap_new(u),
         }
     }
