@@ -13,6 +13,27 @@ use crate::component::instance::{wasmpool_component_func_t, wasmpool_component_i
 use crate::component::val::{self, wasmpool_component_val_t};
 use crate::store::data::enter;
 
+/// Runs `f` on `n` placeholder values: on the stack for the common counts
+/// (up to 3), so that a call allocates no `Val` arrays and drops no more
+/// placeholders than it uses.
+fn with_vals<R>(n: usize, f: impl FnOnce(&mut [Val]) -> R) -> R {
+    let v = || Val::Bool(false);
+    match n {
+        0 => f(&mut []),
+        1 => f(&mut [v()]),
+        2 => f(&mut [v(), v()]),
+        3 => f(&mut [v(), v(), v()]),
+        _ => f(&mut vec![v(); n]),
+    }
+}
+
+/// The path of a message (`argument 0`, `result 0 of `f``) is formatted
+/// only when a check fails, so that a successful call formats nothing: the
+/// check runs again with the path to build the message.
+fn checked<T>(check: impl Fn(&str) -> Result<T>, path: impl FnOnce() -> String) -> Result<T> {
+    check("").or_else(|_| check(&path()))
+}
+
 /// Calls `func` of type `ty` with arguments checked against it, and writes
 /// the results (owned by the caller afterwards).
 fn invoke(
@@ -33,21 +54,23 @@ fn invoke(
         )));
     }
     for (i, rty) in ty.results().enumerate() {
-        val::check_type(&rty, &format!("result {i} of `{name}`"))?;
+        checked(|path| val::check_type(&rty, path), || format!("result {i} of `{name}`"))?;
     }
-    let params = args
-        .iter()
-        .zip(ty.params())
-        .enumerate()
-        .map(|(i, (arg, (_, pty)))| val::to_wasmtime(arg, &pty, &format!("argument {i}")))
-        .collect::<Result<Vec<Val>>>()?;
-    let mut outs = vec![Val::Bool(false); results.len()];
-    // SAFETY: the instance's store is alive (caller contract).
-    let store = unsafe { inst.store_mut() };
-    enter(store, name, |store| func.call(store, &params, &mut outs))?;
-    let data = store.data_mut();
-    results.write_all(outs.iter().map(|v| val::from_wasmtime(v, &mut |r| data.keep(val::wasmpool_component_resource_t::new(r)))));
-    Ok(())
+    with_vals(args.len(), |params| {
+        for (i, ((arg, (_, pty)), slot)) in args.iter().zip(ty.params()).zip(params.iter_mut()).enumerate() {
+            *slot = checked(|path| val::to_wasmtime(arg, &pty, path), || format!("argument {i}"))?;
+        }
+        with_vals(results.len(), |outs| {
+            // SAFETY: the instance's store is alive (caller contract).
+            let store = unsafe { inst.store_mut() };
+            enter(store, name, |store| func.call(store, params, outs))?;
+            let data = store.data_mut();
+            results.write_all(
+                outs.iter().map(|v| val::from_wasmtime(v, &mut |r| data.keep(val::wasmpool_component_resource_t::new(r)))),
+            );
+            Ok(())
+        })
+    })
 }
 
 /// Calls the exported function `name` of `inst`: `"greet"` for a function
