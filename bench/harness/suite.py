@@ -200,7 +200,7 @@ PROFILES = [
     ("component: instantiate JavaScript `hello` (pooling)", "instr/op",
      _components("only=instantiate", "cases=js", "strategies=pooling"), (100, 300), 1),
     ("component: instantiate Python `hello` (pooling)", "instr/op",
-     _components("only=instantiate", "cases=py", "strategies=pooling"), (100, 300), 1),
+     _components("only=instantiate", "cases=py", "strategies=pooling"), (20, 60), 1),
     ("component: call `echo(string) -> string`, looked-up function vs `Func::call`", "instr/call",
      _components("only=calls", "cases=wat", "strategies=pooling",
                  variants={"wasmpool": "wasmpool_component_func_call", "native": "Func::call"}), (2000, 6000), 1),
