@@ -135,6 +135,13 @@ def reading(s, v):
                         "shrinks as the component grows"
     verdict = v["comp_inst_pooling"]
     text += ". Target (pooling) %s." % ("met" if verdict.met else "missed for " + listed(verdict.failing()))
+    ranges = [s.r_cinst(c, "pooling") for c in comps]
+    wide = [r for r in ranges if r and r[2] / r[1] > 1.5]
+    if wide and w and n:
+        text += (" The per-round ratios of this run spread from %.2f to %.2f, far wider than any gap the "
+                 "instruction counts show: the timings measured the machine's other load as much as the "
+                 "wrapper, and the instruction counts are the figure to judge by." % (
+                     min(r[1] for r in ranges if r), max(r[2] for r in ranges if r)))
     for c in s.called_components():
         func, name = median(s.r_ccalls(c, "wasmpool_func", "native")), median(s.r_ccalls(c, "wasmpool", "native"))
         typed = median(s.r_ccalls(c, "native_typed", "native"))
