@@ -132,7 +132,7 @@ static inline uint64_t rss_bytes(void) {
 
 /* ---- statistics ------------------------------------------------------------------------ */
 
-static int cmp_u64(const void *a, const void *b) {
+static inline int cmp_u64(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
   return (x > y) - (x < y);
 }
@@ -222,7 +222,7 @@ typedef struct {
   uint64_t ops, elapsed_ns, cpu_ns;
 } worker_t;
 
-static void *worker_main(void *p) {
+static inline void *worker_main(void *p) {
   worker_t *w = p;
   pthread_barrier_wait(w->start);
   uint64_t t0 = now_ns(), c0 = thread_cpu_ns();

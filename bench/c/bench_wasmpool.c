@@ -8,6 +8,7 @@
  *   bench_wasmpool deadline  tick=MS [deadline_ms=20 trials=20]
  *   bench_wasmpool mechanism [trials=20 warmup=10]
  *   bench_wasmpool control   [conc_ms=500]      (2-thread scaling of a CPU loop and of madvise)
+ *   bench_wasmpool components | component_compile ...   (bench_wasmpool_component.c)
  *
  * `round` options: only=instantiate,calls,concurrency,metrics  cases=empty,mem1,mem17data,large
  * strategies=pooling,ondemand  calls=<call names>  iters=N (fixed batches, for profiling)
@@ -18,46 +19,7 @@
  * driver runs it repeatedly, interleaved with the other paths' processes. Every result is a
  * JSON line (see bench_common.h). The module files are written by bench/harness/modules.py.
  */
-#include "bench_common.h"
-
-#include <wasmpool.h>
-
-static void check(wasmpool_error_t *err, const char *what) {
-  if (err == NULL) return;
-  fprintf(stderr, "bench_wasmpool: %s failed (kind %d): %s\n", what, (int)wasmpool_error_kind(err),
-          wasmpool_error_message(err));
-  wasmpool_error_delete(err);
-  exit(2);
-}
-
-/* The configuration every path uses for the instantiation, call and concurrency
- * measurements: Wasmtime's defaults, with each pool total set to `total`. */
-static wasmpool_config_t *bench_config(bool pooling, uint32_t total) {
-  wasmpool_config_t *cfg = wasmpool_config_new();
-  check(wasmpool_config_strategy_set(cfg, pooling ? WASMPOOL_STRATEGY_POOLING : WASMPOOL_STRATEGY_ON_DEMAND),
-        "strategy");
-  check(wasmpool_config_total_core_instances_set(cfg, total), "total_core_instances");
-  check(wasmpool_config_total_memories_set(cfg, total), "total_memories");
-  check(wasmpool_config_total_tables_set(cfg, total), "total_tables");
-  check(wasmpool_config_total_stacks_set(cfg, total), "total_stacks");
-  check(wasmpool_config_total_component_instances_set(cfg, total), "total_component_instances");
-  check(wasmpool_config_total_gc_heaps_set(cfg, total), "total_gc_heaps");
-  /* 0 (Wasmtime's default) unless a measurement asks for keep-resident slots */
-  check(wasmpool_config_linear_memory_keep_resident_set(cfg, (size_t)arg_u64("mem_keep", 0)), "mem keep");
-  check(wasmpool_config_table_keep_resident_set(cfg, (size_t)arg_u64("table_keep", 0)), "table keep");
-  if (arg_u64("pagemap", 0))
-    check(wasmpool_config_pagemap_scan_set(cfg, WASMPOOL_ENABLED_YES), "pagemap_scan");
-  return cfg;
-}
-
-static wasmpool_engine_t *new_engine(wasmpool_config_t *cfg, bool pooling) {
-  wasmpool_engine_t *engine;
-  check(wasmpool_engine_new(cfg, &engine), "engine");
-  wasmpool_config_delete(cfg);
-  if (wasmpool_engine_strategy(engine) != (pooling ? WASMPOOL_STRATEGY_POOLING : WASMPOOL_STRATEGY_ON_DEMAND))
-    die("engine strategy is not the one asked for");
-  return engine;
-}
+#include "bench_wasmpool.h"
 
 static wasmpool_module_t *load_wat(wasmpool_engine_t *engine, const char *dir, const char *name) {
   char path[4096];
@@ -623,7 +585,8 @@ int main(int argc, char **argv) {
   g_argc = argc;
   g_argv = argv;
   g_path = "wasmpool";
-  if (argc < 2) die("usage: bench_wasmpool round|compile|footprint|deadline|mechanism key=value...");
+  if (argc < 2) die("usage: bench_wasmpool round|compile|footprint|deadline|mechanism|control|components|component_compile "
+        "key=value...");
   const char *cmd = argv[1];
   if (strcmp(cmd, "round") == 0) return cmd_round();
   if (strcmp(cmd, "compile") == 0) return cmd_compile();
@@ -631,5 +594,6 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "deadline") == 0) return cmd_deadline();
   if (strcmp(cmd, "mechanism") == 0) return cmd_mechanism();
   if (strcmp(cmd, "control") == 0) return cmd_control();
+  if (strcmp(cmd, "components") == 0 || strcmp(cmd, "component_compile") == 0) return component_main(argc, argv);
   die("unknown command %s", cmd);
 }

@@ -8,6 +8,7 @@
     markdown  number formats and tables
     report    REPORT.md: machine, method, targets and the measurement sections
     reading   the "Reading" section: conclusions derived from the numbers
+    components  the components' section of the report and their Reading paragraph
     plots     the PNG plots (matplotlib)
 
 bench/driver.py is the command line over these.

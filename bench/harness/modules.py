@@ -6,6 +6,26 @@ import os
 from .suite import FOOT_K
 
 
+# The small component of the component measurements: `echo: func(s: string) -> string` returns
+# its argument. The core module's `realloc` hands out one fixed buffer (a call has exactly one
+# allocation, the argument's), and `echo` returns the argument's own bytes, so a call costs the
+# canonical ABI's lifting and lowering of two strings and nothing else.
+COMPONENT_WAT = """(component
+  (core module $m
+    (memory (export "memory") 1)
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      (if (i32.gt_u (local.get 3) (i32.const 60000)) (then unreachable))
+      (i32.const 1024))
+    (func (export "echo") (param $ptr i32) (param $len i32) (result i32)
+      (i32.store (i32.const 0) (local.get $ptr))
+      (i32.store (i32.const 4) (local.get $len))
+      (i32.const 0)))
+  (core instance $i (instantiate $m))
+  (func (export "echo") (param "s" string) (result string)
+    (canon lift (core func $i "echo") (memory (core memory $i "memory")) (realloc (core func $i "realloc")))))
+"""
+
+
 def module_texts():
     """{name: text} of every module the programs load from modules=DIR."""
     data = "".join("\\%02x" % ((i * 7) % 251 + 1) for i in range(65536))
@@ -27,6 +47,7 @@ def module_texts():
         (br $l)))
     (local.get $acc)))
 """,
+        "component": COMPONENT_WAT,
     }
     # The churn modules: distinct (their data differs), 1 MiB of memory, `touch` writes one byte
     # in every 4 KiB page of it, so a released slot has 1 MiB to keep resident.

@@ -7,7 +7,7 @@ import re
 import statistics
 import subprocess
 
-from . import reading
+from . import components, reading
 from .markdown import fmt_allocs, fmt_num, fmt_ratio, fmt_stat, table, tidy
 from .stats import ratio_stat, round_stat
 from .suite import (CALL_CASES, CALL_NAMES, CASE_NAMES, CASES, CONC_CASE_NAMES, CONC_LABELS, CONTROL_NAMES, FOOT_C,
@@ -133,7 +133,7 @@ class Report:
 
     def targets(self):
         rows = [[t.text(), self.verdicts[t.key].measured(), self.verdicts[t.key].word()] for t in TARGETS]
-        return table(["target (issue 6)", "measured (medians)", ""], rows)
+        return table(["target (issue 6; components: issue 11)", "measured (medians)", ""], rows)
 
     # ---- sections ------------------------------------------------------------------------------
     def section_instantiation(self, plots):
@@ -307,6 +307,8 @@ class Report:
                   cpus(), self.timing_spread() * 100)]
         rows = []
         for x in self.s.prof.values():
+            if not all(p in x for p in PATHS):
+                continue  # the components' profiles: section 9
             rows.append([x["name"], fmt_num(x["wasmpool"], 0), fmt_num(x["native"], 0), fmt_num(x["upstream"], 0),
                          "%.2f" % (x["wasmpool"] / x["native"]), "%.2f" % (x["wasmpool"] / x["upstream"]),
                          " / ".join(fmt_allocs(x.get(p + "_allocs", 0)) for p in PATHS)])
@@ -322,7 +324,7 @@ class Report:
             "\n## Reading\n\n", reading.reading(self.s, self.verdicts), "\n",
             self.section_instantiation(plots), self.section_calls(plots), self.section_concurrency(plots),
             self.section_compile(), self.section_metrics(), self.section_footprint(plots), self.section_deadline(),
-            self.section_profile()]))
+            self.section_profile(), components.section(self.s)]))
 
 
 def write_report(summary, meta, repo, outdir, plots):

@@ -16,8 +16,9 @@ import sys
 import time
 
 from .modules import write_modules
-from .suite import (DEADLINES, FOOT_K, KEEP, MODES, PATHS, PROFILES, TUNED, TUNED_LABEL, TWO_CPU_SHARE,
-                    footprint_settings, rotated)
+from .suite import (COMPONENT_CALL_ARG, COMPONENT_PATHS, DEADLINES, FOOT_K, KEEP, MODES, PATHS, PROFILES,
+                    TOOLCHAIN_COMPONENTS, TUNED, TUNED_LABEL, TWO_CPU_SHARE, component_variants, footprint_settings,
+                    rotated)
 
 
 def cpu_busy(seconds=0.5):
@@ -148,25 +149,59 @@ def callgrind(cmd, tmpdir):
     return int(m.group(1).replace(",", "")), allocs
 
 
-def profile_phase(runner, modules, tmpdir):
+# Pool of 4 slots under valgrind (it cannot reserve 1000 memories); components get more core
+# instances (a Python component has 14).
+PROFILE_POOL = ["pool_total=4", "core_total=32", "warmup=100"]
+
+
+def profile_phase(runner, modules, components, tmpdir):
     """Instructions and allocator calls per operation under callgrind: deterministic, unlike the
     timings on a shared machine. Two runs with different iteration counts; their difference is
-    the measured loop alone."""
+    the measured loop alone. `components`: the component arguments (js=, py=) of this run; a
+    profile of a toolchain component that is missing is left out."""
     out = []
     for name, unit, args, (lo, hi), per in PROFILES:
+        some = next(iter(args.values()))
+        if any("cases=%s" % c in some for c in TOOLCHAIN_COMPONENTS if not components.get(c)):
+            continue
         row = {"name": name, "unit": unit}
-        for path in PATHS:
-            base = [runner.exes[path], "round", "modules=" + modules, "large=none", "pool_total=4",
-                    "warmup=100"] + args[path]
+        for path, (cmd, *rest) in args.items():
+            files = ["large=none"] if cmd == "round" else ["%s=%s" % kv for kv in components.get_for(path)]
+            base = [runner.exes[path], cmd, "modules=" + modules] + files + PROFILE_POOL + rest
             a, am = callgrind(base + ["iters=%d" % lo], tmpdir)
             b, bm = callgrind(base + ["iters=%d" % hi], tmpdir)
             row[path] = (b - a) / float((hi - lo) * per)
             row[path + "_allocs"] = (bm - am) / float((hi - lo) * per) + 0.0
-        print("  profile %-48s wasmpool %.0f (%.1f allocs)  native %.0f (%.1f)  upstream %.0f (%.1f)" % (
-            name, row["wasmpool"], row["wasmpool_allocs"], row["native"], row["native_allocs"],
-            row["upstream"], row["upstream_allocs"]), flush=True)
+        print("  profile %-60s %s" % (name, "  ".join("%s %.0f (%.1f allocs)" % (p, row[p], row[p + "_allocs"])
+                                                      for p in PATHS if p in row)), flush=True)
         out.append(row)
     return out
+
+
+class Components(dict):
+    """The toolchain components of a run: {case: hello.wasm} for those that were built, and the
+    reasons of those that were not ({case: text} in `skipped`)."""
+
+    def __init__(self, guests, cwasm):
+        super().__init__()
+        self.cwasm = cwasm
+        self.skipped = {}
+        for case in TOOLCHAIN_COMPONENTS:
+            wasm = os.path.join(guests, case, "hello.wasm")
+            skip = os.path.join(guests, case, "hello.skip")
+            if os.path.exists(wasm):
+                self[case] = wasm
+            elif os.path.exists(skip):
+                self.skipped[case] = open(skip).read().strip()
+            else:
+                self.skipped[case] = "not built (%s has neither hello.wasm nor hello.skip)" % os.path.join(guests, case)
+
+    def compiled(self, case, path):
+        return os.path.join(self.cwasm, "%s.%s.cwasm" % (case, path))
+
+    def get_for(self, path):
+        """(case, precompiled file) of every component this run has, for `path`."""
+        return [(case, self.compiled(case, path)) for case in self]
 
 
 # ---- the phases of a run ------------------------------------------------------------------------
@@ -186,6 +221,7 @@ class Session:
         write_modules(self.modules)
         os.makedirs(self.cwasm, exist_ok=True)
         self.runner = Runner(exes, self.raw_path, verbose=True)
+        self.components = Components(os.path.join(build, "guests"), self.cwasm)
 
     def cwasm_of(self, path):
         return os.path.join(self.cwasm, "large.%s.cwasm" % path)
@@ -204,6 +240,20 @@ class Session:
                 self.runner.run(path, ["compile", "wasm=" + self.large_wasm, "out=" + self.cwasm_of(path),
                                        "trials=1", "dtrials=%d" % self.cfg["dtrials"]], round=t)
 
+    def component_compile_phase(self):
+        print("== components: compile the toolchain components once per path", flush=True)
+        for case, reason in self.components.skipped.items():
+            print("   %s: SKIPPED: %s" % (case, reason), flush=True)
+        for case, wasm in self.components.items():
+            self.runner.wait_quiet(self.cfg["quiet_wait_s"])
+            for path in COMPONENT_PATHS:
+                self.runner.run(path, ["component_compile", "wasm=" + wasm, "case=" + case,
+                                       "out=" + self.components.compiled(case, path)])
+
+    def component_args(self, path):
+        return ["components", "arg=" + COMPONENT_CALL_ARG, "calls=" + component_variants(path)] + [
+            "%s=%s" % kv for kv in self.components.get_for(path)] + self.common()
+
     def rounds_phase(self):
         print("== rounds: instantiation, calls, metrics; paths interleaved", flush=True)
         rounds = self.cfg["rounds"]
@@ -213,6 +263,8 @@ class Session:
             for path in rotated(r):
                 self.runner.run(path, ["round", "large=" + self.cwasm_of(path), "only=instantiate,calls,metrics"]
                                 + self.common(), round=r)
+                if path in COMPONENT_PATHS:
+                    self.runner.run(path, self.component_args(path), round=r)
 
     def concurrency_phase(self):
         # Two threads need two idle CPUs: these rounds wait longer for the machine's other load to
@@ -257,7 +309,7 @@ class Session:
         if not (self.cfg["profile"] and shutil.which("valgrind")):
             return []
         print("== instruction counts under callgrind", flush=True)
-        return profile_phase(self.runner, self.modules, self.build)
+        return profile_phase(self.runner, self.modules, self.components, self.build)
 
 
 def run_all(mode, exes, build, cache):
@@ -267,6 +319,7 @@ def run_all(mode, exes, build, cache):
     meta = {"mode": mode, "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
     meta["busy_before"] = cpu_busy(1.0)
     s.compile_phase()
+    s.component_compile_phase()
     s.rounds_phase()
     s.concurrency_phase()
     s.footprint_phase()
@@ -276,6 +329,7 @@ def run_all(mode, exes, build, cache):
     meta["busy_conc_rounds"] = s.runner.conc_busy
     meta["elapsed_s"] = time.time() - started
     meta["profile"] = profile
+    meta["component_skips"] = s.components.skipped
     s.runner.close(meta)
     return s.runner.results, meta, s.raw_path
 

@@ -8,7 +8,8 @@ import itertools
 import statistics
 from collections import namedtuple
 
-from .suite import (CALL_CASES, CALL_VARIANTS, CASES, COMPILE_VARIANTS, CONC_CASES, CONC_LABELS, CONTROLS,
+from .suite import (CALL_CASES, CALL_VARIANTS, CASES, COMPILE_VARIANTS, COMPONENT_CALL_VARIANTS, COMPONENT_PATHS,
+                    COMPONENTS, TOOLCHAIN_COMPONENTS, CONC_CASES, CONC_LABELS, CONTROLS,
                     DEADLINE_VARIANTS, DEADLINES, FOOT_C, FOOT_N, FOOT_TOTALS, MIB, PATHS, STRATEGIES, TWO_CPU_SHARE,
                     UNLIMITED, call_variant, expected_warm, footprint_settings, is_n)
 
@@ -152,6 +153,18 @@ class Summary:
                                        if r.get("deadline_ms", 20) == dms])
         self.mech = stat(d.values(bench="deadline", case="mechanism"))
         self.prof = {x["name"]: x for x in meta.get("profile") or []}
+        # components
+        self.cinst = {(c, st, p): d.by_round(bench="component_instantiate", case=c, strategy=st, path=p)
+                      for c, st, p in itertools.product(COMPONENTS, STRATEGIES, COMPONENT_PATHS)}
+        self.ccalls = {(c, col): d.by_round(bench="component_calls", case=c, path=path, variant=v)
+                       for c in COMPONENTS for col, (path, v) in COMPONENT_CALL_VARIANTS.items()}
+        self.ccompile = {(c, p): stat(d.values(bench="component_compile", case=c, path=p))
+                         for c in TOOLCHAIN_COMPONENTS for p in COMPONENT_PATHS}
+        # {case: {path: the import the first call trapped on}}
+        self.crefused = {}
+        for r in d.rows(bench="component_call_refused"):
+            self.crefused.setdefault(r["case"], {})[r["path"]] = r["import"]
+        self.cskips = meta.get("component_skips") or {}
 
     # ---- stats and ratios ----------------------------------------------------------------------
     def inst_stat(self, case, strat, path):
@@ -181,6 +194,26 @@ class Summary:
     def metrics_stat(self, path):
         return round_stat(self.metrics[path])
 
+    def cinst_stat(self, case, strat, path):
+        return round_stat(self.cinst[case, strat, path])
+
+    def r_cinst(self, case, strat):
+        """wasmpool / Rust-native component instantiation, per round."""
+        return ratio_stat(self.cinst[case, strat, "wasmpool"], self.cinst[case, strat, "native"])
+
+    def ccall_stat(self, case, column):
+        return round_stat(self.ccalls[case, column])
+
+    def r_ccalls(self, case, num, den):
+        return ratio_stat(self.ccalls[case, num], self.ccalls[case, den])
+
+    def measured_components(self):
+        """The components with instantiation results, in declaration order."""
+        return [c for c in COMPONENTS if any(self.cinst[c, st, p] for st in STRATEGIES for p in COMPONENT_PATHS)]
+
+    def called_components(self):
+        return [c for c in COMPONENTS if any(self.ccalls[c, col] for col in COMPONENT_CALL_VARIANTS)]
+
     def bounded_footprint(self):
         return [f for f in self.foot.values() if f["bound"] is not None]
 
@@ -188,8 +221,9 @@ class Summary:
 # ---- completeness of a smoke run ----------------------------------------------------------------------
 
 
-def missing_measurements(results):
-    """What a run lacks (empty when complete): keeps the suite from rotting."""
+def missing_measurements(results, meta_skips=None):
+    """What a run lacks (empty when complete): keeps the suite from rotting. `meta_skips`: the
+    toolchain components the run could not build (not missing: the report says why)."""
     d = Data(results)
     missing = []
     for path in PATHS:
@@ -204,6 +238,17 @@ def missing_measurements(results):
             missing.append("concurrency %s" % path)
         if not d.values(bench="compile", path=path, variant="deserialize"):
             missing.append("compile %s" % path)
+    built = [c for c in COMPONENTS if c not in (meta_skips or {})]
+    for path in COMPONENT_PATHS:
+        for case in built:
+            for strat in STRATEGIES:
+                if not d.values(bench="component_instantiate", case=case, strategy=strat, path=path):
+                    missing.append("component_instantiate %s %s %s" % (path, case, strat))
+            if not (d.values(bench="component_calls", case=case, path=path) or
+                    d.rows(bench="component_call_refused", case=case, path=path)):
+                missing.append("component_calls %s %s" % (path, case))
+    if not d.values(bench="component_calls", case="wat"):
+        missing.append("component_calls wat (the text component must be callable)")
     if not d.values(bench="metrics", path="wasmpool"):
         missing.append("metrics")
     if len(d.rows(bench="footprint")) != len(FOOT_N) * len(FOOT_C) * len(FOOT_TOTALS):

@@ -46,6 +46,37 @@ def call_variant(column, case):
     return to_host if case == "wasm_to_host" else to_wasm
 
 
+# Components: instantiation through a pre-instantiated component (a fresh store per instance,
+# deleted after it) and calls of `func(string) -> string`, wasmpool against Rust-native (the
+# upstream C API of Wasmtime 48 has no component pre-instantiation, so no upstream column). The
+# text component is components.wat of the modules; js and py are the `hello` components that
+# tests/guests/toolchains.sh builds with componentize-js and componentize-py (bench/run puts them
+# in bench/build/guests/<case>/hello.wasm, or leaves hello.skip with the reason).
+COMPONENT_PATHS = ("wasmpool", "native")
+COMPONENTS = ("wat", "js", "py")
+TOOLCHAIN_COMPONENTS = ("js", "py")
+COMPONENT_NAMES = {
+    "wat": "text component `echo` (1 core module)",
+    "js": "componentize-js 0.23.0 `hello` (12 MB)",
+    "py": "componentize-py 0.25.1 `hello` (18 MB)",
+}
+COMPONENT_SHORT = {"wat": "text", "js": "JavaScript", "py": "Python"}
+# Call columns: (path, variant). `func` columns call a looked-up function; the target compares
+# wasmpool's looked-up call with Rust's dynamic `Func::call`, the like-for-like pair.
+COMPONENT_CALL_VARIANTS = {
+    "wasmpool": ("wasmpool", "wasmpool_component_instance_call"),
+    "wasmpool_func": ("wasmpool", "wasmpool_component_func_call"),
+    "native": ("native", "Func::call"),
+    "native_typed": ("native", "TypedFunc::call"),
+}
+COMPONENT_CALL_ARG = "wasmpool"
+
+
+def component_variants(path):
+    """The call variants a path runs, for its calls= argument."""
+    return ",".join(v for p, v in COMPONENT_CALL_VARIANTS.values() if p == path)
+
+
 # Concurrency: Wasmtime's defaults, and a tuned configuration with keep-resident sizes and pagemap
 # scan: the large module's memory (37 pages) and table (7688 elements) fit, so a released slot is
 # reset by scanning for the pages the instance dirtied instead of madvise over the whole slot.
@@ -134,15 +165,22 @@ def expected_warm(n, c, total):
 
 
 # Instruction counts under callgrind: (name, per-op unit, {path: extra args}, iterations low/high,
-# ops per iteration).
+# ops per iteration). A profile runs the paths it has arguments for.
 def _every_path(*args):
-    return {p: ["only=instantiate"] + list(args) for p in PATHS}
+    return {p: ["round", "only=instantiate"] + list(args) for p in PATHS}
+
+
+def _components(*args, variants=None):
+    """Component profiles: wasmpool and Rust-native; `variants` {path: call variant}."""
+    return {p: ["components"] + list(args) + (["calls=" + variants[p]] if variants else [])
+            for p in COMPONENT_PATHS}
 
 
 def _calls(wasmpool_call, others_call=None, *extra):
     base = ["only=calls", "strategies=pooling"]
     other = others_call or wasmpool_call
-    return {p: base + ["calls=" + (wasmpool_call if p == "wasmpool" else other)] + list(extra) for p in PATHS}
+    return {p: ["round"] + base + ["calls=" + (wasmpool_call if p == "wasmpool" else other)] + list(extra)
+            for p in PATHS}
 
 
 PROFILES = [
@@ -155,6 +193,26 @@ PROFILES = [
     ("call nop by export name (wasmpool_instance_call)", "instr/call", _calls("nop"), (20000, 60000), 1),
     ("call (i32,i64)->f32", "instr/call", _calls("i32_i64_to_f32"), (20000, 60000), 1),
     ("host call (wasm->host)", "instr/call", _calls("wasm_to_host", None, "loop=100"), (200, 600), 100),
+    ("component: instantiate text component (pooling)", "instr/op",
+     _components("only=instantiate", "cases=wat", "strategies=pooling"), (1000, 3000), 1),
+    ("component: instantiate text component (on-demand)", "instr/op",
+     _components("only=instantiate", "cases=wat", "strategies=ondemand"), (1000, 3000), 1),
+    ("component: instantiate JavaScript `hello` (pooling)", "instr/op",
+     _components("only=instantiate", "cases=js", "strategies=pooling"), (100, 300), 1),
+    ("component: instantiate Python `hello` (pooling)", "instr/op",
+     _components("only=instantiate", "cases=py", "strategies=pooling"), (20, 60), 1),
+    ("component: call `echo(string) -> string`, looked-up function vs `Func::call`", "instr/call",
+     _components("only=calls", "cases=wat", "strategies=pooling",
+                 variants={"wasmpool": "wasmpool_component_func_call", "native": "Func::call"}), (2000, 6000), 1),
+    ("component: call `echo` by name (wasmpool_component_instance_call) vs `Func::call`", "instr/call",
+     _components("only=calls", "cases=wat", "strategies=pooling",
+                 variants={"wasmpool": "wasmpool_component_instance_call", "native": "Func::call"}),
+     (2000, 6000), 1),
+    ("component: call `echo`, Rust typed `TypedFunc<(String,), (String,)>`", "instr/call",
+     {"native": ["components", "only=calls", "cases=wat", "strategies=pooling", "calls=TypedFunc::call"]},
+     (2000, 6000), 1),
 ]
 PROFILE_INST_EMPTY, PROFILE_INST_MEM1, PROFILE_INST_MEM1_ONDEMAND = (p[0] for p in PROFILES[:3])
 PROFILE_HOST_CALL = PROFILES[6][0]
+(PROFILE_COMP_INST_WAT, PROFILE_COMP_INST_WAT_ONDEMAND, PROFILE_COMP_INST_JS, PROFILE_COMP_INST_PY,
+ PROFILE_COMP_CALL, PROFILE_COMP_CALL_NAME, PROFILE_COMP_CALL_TYPED) = (p[0] for p in PROFILES[7:14])

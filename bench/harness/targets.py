@@ -11,8 +11,8 @@ import operator
 from collections import namedtuple
 
 from .stats import median, stat
-from .suite import (CALL_CASES, CASES, CONC_CASE_NAMES, CONC_CASES, HOST_TO_WASM, NAMES, PATHS, TUNED_LABEL,
-                    n_name)
+from .suite import (CALL_CASES, CASES, COMPONENT_SHORT, CONC_CASE_NAMES, CONC_CASES, HOST_TO_WASM, NAMES, PATHS,
+                    TUNED_LABEL, n_name)
 
 OPS = {"<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
 
@@ -63,6 +63,12 @@ TARGETS = (
             "`wasmtime_func_call` and `wasmtime_linker_define_func`)", "calls_wasmpool_upstream", "<=", 1.00, "ratio"),
     _target("func_calls", "wasmpool / upstream {bound}, calls with a looked-up `wasmpool_func_t` "
             "(`wasmpool_func_call`)", "calls_func_upstream", "<=", 1.00, "ratio"),
+    _target("comp_inst_pooling", "components: wasmpool / Rust-native instantiation through a pre {bound} "
+            "(median; every component; pooling)", "comp_inst_pooling", "<=", 1.03, "ratio"),
+    _target("comp_inst_ondemand", "components: wasmpool / Rust-native instantiation through a pre {bound} "
+            "(median; every component; on-demand)", "comp_inst_ondemand", "<=", 1.03, "ratio"),
+    _target("comp_calls", "components: `wasmpool_component_func_call` / Rust `Func::call` with `Val`s {bound}, "
+            "`func(string) -> string`", "comp_calls", "<=", 1.2, "ratio"),
     _target("pooling_speedup", "pooling speedup on the large module {bound} (on-demand / pooling)",
             "speedup_large", ">=", 4.5, "times"),
     _target("two_threads", "2-thread / 1-thread throughput {bound} under pooling (wasmpool; rounds with both "
@@ -100,6 +106,18 @@ def _calls_ratio(column, cases):
         values = {c: median(s.r_calls(c, column, "upstream")) for c in cases}
         return _measured(values, _listed(values, "%s %.2f"))
     return measure
+
+
+def _comp_inst_ratio(strat):
+    def measure(s):
+        values = {COMPONENT_SHORT[c]: median(s.r_cinst(c, strat)) for c in s.measured_components()}
+        return _measured(values, _listed(values, "%s %.3f"))
+    return measure
+
+
+def comp_calls(s):
+    values = {COMPONENT_SHORT[c]: median(s.r_ccalls(c, "wasmpool_func", "native")) for c in s.called_components()}
+    return _measured(values, _listed(values, "%s %.2f"))
 
 
 def speedup_large(s):
@@ -145,6 +163,9 @@ METRICS = {
     "inst_wasmpool_upstream_ondemand": _inst_ratio("upstream", "ondemand"),
     "calls_wasmpool_upstream": _calls_ratio("wasmpool", CALL_CASES),
     "calls_func_upstream": _calls_ratio("wasmpool_func", HOST_TO_WASM),
+    "comp_inst_pooling": _comp_inst_ratio("pooling"),
+    "comp_inst_ondemand": _comp_inst_ratio("ondemand"),
+    "comp_calls": comp_calls,
     "speedup_large": speedup_large,
     "two_threads_defaults": _two_threads("defaults"),
     "two_threads_tuned": _two_threads(TUNED_LABEL),

@@ -45,6 +45,27 @@ fn explain_poisoned_store(e: wasmtime::Error) -> wasmtime::Error {
     }
 }
 
+/// Runs `f` on `n` placeholder values: on the stack for the common counts
+/// (up to 3), so that a call allocates no `Val` arrays and drops no more
+/// placeholders than it uses.
+fn with_vals<R>(n: usize, f: impl FnOnce(&mut [Val]) -> R) -> R {
+    let v = || Val::Bool(false);
+    match n {
+        0 => f(&mut []),
+        1 => f(&mut [v()]),
+        2 => f(&mut [v(), v()]),
+        3 => f(&mut [v(), v(), v()]),
+        _ => f(&mut vec![v(); n]),
+    }
+}
+
+/// The path of a message (`argument 0`, `result 0 of `f``) is formatted
+/// only when a check fails, so that a successful call formats nothing: the
+/// check runs again with the path to build the message.
+fn checked<T>(check: impl Fn(&str) -> Result<T>, path: impl FnOnce() -> String) -> Result<T> {
+    check("").or_else(|_| check(&path()))
+}
+
 /// Calls `func` of type `ty` with arguments checked against it, and writes
 /// the results (owned by the caller afterwards).
 fn invoke(
@@ -65,30 +86,28 @@ fn invoke(
         )));
     }
     for (i, rty) in ty.results().enumerate() {
-        val::check_type(&rty, &format!("result {i} of `{name}`"))?;
+        checked(|path| val::check_type(&rty, path), || format!("result {i} of `{name}`"))?;
     }
-    let params = args
-        .iter()
-        .zip(ty.params())
-        .enumerate()
-        .map(|(i, (arg, (_, pty)))| val::to_wasmtime(arg, &pty, &format!("argument {i}")))
-        .collect::<Result<Vec<Val>>>()?;
-    let mut outs = vec![Val::Bool(false); results.len()];
-    // SAFETY: the instance's store is alive (caller contract).
-    let store = unsafe { inst.store_mut() };
-    enter(store, name, |store, on_fiber| {
-        if on_fiber {
-            block_on(func.call_async(store, &params, &mut outs))
-        } else {
-            func.call(store, &params, &mut outs)
+    with_vals(args.len(), |params| {
+        for (i, ((arg, (_, pty)), slot)) in args.iter().zip(ty.params()).zip(params.iter_mut()).enumerate() {
+            // Converting may spend resource handles, so it runs once; the
+            // message path is formatted only on failure.
+            *slot = val::to_wasmtime_at(arg, &pty, || format!("argument {i}"))?;
         }
-        .map_err(explain_poisoned_store)
+        with_vals(results.len(), |outs| {
+            // SAFETY: the instance's store is alive (caller contract).
+            let store = unsafe { inst.store_mut() };
+            enter(store, name, |store, on_fiber| {
+                if on_fiber { block_on(func.call_async(store, params, outs)) } else { func.call(store, params, outs) }
+                    .map_err(explain_poisoned_store)
+            })
+            .map_err(canonical_abi_trap)?;
+            let mut cx = store.as_context_mut();
+            let mut adopter = Adopter::new(&mut cx);
+            results.write_all(outs.iter().map(|v| val::from_wasmtime(v, &mut |r| adopter.adopt(r))));
+            Ok(())
+        })
     })
-    .map_err(canonical_abi_trap)?;
-    let mut cx = store.as_context_mut();
-    let mut adopter = Adopter::new(&mut cx);
-    results.write_all(outs.iter().map(|v| val::from_wasmtime(v, &mut |r| adopter.adopt(r))));
-    Ok(())
 }
 
 /// Calls the exported function `name` of `inst`: `"greet"` for a function

@@ -50,8 +50,14 @@ impl<T> At for Conv<T> {
 /// messages (`argument 0`); errors are INVALID_ARGUMENT and say where in
 /// the value the mismatch is.
 pub(crate) fn to_wasmtime(v: &wasmpool_component_val_t, ty: &Type, path: &str) -> abi::Result<Val> {
+    to_wasmtime_at(v, ty, || path.to_string())
+}
+
+/// [`to_wasmtime`] with the path made only when there is a mismatch to
+/// report (the per-call path of a successful call formats nothing).
+pub(crate) fn to_wasmtime_at(v: &wasmpool_component_val_t, ty: &Type, path: impl FnOnce() -> String) -> abi::Result<Val> {
     to_val(v, ty).map_err(|m| {
-        let mut message = path.to_string();
+        let mut message = path();
         for step in m.steps.iter().rev().chain([&m.message]) {
             message.push_str(": ");
             message.push_str(step);

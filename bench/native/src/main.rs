@@ -6,11 +6,15 @@
 //! bench_native round   modules=DIR large=CWASM [pool_total=1000 target_ms=200 warmup=200
 //!                      conc_ms=500 loop=1000]
 //! bench_native compile wasm=FILE out=CWASM [trials=3 dtrials=10]
+//! bench_native components ...          (component.rs)
+//! bench_native component_compile ...   (component.rs)
 //! ```
 //!
 //! Same measurements and JSON lines as bench/c/bench_wasmpool.c's commands of the same name.
 //! `round` takes the same options (only=, cases=, strategies=, calls=, iters=, large=none,
 //! mem_keep=, table_keep=, pagemap=1, label=).
+
+mod component;
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -134,7 +138,8 @@ fn engine(pooling: bool, total: u32) -> Result<Engine> {
     let mut config = Config::new();
     if pooling {
         let mut p = PoolingAllocationConfig::new();
-        p.total_core_instances(total)
+        // core_total: more core instances than other slots (a component has several)
+        p.total_core_instances(keep("core_total").try_into().ok().filter(|&n: &u32| n > 0).unwrap_or(total))
             .total_memories(total)
             .total_tables(total)
             .total_stacks(total)
@@ -452,7 +457,9 @@ fn main() {
     let result = match cmd.as_str() {
         "round" => round(&args),
         "compile" => compile(&args),
-        _ => fail("usage: bench_native round|compile key=value..."),
+        "components" => component::components(&args),
+        "component_compile" => component::compile(&args),
+        _ => fail("usage: bench_native round|compile|components|component_compile key=value..."),
     };
     if let Err(e) = result {
         fail(&format!("{e:?}"));
