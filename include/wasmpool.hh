@@ -169,7 +169,8 @@ class Result<void> {
 using Status = Result<void>;
 
 namespace detail {
-/// `out` on success, the adopted error otherwise.
+/// `out` on success, the adopted error otherwise. Call the C function first, in a statement of
+/// its own: the order in which arguments are evaluated is unspecified.
 template <class T>
 Result<T> make(wasmpool_error_t *err, T out) {
   if (err != nullptr) return Error::adopt(err);
@@ -258,12 +259,14 @@ class Config : public detail::Owned<wasmpool_config_t, wasmpool_config_delete> {
   /// Applies `<prefix><KNOB>` environment variables; the number applied.
   Result<size_t> apply_env(const char *prefix = "WASMPOOL_") {
     size_t applied = 0;
-    return detail::make(wasmpool_config_apply_env(raw_, prefix, &applied), applied);
+    wasmpool_error_t *err = wasmpool_config_apply_env(raw_, prefix, &applied);
+    return detail::make(err, applied);
   }
   /// What the pool reserves and keeps resident with these settings.
   Result<wasmpool_footprint_t> footprint() const {
     wasmpool_footprint_t out{};
-    return detail::make(wasmpool_config_footprint(raw_, &out), out);
+    wasmpool_error_t *err = wasmpool_config_footprint(raw_, &out);
+    return detail::make(err, out);
   }
 
   // Every knob: `Status set_<knob>(value)` and `<knob>()` (the C `_set` / `_get` pair).
@@ -440,7 +443,8 @@ class Engine : public detail::Owned<wasmpool_engine_t, wasmpool_engine_delete> {
   Result<wasmpool_metrics_t> metrics() const {
     wasmpool_metrics_t m{};
     m.struct_size = sizeof m;
-    return detail::make(wasmpool_engine_metrics(raw_, &m), m);
+    wasmpool_error_t *err = wasmpool_engine_metrics(raw_, &m);
+    return detail::make(err, m);
   }
 
  private:
@@ -571,7 +575,8 @@ class Instance {
   }
   Result<Val> global(const char *name) const {
     wasmpool_val_t v{};
-    return detail::make(wasmpool_instance_global_get(raw_, name, &v), Val(v));
+    wasmpool_error_t *err = wasmpool_instance_global_get(raw_, name, &v);
+    return detail::make(err, Val(v));
   }
   Status set_global(const char *name, const Val &v) const {
     return Status::from_c(wasmpool_instance_global_set(raw_, name, &v));
@@ -685,14 +690,16 @@ class Store : public detail::Owned<wasmpool_store_t, wasmpool_store_delete> {
   }
   Result<wasmpool_store_limits_t> limits() const {
     wasmpool_store_limits_t out{};
-    return detail::make(wasmpool_store_limits_get(raw_, &out), out);
+    wasmpool_error_t *err = wasmpool_store_limits_get(raw_, &out);
+    return detail::make(err, out);
   }
   size_t memory_consumed() const { return wasmpool_store_memory_consumed(raw_); }
   /// Fuel (engines with consume_fuel only).
   Status set_fuel(uint64_t fuel) { return Status::from_c(wasmpool_store_fuel_set(raw_, fuel)); }
   Result<uint64_t> fuel() const {
     uint64_t out = 0;
-    return detail::make(wasmpool_store_fuel_get(raw_, &out), out);
+    wasmpool_error_t *err = wasmpool_store_fuel_get(raw_, &out);
+    return detail::make(err, out);
   }
   /// Deadlines (engines with epoch_interruption): in ticks from now, or in milliseconds.
   Status set_epoch_deadline(uint64_t ticks) { return Status::from_c(wasmpool_store_epoch_deadline_set(raw_, ticks)); }
