@@ -27,9 +27,10 @@
 
 namespace check {
 
-// The value of a Result that must have succeeded (prints its error and exits otherwise).
+// The value of a Result that must have succeeded, moved or copied out (prints its error and
+// exits otherwise). By value, so `for (x : OK(f()))` does not outlive the temporary Result.
 template <class R>
-decltype(auto) ok(R &&r, const char *what, const char *file, int line) {
+auto ok(R &&r, const char *what, const char *file, int line) {
   if (!r.ok()) {
     std::fprintf(stderr, "%s:%d: %s failed: kind %u: %s\n", file, line, what,
                  static_cast<unsigned>(r.error().kind()), r.error().message().c_str());
