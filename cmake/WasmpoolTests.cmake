@@ -156,12 +156,13 @@ foreach(_src IN LISTS _wasmpool_cpp_tests)
   endif()
 endforeach()
 
-# Examples: examples-c/*.c, each an executable that exits 0; each is also linked statically
+# Examples: examples-c/*.c and *.cpp (C++, through wasmpool.hh), each an executable that exits 0; each is also linked statically
 # (<name>_static, against wasmpool::wasmpool_static).
 set(WASMPOOL_EXAMPLES_BINARY_DIR "${CMAKE_CURRENT_BINARY_DIR}/examples")
 _wasmpool_add_sub_build(examples_build "${CMAKE_CURRENT_SOURCE_DIR}/examples-c"
                         "${WASMPOOL_EXAMPLES_BINARY_DIR}" examples_built)
-file(GLOB _wasmpool_examples CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/examples-c/*.c")
+file(GLOB _wasmpool_examples CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/examples-c/*.c"
+     "${CMAKE_CURRENT_SOURCE_DIR}/examples-c/*.cpp")
 list(SORT _wasmpool_examples)
 foreach(_src IN LISTS _wasmpool_examples)
   get_filename_component(_name "${_src}" NAME_WE)
