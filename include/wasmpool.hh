@@ -254,8 +254,12 @@ class Config : public detail::Owned<wasmpool_config_t, wasmpool_config_delete> {
   Config() : Owned(wasmpool_config_new()) {
     if (raw_ == nullptr) detail::misuse("wasmpool_config_new failed (out of memory)", nullptr);
   }
-  /// The server preset for at most `max_instances` concurrent instances.
-  static Config server(uint32_t max_instances) { return Config(wasmpool_config_new_server(max_instances)); }
+  /// The server preset for at most `max_instances` concurrent instances; INVALID_ARGUMENT for 0.
+  static Result<Config> server(uint32_t max_instances) {
+    wasmpool_config_t *raw = wasmpool_config_new_server(max_instances);
+    if (raw == nullptr) return Error(ErrorKind::InvalidArgument, "Config::server: max_instances must be at least 1");
+    return Config(raw);
+  }
   /// Applies `<prefix><KNOB>` environment variables; the number applied.
   Result<size_t> apply_env(const char *prefix = "WASMPOOL_") {
     size_t applied = 0;
@@ -414,9 +418,7 @@ class Config : public detail::Owned<wasmpool_config_t, wasmpool_config_delete> {
   // WASMPOOL_HH_KNOBS_END
 
  private:
-  explicit Config(wasmpool_config_t *raw) : Owned(raw) {
-    if (raw_ == nullptr) detail::misuse("wasmpool_config_new_server failed", nullptr);
-  }
+  explicit Config(wasmpool_config_t *raw) : Owned(raw) {}
 };
 
 // WASI: wasmpool::WasiConfig (over the WASI part of wasmpool.h) goes here once the C API has it.

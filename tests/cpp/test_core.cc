@@ -99,8 +99,9 @@ int main() {
   CHECK(knobs.strategy() == WASMPOOL_STRATEGY_AUTO);
   wasmpool_footprint_t fp = OK(check::small_pool(2).footprint());
   CHECK(fp.total_reserved > 0);
-  Config server = Config::server(8);
-  CHECK(server.raw() != nullptr && server.total_core_instances() > 0);
+  Config server = OK(Config::server(8));
+  CHECK(server.total_core_instances() > 0);
+  EXPECT_ERR(Config::server(0), ErrorKind::InvalidArgument);
 
   std::printf("core: ok\n");
   return 0;
