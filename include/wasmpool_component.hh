@@ -8,7 +8,9 @@
 #ifndef WASMPOOL_COMPONENT_HH
 #define WASMPOOL_COMPONENT_HH
 
-#include <wasmpool.hh>
+#ifndef WASMPOOL_HH
+#error "include <wasmpool.hh>, which includes this part of it"
+#endif
 
 namespace wasmpool {
 
