@@ -3,7 +3,7 @@
 #
 #   stage_install   --(staged)-->    c_tests_build --(c_built)-->        one test per tests/c/<family>/test_*.c[c]
 #   guests_toolchains --(guests_toolchains)--> test_component_real (JavaScript and Python guests)
-#                                    cpp_tests_build --(cpp_built)--> one test per tests/cpp/test_*.cc
+#                                    cpp_tests_build --(cpp_built)--> one test per tests/cpp/test_cpp_*.cc
 #                                    examples_build --(examples_built)--> one test per examples-c/*.c
 #                                    pkgconfig_build, install_layout
 #   cargo_test, cargo_panic_boundary, cargo_clippy (independent)
@@ -136,23 +136,23 @@ list(REMOVE_DUPLICATES _wasmpool_families)
 string(REPLACE ";" ", " _families "${_wasmpool_families}")
 message(STATUS "wasmpool: C test families (ctest -L <family>): ${_families}")
 
-# C++ tests: tests/cpp/test_*.cc, built against the staged install through wasmpool.hh with
+# C++ tests: tests/cpp/test_cpp_*.cc (named apart from the C tests), built against the staged install through wasmpool.hh with
 # -std=c++17 -Wall -Wextra -Werror -fno-exceptions (tests/cpp/CMakeLists.txt), labelled "cpp".
 set(WASMPOOL_CPP_TESTS_BINARY_DIR "${CMAKE_CURRENT_BINARY_DIR}/cpp-tests")
 _wasmpool_add_sub_build(cpp_tests_build "${CMAKE_CURRENT_SOURCE_DIR}/tests/cpp"
                         "${WASMPOOL_CPP_TESTS_BINARY_DIR}" cpp_built)
-file(GLOB _wasmpool_cpp_tests CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/tests/cpp/test_*.cc")
+file(GLOB _wasmpool_cpp_tests CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/tests/cpp/test_cpp_*.cc")
 list(SORT _wasmpool_cpp_tests)
 foreach(_src IN LISTS _wasmpool_cpp_tests)
   get_filename_component(_name "${_src}" NAME_WE)
-  add_test(NAME cpp_${_name}
+  add_test(NAME ${_name}
     COMMAND "${WASMPOOL_CPP_TESTS_BINARY_DIR}/${_name}"
     WORKING_DIRECTORY "${WASMPOOL_CPP_TESTS_BINARY_DIR}")
-  set_tests_properties(cpp_${_name} PROPERTIES
+  set_tests_properties(${_name} PROPERTIES
     FIXTURES_REQUIRED cpp_built TIMEOUT 300 LABELS "cpp")
   list(APPEND _wasmpool_sub_programs "${WASMPOOL_CPP_TESTS_BINARY_DIR}/${_name}")
   if(_wasmpool_test_env)
-    set_tests_properties(cpp_${_name} PROPERTIES ENVIRONMENT "${_wasmpool_test_env}")
+    set_tests_properties(${_name} PROPERTIES ENVIRONMENT "${_wasmpool_test_env}")
   endif()
 endforeach()
 

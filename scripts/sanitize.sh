@@ -189,7 +189,7 @@ EOF
     name=$(basename "$src"); name=${name%.*}
     programs+=("$vg_build/c-tests/$name")
   done
-  for src in "$root"/tests/cpp/test_*.cc; do
+  for src in "$root"/tests/cpp/test_cpp_*.cc; do
     [[ -e $src ]] || continue
     name=$(basename "$src" .cc)
     programs+=("$vg_build/cpp-tests/$name")
