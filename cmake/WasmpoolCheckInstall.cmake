@@ -1,7 +1,7 @@
 # Checks the layout of an installed wasmpool:
 #   <libdir>/libwasmpool.so.X.Y.Z (regular file, ELF SONAME libwasmpool.so.X)
 #   <libdir>/libwasmpool.so.X -> libwasmpool.so.X.Y.Z, <libdir>/libwasmpool.so -> libwasmpool.so.X
-#   <libdir>/libwasmpool.a, <includedir>/wasmpool.h (and wasmpool.hh: every wasmpool.h* of the
+#   <libdir>/libwasmpool.a, <includedir>/wasmpool.h (and the C++ headers wasmpool*.hh: every one of the
 #   source include/ directory), <libdir>/cmake/wasmpool/wasmpoolConfig{,Version}.cmake and
 #   wasmpoolTargets.cmake, <libdir>/pkgconfig/wasmpool.pc, bin/wasmpool-run (which must run from
 #   there: `--help` exits 0, finding the library through its rpath)
@@ -61,7 +61,7 @@ endif()
 set(_headers "${_inc}/wasmpool.h")
 if(WASMPOOL_SOURCE_INCLUDE_DIR)
   file(GLOB _source_headers RELATIVE "${WASMPOOL_SOURCE_INCLUDE_DIR}"
-       "${WASMPOOL_SOURCE_INCLUDE_DIR}/wasmpool.h" "${WASMPOOL_SOURCE_INCLUDE_DIR}/wasmpool.hh")
+       "${WASMPOOL_SOURCE_INCLUDE_DIR}/wasmpool.h" "${WASMPOOL_SOURCE_INCLUDE_DIR}/wasmpool*.hh")
   list(TRANSFORM _source_headers PREPEND "${_inc}/")
   list(APPEND _headers ${_source_headers})
   list(REMOVE_DUPLICATES _headers)

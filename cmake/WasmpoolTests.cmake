@@ -3,12 +3,13 @@
 #
 #   stage_install   --(staged)-->    c_tests_build --(c_built)-->        one test per tests/c/<family>/test_*.c[c]
 #   guests_toolchains --(guests_toolchains)--> test_component_real (JavaScript and Python guests)
+#                                    cpp_tests_build --(cpp_built)--> one test per tests/cpp/test_cpp_*.cc
 #                                    examples_build --(examples_built)--> one test per examples-c/*.c
 #                                    pkgconfig_build, install_layout
 #   cargo_test, cargo_panic_boundary, cargo_clippy (independent)
 #   buildtree_header_c[_static|_lib] (built by the root build itself)
 #
-# Labels: "cargo", "install", "example", "sanitize", "guests", and for the C tests "c" plus their family,
+# Labels: "cargo", "install", "example", "sanitize", "guests", "cpp" (the C++ tests), and for the C tests "c" plus their family,
 # the name of their folder under tests/c (core, pool, config, reliability, header, ...), so
 # `ctest -L pool` runs one family (ctest adds the fixtures it needs).
 #
@@ -135,12 +136,33 @@ list(REMOVE_DUPLICATES _wasmpool_families)
 string(REPLACE ";" ", " _families "${_wasmpool_families}")
 message(STATUS "wasmpool: C test families (ctest -L <family>): ${_families}")
 
-# Examples: examples-c/*.c, each an executable that exits 0; each is also linked statically
+# C++ tests: tests/cpp/test_cpp_*.cc (named apart from the C tests), built against the staged install through wasmpool.hh with
+# -std=c++17 -Wall -Wextra -Werror -fno-exceptions (tests/cpp/CMakeLists.txt), labelled "cpp".
+set(WASMPOOL_CPP_TESTS_BINARY_DIR "${CMAKE_CURRENT_BINARY_DIR}/cpp-tests")
+_wasmpool_add_sub_build(cpp_tests_build "${CMAKE_CURRENT_SOURCE_DIR}/tests/cpp"
+                        "${WASMPOOL_CPP_TESTS_BINARY_DIR}" cpp_built)
+file(GLOB _wasmpool_cpp_tests CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/tests/cpp/test_cpp_*.cc")
+list(SORT _wasmpool_cpp_tests)
+foreach(_src IN LISTS _wasmpool_cpp_tests)
+  get_filename_component(_name "${_src}" NAME_WE)
+  add_test(NAME ${_name}
+    COMMAND "${WASMPOOL_CPP_TESTS_BINARY_DIR}/${_name}"
+    WORKING_DIRECTORY "${WASMPOOL_CPP_TESTS_BINARY_DIR}")
+  set_tests_properties(${_name} PROPERTIES
+    FIXTURES_REQUIRED cpp_built TIMEOUT 300 LABELS "cpp")
+  list(APPEND _wasmpool_sub_programs "${WASMPOOL_CPP_TESTS_BINARY_DIR}/${_name}")
+  if(_wasmpool_test_env)
+    set_tests_properties(${_name} PROPERTIES ENVIRONMENT "${_wasmpool_test_env}")
+  endif()
+endforeach()
+
+# Examples: examples-c/*.c and *.cpp (C++, through wasmpool.hh), each an executable that exits 0; each is also linked statically
 # (<name>_static, against wasmpool::wasmpool_static).
 set(WASMPOOL_EXAMPLES_BINARY_DIR "${CMAKE_CURRENT_BINARY_DIR}/examples")
 _wasmpool_add_sub_build(examples_build "${CMAKE_CURRENT_SOURCE_DIR}/examples-c"
                         "${WASMPOOL_EXAMPLES_BINARY_DIR}" examples_built)
-file(GLOB _wasmpool_examples CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/examples-c/*.c")
+file(GLOB _wasmpool_examples CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/examples-c/*.c"
+     "${CMAKE_CURRENT_SOURCE_DIR}/examples-c/*.cpp")
 list(SORT _wasmpool_examples)
 foreach(_src IN LISTS _wasmpool_examples)
   get_filename_component(_name "${_src}" NAME_WE)
@@ -167,7 +189,7 @@ if(WASMPOOL_SANITIZE)
       "-DWASMPOOL_PROGRAMS=${_wasmpool_sub_programs};${WASMPOOL_C_TESTS_BINARY_DIR}/sanitize_probe"
       -P "${CMAKE_CURRENT_SOURCE_DIR}/cmake/WasmpoolCheckSanitized.cmake")
   set_tests_properties(sanitize_runtime_linked PROPERTIES
-    FIXTURES_REQUIRED "c_built;examples_built" TIMEOUT 120 LABELS "sanitize")
+    FIXTURES_REQUIRED "c_built;cpp_built;examples_built" TIMEOUT 120 LABELS "sanitize")
   # ...and at run time each sanitizer reports what it must (cmake/sanitize_probe.c). A probe
   # passes only when the expected report appears in its output.
   set(_probe_expect_asan "ERROR: AddressSanitizer: heap-buffer-overflow")

@@ -38,8 +38,8 @@ set +x
 
 failed=0
 ran=0
-for src in "$root"/examples-c/*.c; do
-  name="$(basename "$src" .c)"
+for src in "$root"/examples-c/*.c "$root"/examples-c/*.cpp; do
+  name="$(basename "${src%.*}")"
   for exe in "$examples_build/$name" "$examples_build/${name}_static"; do
     [[ -x "$exe" ]] || continue
     ran=$((ran + 1))

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the C tests and the examples under the memory checkers, in two phases:
+# Runs the C tests, the C++ tests (tests/cpp) and the examples under the memory checkers, in two phases:
 #
 #  1. AddressSanitizer + UBSan (+ LeakSanitizer): configures its own build tree with
 #     -DWASMPOOL_SANITIZE=ON (see cmake/WasmpoolSanitize.cmake for the flags and the ASAN_OPTIONS
@@ -87,7 +87,7 @@ if want asan; then
   log="$asan_build/sanitize-ctest.log"
   set +e
   # The fixtures (stage_install, c_tests_build, examples_build) are pulled in by ctest.
-  ctest --test-dir "$asan_build" -L '^(c|example|sanitize)$' --output-on-failure \
+  ctest --test-dir "$asan_build" -L '^(c|cpp|example|sanitize)$' --output-on-failure \
     -j "$(nproc 2>/dev/null || echo 2)" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   set -e
@@ -109,7 +109,7 @@ if want valgrind; then
   fi
   cmake_configure "$vg_build" OFF
   # Stage the install and build the C tests and examples (uninstrumented).
-  ctest --test-dir "$vg_build" -R '^(c_tests_build|examples_build)$' --output-on-failure
+  ctest --test-dir "$vg_build" -R '^(c_tests_build|cpp_tests_build|examples_build)$' --output-on-failure
 
   supp="$vg_build/wasmpool-valgrind.supp"
   cat >"$supp" <<'EOF'
@@ -198,8 +198,13 @@ EOF
     name=$(basename "$src"); name=${name%.*}
     programs+=("$vg_build/c-tests/$name")
   done
-  for src in "$root"/examples-c/*.c; do
-    name=$(basename "$src" .c)
+  for src in "$root"/tests/cpp/test_cpp_*.cc; do
+    [[ -e $src ]] || continue
+    name=$(basename "$src" .cc)
+    programs+=("$vg_build/cpp-tests/$name")
+  done
+  for src in "$root"/examples-c/*.c "$root"/examples-c/*.cpp; do
+    name=$(basename "${src%.*}")
     programs+=("$vg_build/examples/$name" "$vg_build/examples/${name}_static")
   done
 

@@ -1,0 +1,279 @@
+// wasmpool_core.hh: the core-module part of wasmpool.hh (C++17, header-only): values, Module,
+// Linker and host functions, InstancePre, Store, Instance, Func. Include <wasmpool.hh>, which
+// includes this file; see there for the ownership, error and thread-safety conventions.
+#ifndef WASMPOOL_CORE_HH
+#define WASMPOOL_CORE_HH
+
+#ifndef WASMPOOL_HH
+#error "include <wasmpool.hh>, which includes this part of it"
+#endif
+
+namespace wasmpool {
+
+// ---------------------------------------------------------------------------------------------
+// Core modules
+// ---------------------------------------------------------------------------------------------
+
+/// A core value (`wasmpool_val_t`) with constructors and checked-free accessors.
+struct Val : wasmpool_val_t {
+  Val() : wasmpool_val_t{} { kind = WASMPOOL_VALKIND_I32; }
+  Val(const wasmpool_val_t &v) : wasmpool_val_t(v) {}  // NOLINT
+  static Val i32(int32_t x) { Val v; v.kind = WASMPOOL_VALKIND_I32; v.of.i32 = x; return v; }
+  static Val i64(int64_t x) { Val v; v.kind = WASMPOOL_VALKIND_I64; v.of.i64 = x; return v; }
+  static Val f32(float x) { Val v; v.kind = WASMPOOL_VALKIND_F32; v.of.f32 = x; return v; }
+  static Val f64(double x) { Val v; v.kind = WASMPOOL_VALKIND_F64; v.of.f64 = x; return v; }
+};
+static_assert(sizeof(Val) == sizeof(wasmpool_val_t), "Val is layout-compatible with wasmpool_val_t");
+
+/// An import or export of a module, copied out of the C listing.
+struct ExternInfo {
+  std::string module;  // empty for exports
+  std::string name;
+  wasmpool_externkind_t kind;
+  std::vector<wasmpool_valkind_t> params, results;
+};
+
+/// A compiled core module. Ownership: owns a `wasmpool_module_t`, move-only; delete it before
+/// its Engine. Thread safety: immutable, shareable between threads.
+class Module : public detail::Owned<wasmpool_module_t, wasmpool_module_delete> {
+ public:
+  /// Compiles binary wasm or WebAssembly text.
+  static Result<Module> compile(const Engine &engine, std::string_view bytes) {
+    wasmpool_module_t *out = nullptr;
+    wasmpool_error_t *err = wasmpool_module_new(engine.raw(), reinterpret_cast<const uint8_t *>(bytes.data()),
+                                                bytes.size(), &out);
+    if (err != nullptr) return Error::adopt(err);
+    return Module(out);
+  }
+  static Result<Module> from_file(const Engine &engine, const char *path) {
+    wasmpool_module_t *out = nullptr;
+    wasmpool_error_t *err = wasmpool_module_new_file(engine.raw(), path, &out);
+    if (err != nullptr) return Error::adopt(err);
+    return Module(out);
+  }
+  /// Loads what serialize() wrote (trusted input only: it is machine code).
+  static Result<Module> deserialize(const Engine &engine, Span<const uint8_t> bytes) {
+    wasmpool_module_t *out = nullptr;
+    wasmpool_error_t *err = wasmpool_module_deserialize(engine.raw(), bytes.data(), bytes.size(), &out);
+    if (err != nullptr) return Error::adopt(err);
+    return Module(out);
+  }
+  Result<std::vector<uint8_t>> serialize() const {
+    wasmpool_bytes_t *b = nullptr;
+    wasmpool_error_t *err = wasmpool_module_serialize(raw_, &b);
+    if (err != nullptr) return Error::adopt(err);
+    return detail::take_bytes(b);
+  }
+  Result<std::vector<ExternInfo>> imports() const { return list(wasmpool_module_import_count, wasmpool_module_import); }
+  Result<std::vector<ExternInfo>> exports() const { return list(wasmpool_module_export_count, wasmpool_module_export); }
+
+ private:
+  explicit Module(wasmpool_module_t *raw) : Owned(raw) {}
+  Result<std::vector<ExternInfo>> list(size_t (*count)(const wasmpool_module_t *),
+                                       wasmpool_error_t *(*get)(const wasmpool_module_t *, size_t,
+                                                                wasmpool_extern_info_t *)) const {
+    std::vector<ExternInfo> out;
+    for (size_t i = 0, n = count(raw_); i < n; i++) {
+      wasmpool_extern_info_t info{};
+      if (wasmpool_error_t *err = get(raw_, i, &info)) return Error::adopt(err);
+      out.push_back({info.module != nullptr ? info.module : "", info.name != nullptr ? info.name : "",
+                     info.kind, std::vector<wasmpool_valkind_t>(info.params, info.params + info.nparams),
+                     std::vector<wasmpool_valkind_t>(info.results, info.results + info.nresults)});
+    }
+    return out;
+  }
+};
+
+/// An exported function of an Instance. A view: the Store owns the function; valid while that
+/// Store lives. Calls on one store must not overlap.
+class Func {
+ public:
+  explicit Func(wasmpool_func_t *raw, size_t nresults) : raw_(raw), nresults_(nresults) {}
+  /// Calls with `args`; the results (as many as the function's type has).
+  Result<std::vector<Val>> call(Span<const Val> args = {}) const {
+    std::vector<Val> results(nresults_);
+    wasmpool_error_t *err = wasmpool_func_call(raw_, args.data(), args.size(), results.data(), results.size());
+    return detail::make(err, std::move(results));
+  }
+  Result<std::vector<Val>> call(std::initializer_list<Val> args) const {
+    return call(Span<const Val>(args.begin(), args.size()));
+  }
+  wasmpool_func_t *raw() const { return raw_; }
+  size_t result_count() const { return nresults_; }
+
+ private:
+  wasmpool_func_t *raw_;
+  size_t nresults_;
+};
+
+/// A core instance. A view: its Store owns it; valid while that Store lives; one thread at a
+/// time (the Store's).
+class Instance {
+ public:
+  explicit Instance(wasmpool_instance_t *raw) : raw_(raw) {}
+  /// The exported function `name`.
+  Result<Func> func(const char *name) const {
+    wasmpool_extern_info_t info{};
+    if (wasmpool_error_t *err = wasmpool_instance_func_type(raw_, name, &info)) return Error::adopt(err);
+    wasmpool_func_t *f = nullptr;
+    if (wasmpool_error_t *err = wasmpool_instance_func(raw_, name, &f)) return Error::adopt(err);
+    return Func(f, info.nresults);
+  }
+  /// Calls the exported function `name` (its result count comes from its type).
+  Result<std::vector<Val>> call(const char *name, std::initializer_list<Val> args = {}) const {
+    Result<Func> f = func(name);
+    if (!f.ok()) return f.error();
+    return f.value().call(Span<const Val>(args.begin(), args.size()));
+  }
+  /// The exported memory `name`: valid until the guest grows it or the Store goes.
+  Result<Span<uint8_t>> memory(const char *name) const {
+    uint8_t *data = nullptr;
+    size_t size = 0;
+    wasmpool_error_t *err = wasmpool_instance_memory(raw_, name, &data, &size);
+    return detail::make(err, Span<uint8_t>(data, size));
+  }
+  Result<Val> global(const char *name) const {
+    wasmpool_val_t v{};
+    wasmpool_error_t *err = wasmpool_instance_global_get(raw_, name, &v);
+    return detail::make(err, Val(v));
+  }
+  Status set_global(const char *name, const Val &v) const {
+    return Status::from_c(wasmpool_instance_global_set(raw_, name, &v));
+  }
+  wasmpool_instance_t *raw() const { return raw_; }
+
+ private:
+  wasmpool_instance_t *raw_;
+};
+
+/// The calling store of a core host function: valid only during that call.
+class Caller {
+ public:
+  explicit Caller(wasmpool_caller_t *raw) : raw_(raw) {}
+  /// The caller's exported memory `name`.
+  Result<Span<uint8_t>> memory(const char *name) const {
+    uint8_t *data = nullptr;
+    size_t size = 0;
+    wasmpool_error_t *err = wasmpool_caller_memory(raw_, name, &data, &size);
+    return detail::make(err, Span<uint8_t>(data, size));
+  }
+  wasmpool_caller_t *raw() const { return raw_; }
+
+ private:
+  wasmpool_caller_t *raw_;
+};
+
+/// The signature of a core host function: read the arguments, write every result, return
+/// success or an Error (which traps the guest; Error::trap makes one).
+using HostFunc = std::function<Status(Caller, Span<const Val>, Span<Val>)>;
+
+class Store;
+
+/// A module pre-linked against a Linker's definitions: instantiate it many times. Ownership:
+/// owns a `wasmpool_instance_pre_t`, move-only; keeps the host functions it uses alive. Thread
+/// safety: shareable between threads.
+class InstancePre : public detail::Owned<wasmpool_instance_pre_t, wasmpool_instance_pre_delete> {
+ public:
+  explicit InstancePre(wasmpool_instance_pre_t *raw) : Owned(raw) {}
+  inline Result<Instance> instantiate(Store &store) const;
+};
+
+/// Host functions by module and name, for instantiating core modules. Ownership: owns a
+/// `wasmpool_linker_t`, move-only; the host functions (and their captures) live until the last
+/// linker, InstancePre or Store using them is gone, then each capture is destroyed exactly once.
+/// Not for concurrent mutation.
+class Linker : public detail::Owned<wasmpool_linker_t, wasmpool_linker_delete> {
+ public:
+  static Result<Linker> make(const Engine &engine) {
+    wasmpool_linker_t *out = nullptr;
+    wasmpool_error_t *err = wasmpool_linker_new(engine.raw(), &out);
+    if (err != nullptr) return Error::adopt(err);
+    return Linker(out);
+  }
+  /// Defines `module.name` with the given type as the callable `f`, taken over by wasmpool
+  /// (destroyed by the C finalizer, exactly once). `f` is called as
+  /// `Status f(Caller, Span<const Val> args, Span<Val> results)` on the thread running the guest.
+  template <class F>
+  Status define_func(const char *module, const char *name, std::vector<wasmpool_valkind_t> params,
+                     std::vector<wasmpool_valkind_t> results, F &&f) {
+    using Fn = std::decay_t<F>;
+    Fn *env = new Fn(std::forward<F>(f));
+    wasmpool_error_t *err = wasmpool_linker_define_func(
+        raw_, module, name, params.data(), params.size(), results.data(), results.size(), &trampoline<Fn>, env,
+        &detail::finalize<Fn>);
+    if (err != nullptr) delete env;  // on failure nothing is kept and the finalizer is not called
+    return Status::from_c(err);
+  }
+  Status define_unknown_imports_as_traps(const Module &module) {
+    return Status::from_c(wasmpool_linker_define_unknown_imports_as_traps(raw_, module.raw()));
+  }
+  Result<InstancePre> instantiate_pre(const Module &module) const {
+    wasmpool_instance_pre_t *out = nullptr;
+    wasmpool_error_t *err = wasmpool_linker_instantiate_pre(raw_, module.raw(), &out);
+    if (err != nullptr) return Error::adopt(err);
+    return InstancePre(out);
+  }
+
+ private:
+  explicit Linker(wasmpool_linker_t *raw) : Owned(raw) {}
+  template <class Fn>
+  static wasmpool_error_t *trampoline(void *env, wasmpool_caller_t *caller, const wasmpool_val_t *args,
+                                      size_t nargs, wasmpool_val_t *results, size_t nresults) {
+    Status s = (*static_cast<Fn *>(env))(Caller(caller), Span<const Val>(static_cast<const Val *>(args), nargs),
+                                         Span<Val>(static_cast<Val *>(results), nresults));
+    return s.ok() ? nullptr : s.error().to_c_trap();
+  }
+};
+
+/// Where instances live: one pool slot per instance, freed with the Store. Ownership: owns a
+/// `wasmpool_store_t`, move-only; deleting it frees every Instance, Func, ComponentInstance,
+/// ComponentFunc and Resource made in it (their views dangle afterwards). Delete it before its
+/// Engine. Thread safety: one thread at a time; it may move between threads between calls.
+class Store : public detail::Owned<wasmpool_store_t, wasmpool_store_delete> {
+ public:
+  static Result<Store> make(const Engine &engine) {
+    wasmpool_store_t *out = nullptr;
+    wasmpool_error_t *err = wasmpool_store_new(engine.raw(), &out);
+    if (err != nullptr) return Error::adopt(err);
+    return Store(out);
+  }
+  /// Instantiates a module without imports (or with only those a Linker is not needed for).
+  Result<Instance> instantiate(const Module &module) {
+    wasmpool_instance_t *out = nullptr;
+    wasmpool_error_t *err = wasmpool_instantiate(raw_, module.raw(), &out);
+    return detail::make(err, Instance(out));
+  }
+  static wasmpool_store_limits_t unlimited() { return wasmpool_store_limits_unlimited(); }
+  Status set_limits(const wasmpool_store_limits_t &limits) {
+    return Status::from_c(wasmpool_store_limits_set(raw_, &limits));
+  }
+  Result<wasmpool_store_limits_t> limits() const {
+    wasmpool_store_limits_t out{};
+    wasmpool_error_t *err = wasmpool_store_limits_get(raw_, &out);
+    return detail::make(err, out);
+  }
+  size_t memory_consumed() const { return wasmpool_store_memory_consumed(raw_); }
+  /// Fuel (engines with consume_fuel only).
+  Status set_fuel(uint64_t fuel) { return Status::from_c(wasmpool_store_fuel_set(raw_, fuel)); }
+  Result<uint64_t> fuel() const {
+    uint64_t out = 0;
+    wasmpool_error_t *err = wasmpool_store_fuel_get(raw_, &out);
+    return detail::make(err, out);
+  }
+  /// Deadlines (engines with epoch_interruption): in ticks from now, or in milliseconds.
+  Status set_epoch_deadline(uint64_t ticks) { return Status::from_c(wasmpool_store_epoch_deadline_set(raw_, ticks)); }
+  Status set_deadline_ms(uint64_t ms) { return Status::from_c(wasmpool_store_deadline_ms_set(raw_, ms)); }
+
+ private:
+  explicit Store(wasmpool_store_t *raw) : Owned(raw) {}
+};
+
+inline Result<Instance> InstancePre::instantiate(Store &store) const {
+  wasmpool_instance_t *out = nullptr;
+  wasmpool_error_t *err = wasmpool_instance_pre_instantiate(raw_, store.raw(), &out);
+  return detail::make(err, Instance(out));
+}
+
+}  // namespace wasmpool
+
+#endif  // WASMPOOL_CORE_HH
