@@ -5,7 +5,7 @@
 use std::ffi::c_char;
 use std::ptr::NonNull;
 
-use wasmtime::component::Val;
+use wasmtime::component::{Type, Val};
 use wasmtime::component::types::ComponentFunc;
 
 use crate::abi::{self, Error, OutSlice, Result, wasmpool_error_kind_t, wasmpool_error_t, wasmpool_trap_code_t};
@@ -59,11 +59,26 @@ fn with_vals<R>(n: usize, f: impl FnOnce(&mut [Val]) -> R) -> R {
     }
 }
 
-/// The path of a message (`argument 0`, `result 0 of `f``) is formatted
-/// only when a check fails, so that a successful call formats nothing: the
-/// check runs again with the path to build the message.
-fn checked<T>(check: impl Fn(&str) -> Result<T>, path: impl FnOnce() -> String) -> Result<T> {
-    check("").or_else(|_| check(&path()))
+/// What a call is checked against, made once per function: when the
+/// component is compiled for functions without resources (their types do not
+/// depend on the instance), when the function is looked up otherwise.
+pub(crate) struct CallSig {
+    params: Box<[Type]>,
+    nresults: usize,
+    /// Why the function cannot be called at all: a result of a type wasmpool
+    /// cannot pass (`map`, `future`, ...), with its message.
+    refused: Option<String>,
+}
+
+impl CallSig {
+    pub(crate) fn of(ty: &ComponentFunc, name: &str) -> Self {
+        let refused = ty
+            .results()
+            .enumerate()
+            .find_map(|(i, rty)| val::check_type(&rty, &format!("result {i} of `{name}`")).err())
+            .map(|e| e.message);
+        CallSig { params: ty.params().map(|(_, t)| t).collect(), nresults: ty.results().len(), refused }
+    }
 }
 
 /// Calls `func` of type `ty` with arguments checked against it, and writes
@@ -71,28 +86,28 @@ fn checked<T>(check: impl Fn(&str) -> Result<T>, path: impl FnOnce() -> String) 
 fn invoke(
     inst: &wasmpool_component_instance_t,
     func: wasmtime::component::Func,
-    ty: &ComponentFunc,
+    sig: &CallSig,
     name: &str,
     args: &[wasmpool_component_val_t],
     results: OutSlice<wasmpool_component_val_t>,
 ) -> Result<()> {
-    if ty.params().len() != args.len() || ty.results().len() != results.len() {
+    if sig.params.len() != args.len() || sig.nresults != results.len() {
         return Err(Error::invalid(format!(
             "`{name}` takes {} argument(s) and returns {} result(s); the call passed {} and {}",
-            ty.params().len(),
-            ty.results().len(),
+            sig.params.len(),
+            sig.nresults,
             args.len(),
             results.len()
         )));
     }
-    for (i, rty) in ty.results().enumerate() {
-        checked(|path| val::check_type(&rty, path), || format!("result {i} of `{name}`"))?;
+    if let Some(refused) = &sig.refused {
+        return Err(Error::invalid(refused.clone()));
     }
     with_vals(args.len(), |params| {
-        for (i, ((arg, (_, pty)), slot)) in args.iter().zip(ty.params()).zip(params.iter_mut()).enumerate() {
+        for (i, ((arg, pty), slot)) in args.iter().zip(&sig.params).zip(params.iter_mut()).enumerate() {
             // Converting may spend resource handles, so it runs once; the
             // message path is formatted only on failure.
-            *slot = val::to_wasmtime_at(arg, &pty, || format!("argument {i}"))?;
+            *slot = val::to_wasmtime_at(arg, pty, || format!("argument {i}"))?;
         }
         with_vals(results.len(), |outs| {
             // SAFETY: the instance's store is alive (caller contract).
@@ -141,8 +156,8 @@ pub unsafe extern "C" fn wasmpool_component_instance_call(
         let name = abi::arg_str(name, "name")?;
         let args = abi::arg_slice(args, nargs, "args")?;
         let results = abi::out_slice(results, nresults, "results")?;
-        let (func, ty) = inst.func(name)?;
-        invoke(inst, func, &ty, name, args, results)
+        let (func, sig) = inst.func(name)?;
+        invoke(inst, func, &sig, name, args, results)
     })
 }
 
@@ -161,8 +176,8 @@ pub unsafe extern "C" fn wasmpool_component_instance_func(
         let inst = abi::arg_ref(inst, "inst")?;
         let name = abi::arg_str(name, "name")?;
         let out = abi::out(out, "out")?;
-        let (func, ty) = inst.func(name)?;
-        let mut handle = Box::new(wasmpool_component_func_t { func, ty, name: name.to_string(), instance: NonNull::from(inst) });
+        let (func, sig) = inst.func(name)?;
+        let mut handle = Box::new(wasmpool_component_func_t { func, sig, name: name.to_string(), instance: NonNull::from(inst) });
         let ptr: *mut wasmpool_component_func_t = &mut *handle;
         inst.handles.borrow_mut().push(handle);
         out.write(ptr);
@@ -187,6 +202,6 @@ pub unsafe extern "C" fn wasmpool_component_func_call(
         // SAFETY: the instance handle lives as long as the store that owns
         // both it and this function handle.
         let inst = unsafe { func.instance.as_ref() };
-        invoke(inst, func.func, &func.ty, &func.name, args, results)
+        invoke(inst, func.func, &func.sig, &func.name, args, results)
     })
 }

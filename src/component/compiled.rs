@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use wasmtime::component::types::{ComponentFunc, ComponentItem};
 
+use crate::component::call::CallSig;
 use crate::component::types::{find_part, wasmpool_component_type_t};
 use crate::component::val::wasmpool_component_valkind_t;
 
@@ -121,10 +122,10 @@ pub(crate) struct ItemInfo {
     pub(crate) name: CString,
     pub(crate) kind: wasmpool_component_itemkind_t,
     pub(crate) wit: CString,
-    pub(crate) func: Option<ComponentFunc>,
-    /// Whether the function passes resources: their types are the
-    /// instance's, so a call looks the type up in the instance.
-    pub(crate) has_resources: bool,
+    /// What calls are checked against, for functions that pass no
+    /// resources (resource types are the instance's: a function that passes
+    /// them gets its signature when it is looked up in an instance).
+    pub(crate) call: Option<Arc<CallSig>>,
     signature: Option<Signature>,
     value_type: Option<wasmpool_component_type_t>,
 }
@@ -189,7 +190,8 @@ fn list(engine: &wasmtime::Engine, name: &str, item: &ComponentItem, out: &mut V
         ComponentItem::Type(t) => Some(wasmpool_component_type_t::new(t.clone())),
         _ => None,
     };
-    out.push(ItemInfo { name: c(name), kind, wit: c(&wit), func, has_resources, signature, value_type });
+    let call = func.as_ref().filter(|_| !has_resources).map(|f| Arc::new(CallSig::of(f, name)));
+    out.push(ItemInfo { name: c(name), kind, wit: c(&wit), call, signature, value_type });
     if let ComponentItem::ComponentInstance(inst) = item {
         for (inner, ext) in inst.exports(engine) {
             list(engine, &format!("{name}#{inner}"), &ext.ty, out);

@@ -5,9 +5,9 @@ use std::cell::RefCell;
 use std::ptr::NonNull;
 use std::sync::Arc;
 
-use wasmtime::component::types::ComponentFunc;
 
 use crate::abi::{Error, Handle, Result, StoreOwned, wasmpool_error_kind_t as K};
+use crate::component::call::CallSig;
 use crate::component::compiled::ComponentInfo;
 use crate::store::data::WStore;
 
@@ -37,7 +37,7 @@ impl Handle for wasmpool_component_instance_t {
 /// `wasmpool_store_delete`. Thread safety: as its store.
 pub struct wasmpool_component_func_t {
     pub(crate) func: wasmtime::component::Func,
-    pub(crate) ty: ComponentFunc,
+    pub(crate) sig: Arc<CallSig>,
     pub(crate) name: String,
     pub(crate) instance: NonNull<wasmpool_component_instance_t>,
 }
@@ -62,12 +62,11 @@ impl wasmpool_component_instance_t {
         unsafe { store.as_mut() }
     }
 
-    /// The exported function `name` (`f`, or `ns:pkg/iface@ver#f`) and its
-    /// type.
-    pub(crate) fn func(&self, name: &str) -> Result<(wasmtime::component::Func, ComponentFunc)> {
+    /// The exported function `name` (`f`, or `ns:pkg/iface@ver#f`) and what
+    /// calls to it are checked against.
+    pub(crate) fn func(&self, name: &str) -> Result<(wasmtime::component::Func, Arc<CallSig>)> {
         let missing = || Error::new(K::WASMPOOL_ERROR_LINK, format!("the component instance has no exported function `{name}`"));
         let item = self.info.export_func(name).ok_or_else(missing)?;
-        let ty = item.func.clone().ok_or_else(missing)?;
         // SAFETY: the instance's store is alive (caller contract).
         let store = unsafe { self.store_mut() };
         let mut index = None;
@@ -75,9 +74,12 @@ impl wasmpool_component_instance_t {
             index = Some(self.instance.get_export_index(&mut *store, index.as_ref(), part).ok_or_else(missing)?);
         }
         let func = index.and_then(|i| self.instance.get_func(&mut *store, i)).ok_or_else(missing)?;
-        // Resource types are the instance's (a host type, or this
-        // instance's own), not the component's placeholders.
-        let ty = if item.has_resources { func.ty(&*store) } else { ty };
-        Ok((func, ty))
+        let sig = match &item.call {
+            Some(sig) => Arc::clone(sig),
+            // Resource types are the instance's (a host type, or this
+            // instance's own), not the component's placeholders.
+            None => Arc::new(CallSig::of(&func.ty(&*store), name)),
+        };
+        Ok((func, sig))
     }
 }
