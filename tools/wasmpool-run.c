@@ -10,8 +10,8 @@
  *   --invoke 'EXPR'       call an export instead of running the command: `name(arg, ...)` with the
  *                         arguments in WAVE (the WebAssembly Value Encoding); prints the result in
  *                         WAVE. Core modules: any function of i32/i64/f32/f64 parameters and
- *                         results. Components: functions without parameters (the C API cannot yet
- *                         give the parameter types WAVE text is read against).
+ *                         results. Components: any function whose values have a WAVE form (each
+ *                         argument is read against its parameter's type).
  *   --max-memory BYTES    the largest any linear memory may grow
  *   --fuel N              stop the guest after N units of fuel
  *   --timeout-ms MS       interrupt the guest after MS milliseconds
@@ -35,7 +35,6 @@
 
 #include <wasmpool.h>
 
-#include "wave_print.h"
 
 #define EXIT_FAILURE_RUN 125
 
@@ -289,6 +288,17 @@ static size_t split_args(const char *s, char **out, size_t cap) {
   return n;
 }
 
+/* A core value as WAVE text (as `wasmtime run --invoke` prints it). */
+static void print_core(const wasmpool_val_t *v) {
+  switch (v->kind) {
+    case WASMPOOL_VALKIND_I32: printf("%" PRId32, v->of.i32); break;
+    case WASMPOOL_VALKIND_I64: printf("%" PRId64, v->of.i64); break;
+    case WASMPOOL_VALKIND_F32: printf("%.9g", (double)v->of.f32); break;
+    case WASMPOOL_VALKIND_F64: printf("%.17g", v->of.f64); break;
+    default: printf("<unprintable>"); break;
+  }
+}
+
 static wasmpool_val_t parse_core(const char *text, wasmpool_valkind_t kind, size_t index) {
   wasmpool_val_t v;
   memset(&v, 0, sizeof v);
@@ -359,16 +369,25 @@ static int run_module(wasmpool_engine_t *engine, wasmpool_store_t *store, wasmpo
   return 0;
 }
 
-/* The WIT signature of the exported function `name`, or NULL. */
-static const char *component_signature(const wasmpool_component_t *c, const char *name) {
+/* The listing of the exported function `name` (its WIT signature, parameter and result types)
+ * in *out; 0 when the component exports no such function. */
+static int component_function(const wasmpool_component_t *c, const char *name,
+                              wasmpool_component_item_t *out) {
   size_t n = wasmpool_component_export_count(c);
   for (size_t i = 0; i < n; i++) {
-    wasmpool_component_item_t item;
-    if (wasmpool_component_export(c, i, &item) == NULL && item.kind == WASMPOOL_COMPONENT_ITEM_FUNC &&
-        strcmp(item.name, name) == 0)
-      return item.wit;
+    if (wasmpool_component_export(c, i, out) == NULL && out->kind == WASMPOOL_COMPONENT_ITEM_FUNC &&
+        strcmp(out->name, name) == 0)
+      return 1;
   }
-  return NULL;
+  return 0;
+}
+
+/* Prints `v`, of type `ty`, as WAVE text. */
+static void print_wave(const wasmpool_component_val_t *v, const wasmpool_component_type_t *ty) {
+  wasmpool_bytes_t *text = NULL;
+  TRY("invoke", wasmpool_component_val_to_wave(v, ty, &text));
+  fwrite(wasmpool_bytes_data(text), 1, wasmpool_bytes_len(text), stdout);
+  wasmpool_bytes_delete(text);
 }
 
 static int run_component(wasmpool_engine_t *engine, wasmpool_store_t *store, wasmpool_component_t *c,
@@ -392,18 +411,27 @@ static int run_component(wasmpool_engine_t *engine, wasmpool_store_t *store, was
   }
   char *name, *argtext;
   split_invoke(o->invoke, &name, &argtext);
-  const char *wit = component_signature(c, name);
-  if (wit == NULL) die("missing export", "the component exports no function `%s`", name);
-  if (strncmp(wit, "func()", 6) != 0)
-    die("invoke", "`%s` takes parameters (%s); --invoke can call only component functions without "
-                  "parameters for now", name, wit);
-  if (!blank(argtext)) die("invoke", "`%s` takes no arguments", name);
-  size_t nresults = strstr(wit, "->") != NULL ? 1 : 0;
+  wasmpool_component_item_t fn;
+  if (!component_function(c, name, &fn)) die("missing export", "the component exports no function `%s`", name);
+  enum { MAX_ARGS = 64 };
+  char *pieces[MAX_ARGS];
+  size_t n = split_args(argtext, pieces, MAX_ARGS);
+  if (n != fn.nparams)
+    die("invoke", "`%s` takes %zu argument(s) (%s), --invoke gave %zu", name, fn.nparams, fn.wit, n);
+  wasmpool_component_val_t args[MAX_ARGS];
+  for (size_t i = 0; i < n; i++) {
+    /* Each argument is read as WAVE text against its parameter's type. */
+    wasmpool_error_t *err = wasmpool_component_val_from_wave(fn.param_types[i], pieces[i], strlen(pieces[i]), &args[i]);
+    if (err != NULL) die("invoke", "argument %zu (`%s`) of `%s`: %s", i, pieces[i], name, wasmpool_error_message(err));
+    free(pieces[i]);
+  }
+  if (fn.nresults > 1) die("invoke", "`%s` returns %zu results", name, fn.nresults);
   wasmpool_component_val_t result;
   memset(&result, 0, sizeof result);
-  TRY("invoke", wasmpool_component_instance_call(inst, name, NULL, 0, &result, nresults));
-  if (nresults) {
-    print_component(&result);
+  TRY("invoke", wasmpool_component_instance_call(inst, name, args, n, &result, fn.nresults));
+  for (size_t i = 0; i < n; i++) wasmpool_component_val_delete(&args[i]);
+  if (fn.nresults == 1) {
+    print_wave(&result, fn.result_types[0]);
     putchar('\n');
     wasmpool_component_val_delete(&result);
   }

@@ -115,6 +115,38 @@ cat >"$TMP/answer.wat" <<'WAT'
   (func (export "answer") (result u32) (canon lift (core func $i "f"))))
 WAT
 expect "invoke component answer" 0 "7$NL" "" -- --invoke 'answer()' "$TMP/answer.wat"
+# Component arguments are WAVE text read against each parameter's type: a string (lowered into
+# the guest's memory through its realloc), a record, an option result.
+cat >"$TMP/args.wat" <<'WAT'
+(component
+  (core module $m
+    (memory (export "mem") 1)
+    (global $next (mut i32) (i32.const 1024))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      (local $p i32)
+      global.get $next local.set $p
+      global.get $next local.get 3 i32.add global.set $next
+      local.get $p)
+    (func (export "len") (param i32 i32) (result i32) local.get 1)
+    (func (export "sum") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+    ;; option<u32> is returned in memory: the case byte at 0, the payload at 4
+    (func (export "half") (param i32) (result i32)
+      i32.const 0 local.get 0 i32.const 1 i32.and i32.eqz i32.store8
+      i32.const 4 local.get 0 i32.const 1 i32.shr_u i32.store
+      i32.const 0))
+  (core instance $i (instantiate $m))
+  (func (export "len") (param "s" string) (result u32)
+    (canon lift (core func $i "len") (memory (core memory $i "mem")) (realloc (core func $i "realloc"))))
+  (type $point' (record (field "x" u32) (field "y" u32)))
+  (export $point "point" (type $point'))
+  (func (export "sum") (param "p" $point) (result u32) (canon lift (core func $i "sum")))
+  (func (export "half") (param "n" u32) (result (option u32))
+    (canon lift (core func $i "half") (memory (core memory $i "mem")))))
+WAT
+expect "invoke component string" 0 "6$NL" "" -- --invoke 'len("héllo")' "$TMP/args.wat"
+expect "invoke component record" 0 "42$NL" "" -- --invoke 'sum({x: 40, y: 2})' "$TMP/args.wat"
+expect "invoke component option some" 0 "some(21)$NL" "" -- --invoke 'half(42)' "$TMP/args.wat"
+expect "invoke component option none" 0 "none$NL" "" -- --invoke 'half(7)' "$TMP/args.wat"
 
 # Errors: one line, exit code 125.
 expect_error "missing file" "wasmpool-run: cannot read: $TMP/nope.wasm" "$TMP/nope.wasm"
@@ -138,6 +170,8 @@ printf '(module (memory 4) (func (export "_start")))' >"$TMP/big.wat"
 expect_error "--max-memory" "wasmpool-run: instantiate:" --max-memory 65536 "$TMP/big.wat"
 expect "--max-memory large enough" 0 "" "" -- --max-memory 262144 "$TMP/big.wat"
 expect_error "bad invoke arguments" "wasmpool-run: invoke:" --invoke 'add(1)' "$TMP/math.wat"
+expect_error "bad component invoke argument" "wasmpool-run: invoke: argument 0 (\`{x: 1}\`) of \`sum\`:" --invoke 'sum({x: 1})' "$TMP/args.wat"
+expect_error "component invoke argument count" "wasmpool-run: invoke: \`len\` takes 1 argument(s)" --invoke 'len()' "$TMP/args.wat"
 expect_error "no file" "wasmpool-run: usage:"
 expect_error "unknown option" "wasmpool-run: usage:" --frobnicate 1 x.wasm
 expect_error "bad number" "wasmpool-run: usage:" --fuel lots x.wasm
