@@ -440,14 +440,5 @@ static inline void expect_err_msg_(wasmpool_error_t *err, wasmpool_error_kind_t 
   wasmpool_error_delete(err);
 }
 
-/* The built test guests' directory (the environment variable overrides the build's). */
-static inline const char *guests_dir(void) {
-#ifdef WASMPOOL_GUESTS_DIR
-  const char *env = getenv("WASMPOOL_GUESTS_DIR");
-  return env != NULL && env[0] != '\0' ? env : WASMPOOL_GUESTS_DIR;
-#else
-  return getenv("WASMPOOL_GUESTS_DIR");
-#endif
-}
 
 #endif

@@ -11,6 +11,7 @@
  *  - an unknown export name is LINK, naming it.
  * The messages asserted are those of src/component/val_convert.rs and call.rs. */
 #include "component_vals.h"
+#include "guests.h"
 
 /* A component whose functions trap or return what their types forbid. */
 static const char *GUEST_BUGS =
@@ -404,16 +405,10 @@ int main(void) {
   wasmpool_config_delete(cfg);
 
   char path[4096];
-  const char *dir = guests_dir();
-  CHECK(dir != NULL && dir[0] != '\0');
-  snprintf(path, sizeof path, "%s/echo.wasm", dir);
+  guest_file(path, sizeof path, "echo.wasm"); /* always built: missing is a failure */
   size_t echo_len = 0;
   uint8_t *echo_bytes = read_all(path, &echo_len);
-  if (echo_bytes == NULL) {
-    fprintf(stderr, "FAIL: cannot read %s (the echo guest is always built%s%s)\n", path,
-            WASMPOOL_GUESTS_MISSING[0] ? "; missing: " : "", WASMPOOL_GUESTS_MISSING);
-    return 1;
-  }
+  CHECK(echo_bytes != NULL);
   wasmpool_component_t *echo = NULL;
   OK(wasmpool_component_new(engine, echo_bytes, echo_len, &echo));
   /* The echo-* functions never call the host: its imports may trap. */

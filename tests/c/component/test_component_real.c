@@ -26,13 +26,7 @@
 #include <time.h>
 
 #include "check.h"
-
-#ifndef WASMPOOL_GUESTS_DIR
-#define WASMPOOL_GUESTS_DIR ""
-#endif
-#ifndef WASMPOOL_GUESTS_MISSING
-#define WASMPOOL_GUESTS_MISSING ""
-#endif
+#include "guests.h"
 
 #define PRESET_INSTANCES 8
 #define ROUNDS 3
@@ -76,11 +70,6 @@ static double now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static const char *guests_dir(void) {
-  const char *env = getenv("WASMPOOL_GUESTS_DIR");
-  return env != NULL && env[0] != '\0' ? env : WASMPOOL_GUESTS_DIR;
 }
 
 /* The whole file at `path`, or NULL if it cannot be read. */

@@ -8,10 +8,7 @@
 
 #include "check.h"
 #include "component_vals.h"
-
-#ifndef WASMPOOL_GUESTS_MISSING
-#define WASMPOOL_GUESTS_MISSING ""
-#endif
+#include "guests.h"
 
 #define IFACE "wasmpool:res/blobs@0.1.0"
 
@@ -112,14 +109,8 @@ static bool call_release(wasmpool_component_instance_t *inst) {
 }
 
 int main(void) {
-  if (WASMPOOL_GUESTS_MISSING[0] != '\0') {
-    fprintf(stderr, "the test guests were not built: %s\n", WASMPOOL_GUESTS_MISSING);
-    return 1;
-  }
-  const char *dir = guests_dir();
-  CHECK(dir != NULL && dir[0] != '\0');
   char path[4096];
-  snprintf(path, sizeof path, "%s/res.wasm", dir);
+  guest_file(path, sizeof path, "res.wasm");
 
   wasmpool_config_t *cfg = small_pool(4);
   wasmpool_engine_t *engine = engine_from(cfg);

@@ -20,6 +20,7 @@
 #include <math.h>
 
 #include "component_vals.h"
+#include "guests.h"
 
 #define HOST_IFACE "wasmpool:echo/host@0.1.0"
 
@@ -282,21 +283,9 @@ static void check_roundtrip(wasmpool_component_instance_t *inst, const char *pre
 
 static wasmpool_component_t *load_echo(const wasmpool_engine_t *engine) {
   char path[4096];
-  const char *dir = guests_dir();
-  if (dir == NULL || dir[0] == '\0') {
-    fprintf(stderr, "FAIL: WASMPOOL_GUESTS_DIR is not set: the echo component cannot be found\n");
-    exit(1);
-  }
-  snprintf(path, sizeof path, "%s/echo.wasm", dir);
+  guest_file(path, sizeof path, "echo.wasm"); /* always built: missing is a failure */
   wasmpool_component_t *c = NULL;
-  wasmpool_error_t *err = wasmpool_component_new_file(engine, path, &c);
-  if (err != NULL) {
-    /* The echo guest is always built (tests/guests/README.md): missing is a failure. */
-    fprintf(stderr, "FAIL: cannot load %s: %s (%s)\n", path, wasmpool_error_message(err),
-            WASMPOOL_GUESTS_MISSING[0] ? "the build could not make the guests: " WASMPOOL_GUESTS_MISSING
-                                       : "build the tree first");
-    exit(1);
-  }
+  OK(wasmpool_component_new_file(engine, path, &c));
   return c;
 }
 

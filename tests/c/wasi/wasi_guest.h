@@ -6,30 +6,13 @@
 #define WASMPOOL_TESTS_WASI_GUEST_H
 
 #include "check.h"
+#include "guests.h"
 
-#ifndef WASMPOOL_GUESTS_DIR
-#define WASMPOOL_GUESTS_DIR ""
-#endif
-#ifndef WASMPOOL_GUESTS_MISSING
-#define WASMPOOL_GUESTS_MISSING ""
-#endif
-
-static inline const char *guests_dir(void) {
-  const char *env = getenv("WASMPOOL_GUESTS_DIR");
-  return env != NULL && env[0] != '\0' ? env : WASMPOOL_GUESTS_DIR;
-}
-
-/* "<guests>/<flavour>/<name>.wasm"; a missing guest fails the test, saying what was missing
- * when the build could not make the guests. */
+/* "<guests>/<flavour>/<name>.wasm"; a missing guest fails the test. */
 static inline void guest_path(char *buf, size_t cap, const char *flavour, const char *name) {
-  snprintf(buf, cap, "%s/%s/%s.wasm", guests_dir(), flavour, name);
-  FILE *f = fopen(buf, "rb");
-  if (f == NULL) {
-    fprintf(stderr, "test guest %s is missing (%s)\n", buf,
-            WASMPOOL_GUESTS_MISSING[0] ? WASMPOOL_GUESTS_MISSING : "the build did not make it");
-    exit(1);
-  }
-  fclose(f);
+  char relative[256];
+  snprintf(relative, sizeof relative, "%s/%s.wasm", flavour, name);
+  guest_file(buf, cap, relative);
 }
 
 /* The engine every WASI test uses: the server preset for 4 instances (the tests hold at most
