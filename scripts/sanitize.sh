@@ -182,6 +182,13 @@ if want valgrind; then
    ...
    fun:*tokio*runtime*
 }
+{
+   that runtime's blocking pool keeps its bookkeeping of those threads until exit
+   Memcheck:Leak
+   match-leak-kinds: possible
+   ...
+   fun:*tokio*runtime*blocking*pool*
+}
 EOF
   # --px-default=allregs-at-each-insn: Wasmtime turns SIGFPE (integer division by zero) into a
   #   trap by looking at the faulting instruction's address; by default valgrind only keeps the
