@@ -1,9 +1,510 @@
+"""Components: Component, ComponentLinker (Python host functions), ComponentPre,
+ComponentInstance, ComponentFunc, and the mapping of component-model values to Python.
+
+| WIT                  | Python                                              |
+|----------------------|-----------------------------------------------------|
+| bool                 | bool                                                |
+| s8 ... u64           | int                                                 |
+| f32, f64             | float                                               |
+| char                 | str of length 1                                     |
+| string               | str                                                 |
+| list<T>              | list                                                |
+| record               | dict (field name -> value)                          |
+| tuple<...>           | tuple                                               |
+| variant              | Variant(case, value) (value None without payload)   |
+| enum                 | str (the case name)                                 |
+| option<T>            | None or the value                                   |
+| result<T, E>         | Ok(value) or Err(value)                             |
+| flags                | frozenset of the set flags' names (any iterable in) |
+"""
+
 from __future__ import annotations
-class Component: pass
-class ComponentFunc: pass
-class ComponentInstance: pass
-class ComponentLinker: pass
-class ComponentPre: pass
-class Err: pass
-class Ok: pass
-class Variant: pass
+
+import ctypes
+import enum
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, Iterator, TypeVar
+
+from . import _ffi
+from ._bytes import PathLike, fspath, take_bytes, wasm_bytes
+from ._handle import Handle
+from ._lib import lib
+from .core import Store, register_host, host_finalizer, trap_from_exception
+from .engine import Engine
+from .errors import check, fail
+
+T = TypeVar("T")
+Val = _ffi.wasmpool_component_val_t
+_VAL_SIZE = ctypes.sizeof(Val)
+
+ValKind = enum.IntEnum(  # type: ignore[misc]
+    "ComponentValKind",
+    {k.removeprefix("WASMPOOL_COMPONENT_VALKIND_"): v for k, v in _ffi.ENUMS["wasmpool_component_valkind_t"].items()},
+)
+ItemKind = enum.IntEnum(  # type: ignore[misc]
+    "ComponentItemKind",
+    {k.removeprefix("WASMPOOL_COMPONENT_ITEM_"): v for k, v in _ffi.ENUMS["wasmpool_component_itemkind_t"].items()},
+)
+K = ValKind
+
+_libc = ctypes.CDLL(None)
+_libc.calloc.restype = ctypes.c_void_p
+_libc.calloc.argtypes = [ctypes.c_size_t, ctypes.c_size_t]
+
+
+def _calloc(n: int, size: int) -> int:
+    p = _libc.calloc(max(n, 1), size)
+    if not p:
+        raise MemoryError
+    return p  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Ok(Generic[T]):
+    """The ok case of a WIT ``result``."""
+
+    value: T = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Err(Generic[T]):
+    """The error case of a WIT ``result``."""
+
+    value: T = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A case of a WIT ``variant``: its name and payload (None when the case has none)."""
+
+    case: str
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A resource handle, owned by a store (passed through unchanged)."""
+
+    ptr: int
+
+
+# --- C -> Python (the kind says everything) ------------------------------------------------------
+def _string(s: _ffi.wasmpool_component_string_t) -> str:
+    return ctypes.string_at(s.data, s.len).decode("utf-8") if s.len else ""
+
+
+def from_c(v: Val) -> Any:
+    k = v.kind
+    o = v.of
+    if k == K.BOOL:
+        return bool(o.boolean)
+    if K.S8 <= k <= K.F64:
+        return getattr(o, K(k).name.lower())
+    if k == K.CHAR:
+        return chr(o.character)
+    if k == K.STRING:
+        return _string(o.string)
+    if k == K.LIST:
+        return [from_c(o.list.data[i]) for i in range(o.list.len)]
+    if k == K.TUPLE:
+        return tuple(from_c(o.tuple.data[i]) for i in range(o.tuple.len))
+    if k == K.RECORD:
+        return {_string(f.name): from_c(f.value) for f in (o.record.data[i] for i in range(o.record.len))}
+    if k == K.VARIANT:
+        return Variant(_string(o.variant.name), from_c(o.variant.payload[0]) if o.variant.payload else None)
+    if k == K.ENUM:
+        return _string(o.enumeration)
+    if k == K.OPTION:
+        return from_c(o.option[0]) if o.option else None
+    if k == K.RESULT:
+        payload = from_c(o.result.payload[0]) if o.result.payload else None
+        return Ok(payload) if o.result.is_ok else Err(payload)
+    if k == K.FLAGS:
+        return frozenset(_string(o.flags.data[i]) for i in range(o.flags.len))
+    if k == K.RESOURCE:
+        return Resource(ctypes.cast(o.resource, ctypes.c_void_p).value or 0)
+    raise TypeError(f"component value of kind {k} cannot be read")
+
+
+# --- Python -> C (by the type; every payload is calloc'd, freed by wasmpool_component_val_delete
+# for arguments and by wasmpool itself for host function results) --------------------------------
+def _set_string(s: _ffi.wasmpool_component_string_t, text: str) -> None:
+    data = text.encode("utf-8")
+    buf = _calloc(len(data), 1)
+    ctypes.memmove(buf, data, len(data))
+    s.data = buf
+    s.len = len(data)
+
+
+def _member(ty: int, i: int) -> tuple[str | None, int | None]:
+    name, n, member = ctypes.c_void_p(), ctypes.c_size_t(), ctypes.c_void_p()
+    check(lib.wasmpool_component_type_member(ty, i, ctypes.byref(name), ctypes.byref(n), ctypes.byref(member)))
+    return (ctypes.string_at(name.value, n.value).decode() if name.value else None), member.value
+
+
+def _members(ty: int) -> list[tuple[str | None, int | None]]:
+    return [_member(ty, i) for i in range(lib.wasmpool_component_type_count(ty))]
+
+
+def _vals(n: int) -> Any:
+    return ctypes.cast(_calloc(n, _VAL_SIZE), ctypes.POINTER(Val))
+
+
+def to_c(ty: int, value: Any, out: Val) -> None:
+    """Write ``value`` as a value of the component type ``ty`` into ``out``."""
+    k = lib.wasmpool_component_type_kind(ty)
+    out.kind = k
+    o = out.of
+    if k == K.BOOL:
+        if not isinstance(value, bool):
+            raise TypeError(f"expected bool, got {value!r}")
+        o.boolean = value
+    elif K.S8 <= k <= K.U64:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(f"expected int, got {value!r}")
+        setattr(o, K(k).name.lower(), value)
+    elif k in (K.F32, K.F64):
+        setattr(o, K(k).name.lower(), float(value))
+    elif k == K.CHAR:
+        if not isinstance(value, str) or len(value) != 1:
+            raise TypeError(f"expected a one-character str, got {value!r}")
+        o.character = ord(value)
+    elif k == K.STRING:
+        if not isinstance(value, str):
+            raise TypeError(f"expected str, got {value!r}")
+        _set_string(o.string, value)
+    elif k == K.LIST:
+        items = list(value)
+        elem = lib.wasmpool_component_type_element(ty)
+        o.list.data = _vals(len(items))
+        o.list.len = len(items)
+        for i, v in enumerate(items):
+            to_c(elem, v, o.list.data[i])
+    elif k == K.TUPLE:
+        members = _members(ty)
+        items = tuple(value)
+        if len(items) != len(members):
+            raise TypeError(f"expected a tuple of {len(members)}, got {value!r}")
+        o.tuple.data = _vals(len(items))
+        o.tuple.len = len(items)
+        for i, ((_, mty), v) in enumerate(zip(members, items)):
+            to_c(mty, v, o.tuple.data[i])  # type: ignore[arg-type]
+    elif k == K.RECORD:
+        members = _members(ty)
+        if not isinstance(value, dict):
+            raise TypeError(f"expected a dict for a record, got {value!r}")
+        fields = ctypes.cast(_calloc(len(members), ctypes.sizeof(_ffi.wasmpool_component_field_t)),
+                             ctypes.POINTER(_ffi.wasmpool_component_field_t))
+        o.record.data = fields
+        o.record.len = len(members)
+        for i, (name, mty) in enumerate(members):
+            _set_string(fields[i].name, name or "")
+            if name not in value:
+                raise TypeError(f"record field {name!r} is missing")
+            to_c(mty, value[name], fields[i].value)  # type: ignore[arg-type]
+    elif k == K.VARIANT:
+        if not isinstance(value, Variant):
+            raise TypeError(f"expected a Variant, got {value!r}")
+        cases = dict(_members(ty))
+        if value.case not in cases:
+            raise TypeError(f"{value.case!r} is not a case of the variant ({', '.join(map(str, cases))})")
+        _set_string(o.variant.name, value.case)
+        mty = cases[value.case]
+        if mty:
+            o.variant.payload = _vals(1)
+            to_c(mty, value.value, o.variant.payload[0])
+    elif k == K.ENUM:
+        if not isinstance(value, str):
+            raise TypeError(f"expected an enum case name, got {value!r}")
+        _set_string(o.enumeration, value)
+    elif k == K.OPTION:
+        if value is not None:
+            o.option = _vals(1)
+            to_c(lib.wasmpool_component_type_element(ty), value, o.option[0])
+    elif k == K.RESULT:
+        if not isinstance(value, (Ok, Err)):
+            raise TypeError(f"expected Ok(...) or Err(...), got {value!r}")
+        o.result.is_ok = isinstance(value, Ok)
+        mty = (lib.wasmpool_component_type_result_ok if o.result.is_ok else lib.wasmpool_component_type_result_err)(ty)
+        if mty:
+            o.result.payload = _vals(1)
+            to_c(mty, value.value, o.result.payload[0])
+    elif k == K.FLAGS:
+        names = sorted(set(value), key=[n for n, _ in _members(ty)].index)
+        arr = ctypes.cast(_calloc(len(names), ctypes.sizeof(_ffi.wasmpool_component_string_t)),
+                          ctypes.POINTER(_ffi.wasmpool_component_string_t))
+        o.flags.data = arr
+        o.flags.len = len(names)
+        for i, n in enumerate(names):
+            _set_string(arr[i], n)
+    elif k == K.RESOURCE:
+        if not isinstance(value, Resource):
+            raise TypeError(f"expected a Resource, got {value!r}")
+        o.resource = ctypes.cast(value.ptr, ctypes.POINTER(_ffi.wasmpool_component_resource_t))
+    else:
+        raise TypeError(f"values of this component type cannot be passed from Python (kind {k})")
+
+
+def wit(ty: int) -> str:
+    """The WIT spelling of the component type ``ty``."""
+    out = ctypes.c_void_p()
+    check(lib.wasmpool_component_type_wit(ty, ctypes.byref(out)))
+    return take_bytes(out.value).decode()  # type: ignore[arg-type]
+
+
+def to_wave(ty: int, value: Any) -> str:
+    """``value`` of type ``ty`` in WAVE text."""
+    v = Val()
+    try:
+        to_c(ty, value, v)
+        out = ctypes.c_void_p()
+        check(lib.wasmpool_component_val_to_wave(ctypes.byref(v), ty, ctypes.byref(out)))
+        return take_bytes(out.value).decode()  # type: ignore[arg-type]
+    finally:
+        lib.wasmpool_component_val_delete(ctypes.byref(v))
+
+
+def from_wave(ty: int, text: str) -> Any:
+    """The WAVE ``text`` read as a value of type ``ty``."""
+    data = text.encode()
+    v = Val()
+    check(lib.wasmpool_component_val_from_wave(ty, data, len(data), ctypes.byref(v)))
+    try:
+        return from_c(v)
+    finally:
+        lib.wasmpool_component_val_delete(ctypes.byref(v))
+
+
+@dataclass(frozen=True)
+class FuncType:
+    """A component function's signature: parameter names and types, result types (types are
+    borrowed ``wasmpool_component_type_t`` addresses, valid while the component lives)."""
+
+    name: str
+    kind: Any
+    wit: str | None
+    param_names: tuple[str, ...]
+    param_types: tuple[int, ...]
+    result_types: tuple[int, ...]
+
+
+def _item(it: _ffi.wasmpool_component_item_t) -> FuncType:
+    return FuncType(
+        name=it.name.decode(),
+        kind=ItemKind(it.kind),
+        wit=it.wit.decode() if it.wit else None,
+        param_names=tuple(it.param_names[i].decode() for i in range(it.nparams)),
+        param_types=tuple(it.param_types[i] for i in range(it.nparams)),
+        result_types=tuple(it.result_types[i] for i in range(it.nresults)),
+    )
+
+
+class Component(Handle):
+    """A compiled component (binary, or WAT text given as ``str``). Thread-safe."""
+
+    _delete = lib.wasmpool_component_delete
+
+    def __init__(self, engine: Engine, wasm: bytes | bytearray | memoryview | str) -> None:
+        data = wasm_bytes(wasm)
+        out = ctypes.c_void_p()
+        check(lib.wasmpool_component_new(engine.ptr, data, len(data), ctypes.byref(out)))
+        self.engine = engine
+        self._set(out.value)
+
+    @classmethod
+    def _made(cls, engine: Engine, fn: Callable[..., int], *args: Any) -> Component:
+        out = ctypes.c_void_p()
+        check(fn(engine.ptr, *args, ctypes.byref(out)))
+        c = cls.__new__(cls)
+        c.engine = engine
+        c._set(out.value)
+        return c
+
+    @classmethod
+    def from_file(cls, engine: Engine, path: PathLike) -> Component:
+        return cls._made(engine, lib.wasmpool_component_new_file, fspath(path))
+
+    @classmethod
+    def deserialize(cls, engine: Engine, data: bytes) -> Component:
+        """Load what ``serialize`` produced (trusted input only: it is native code)."""
+        return cls._made(engine, lib.wasmpool_component_deserialize, data, len(data))
+
+    @classmethod
+    def deserialize_file(cls, engine: Engine, path: PathLike) -> Component:
+        return cls._made(engine, lib.wasmpool_component_deserialize_file, fspath(path))
+
+    def serialize(self) -> bytes:
+        out = ctypes.c_void_p()
+        check(lib.wasmpool_component_serialize(self.ptr, ctypes.byref(out)))
+        return take_bytes(out.value)  # type: ignore[arg-type]
+
+    def _items(self, count: Callable[[int], int], get: Callable[..., int]) -> Iterator[FuncType]:
+        for i in range(count(self.ptr)):
+            it = _ffi.wasmpool_component_item_t()
+            check(get(self.ptr, i, ctypes.byref(it)))
+            yield _item(it)
+
+    @property
+    def imports(self) -> list[FuncType]:
+        return list(self._items(lib.wasmpool_component_import_count, lib.wasmpool_component_import))
+
+    @property
+    def exports(self) -> list[FuncType]:
+        return list(self._items(lib.wasmpool_component_export_count, lib.wasmpool_component_export))
+
+    def export_type(self, name: str) -> FuncType:
+        for it in self.exports:
+            if it.name == name:
+                return it
+        raise KeyError(f"the component exports no {name!r}")
+
+    def import_type(self, instance: str, name: str) -> FuncType | None:
+        full = f"{instance}#{name}" if instance else name
+        for it in self.imports:
+            if it.name in (full, name if not instance else full):
+                return it
+        return None
+
+
+class ComponentLinker(Handle):
+    """Definitions for components' imports: Python host functions and WASI preview 2."""
+
+    _delete = lib.wasmpool_component_linker_delete
+
+    def __init__(self, engine: Engine) -> None:
+        out = ctypes.c_void_p()
+        check(lib.wasmpool_component_linker_new(engine.ptr, ctypes.byref(out)))
+        self.engine = engine
+        self._set(out.value)
+
+    def define_func(self, instance: str, name: str, fn: Callable[..., Any], *, component: Component | None = None) -> None:
+        """Define the function ``name`` of the imported interface ``instance`` ("" for the root)
+        as the Python callable ``fn``, called with the arguments as Python values.
+
+        ``fn`` returns None (no results), one value, or a tuple for several. Its results are
+        converted by the import's type, read from ``component`` (needed when the function has
+        results). An exception raised by ``fn`` traps the guest with its message."""
+        ty = component.import_type(instance, name) if component is not None else None
+        if component is not None and ty is None:
+            raise KeyError(f"the component imports no {instance + '#' if instance else ''}{name}")
+        rtypes = ty.result_types if ty else ()
+        label = f"{instance}#{name}" if instance else name
+
+        def trampoline(env: int, caller: int, args: Any, nargs: int, res: Any, nres: int) -> int | None:
+            try:
+                out = fn(*(from_c(args[i]) for i in range(nargs)))
+                if nres == 0:
+                    return None
+                if len(rtypes) != nres:
+                    raise TypeError(f"{label} has results: define it with component= to give their types")
+                seq = (out,) if nres == 1 else tuple(out)
+                if len(seq) != nres:
+                    raise TypeError(f"{label} must return {nres} results")
+                for i, v in enumerate(seq):
+                    to_c(rtypes[i], v, res[i])
+                return None
+            except BaseException as exc:  # noqa: BLE001 - every exception becomes a trap
+                return trap_from_exception(exc)
+
+        cb = _ffi.wasmpool_component_func_callback_t(trampoline)
+        key = register_host((cb, fn, component))
+        err = lib.wasmpool_component_linker_define_func(self.ptr, instance.encode(), name.encode(), cb, key, host_finalizer)
+        if err:
+            host_finalizer(key)
+            fail(err)
+
+    def define_unknown_imports_as_traps(self, component: Component) -> None:
+        check(lib.wasmpool_component_linker_define_unknown_imports_as_traps(self.ptr, component.ptr))
+
+    def define_wasi(self) -> None:
+        """Define WASI preview 2; stores need a WasiConfig."""
+        check(lib.wasmpool_component_linker_define_wasi(self.ptr))
+
+    def instantiate_pre(self, component: Component) -> ComponentPre:
+        out = ctypes.c_void_p()
+        check(lib.wasmpool_component_linker_instantiate_pre(self.ptr, component.ptr, ctypes.byref(out)))
+        pre = ComponentPre.__new__(ComponentPre)
+        pre.component = component
+        pre.linker = self
+        pre._set(out.value)
+        return pre
+
+
+class ComponentPre(Handle):
+    """A component with its imports resolved. Thread-safe: instantiate it in many stores."""
+
+    _delete = lib.wasmpool_component_pre_delete
+    component: Component
+
+    def instantiate(self, store: Store) -> ComponentInstance:
+        out = ctypes.c_void_p()
+        check(lib.wasmpool_component_pre_instantiate(self.ptr, store.ptr, ctypes.byref(out)))
+        return ComponentInstance(store, out.value, self.component)  # type: ignore[arg-type]
+
+
+def _call_with(ty: FuncType, args: tuple[Any, ...], call: Callable[..., int]) -> Any:
+    if len(args) != len(ty.param_types):
+        raise TypeError(f"{ty.name} takes {len(ty.param_types)} arguments, {len(args)} given")
+    n, nres = len(args), len(ty.result_types)
+    a = (Val * max(n, 1))()
+    r = (Val * max(nres, 1))()
+    try:
+        for i, (pty, v) in enumerate(zip(ty.param_types, args)):
+            to_c(pty, v, a[i])
+        check(call(a if n else None, n, r if nres else None, nres))
+        try:
+            values = [from_c(r[i]) for i in range(nres)]
+        finally:
+            for i in range(nres):
+                lib.wasmpool_component_val_delete(ctypes.byref(r[i]))
+    finally:
+        for i in range(n):
+            lib.wasmpool_component_val_delete(ctypes.byref(a[i]))
+    return None if nres == 0 else values[0] if nres == 1 else tuple(values)
+
+
+class ComponentInstance:
+    """A component instance, owned by its Store (valid while the store is open)."""
+
+    def __init__(self, store: Store, ptr: int, component: Component) -> None:
+        self.store = store
+        self.component = component
+        self._ptr = ptr
+
+    @property
+    def ptr(self) -> int:
+        self.store.ptr  # raises when the store is closed
+        return self._ptr
+
+    def call(self, name: str, *args: Any) -> Any:
+        """Call the export ``name`` ("f", or "ns:pkg/iface#f"), arguments and result as Python values."""
+        ty = self.component.export_type(name)
+        enc = name.encode()
+        return _call_with(ty, args, lambda a, n, r, nr: lib.wasmpool_component_instance_call(self.ptr, enc, a, n, r, nr))
+
+    def func(self, name: str) -> ComponentFunc:
+        out = ctypes.c_void_p()
+        check(lib.wasmpool_component_instance_func(self.ptr, name.encode(), ctypes.byref(out)))
+        return ComponentFunc(self, out.value, self.component.export_type(name))  # type: ignore[arg-type]
+
+    def __getitem__(self, name: str) -> ComponentFunc:
+        return self.func(name)
+
+    def run(self) -> int:
+        """Run ``wasi:cli/run``; returns the exit code (0 or 1)."""
+        code = ctypes.c_int32()
+        check(lib.wasmpool_component_instance_run(self.ptr, ctypes.byref(code)))
+        return code.value
+
+
+class ComponentFunc:
+    """An exported component function looked up once; call it like a Python function."""
+
+    def __init__(self, instance: ComponentInstance, ptr: int, ty: FuncType) -> None:
+        self.instance = instance
+        self.type = ty
+        self._ptr = ptr
+
+    def __call__(self, *args: Any) -> Any:
+        self.instance.store.ptr  # raises when the store is closed
+        return _call_with(self.type, args, lambda a, n, r, nr: lib.wasmpool_component_func_call(self._ptr, a, n, r, nr))
