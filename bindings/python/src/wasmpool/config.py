@@ -10,7 +10,7 @@ from typing import Any
 from . import _ffi
 from ._handle import Handle
 from ._lib import lib
-from .errors import check
+from .errors import ERROR_CLASSES, ErrorKind, check
 
 
 def _int_enum(c_name: str) -> type[enum.IntEnum]:
@@ -51,15 +51,27 @@ class Footprint:
     warm_resident_max: int
 
 
+_BITS = {"uint32_t": 32, "uint64_t": 64, "size_t": 8 * ctypes.sizeof(ctypes.c_size_t)}
+
+
+def _invalid(message: str) -> Exception:
+    kind = ErrorKind["INVALID_ARGUMENT"]
+    return ERROR_CLASSES[kind](message, kind)
+
+
 def _knob_property(name: str, c_type: str) -> property:
     getter = getattr(lib, f"wasmpool_config_{name}_get")
     setter = getattr(lib, f"wasmpool_config_{name}_set")
     convert: Any = ENUM_TYPES.get(c_type, bool if c_type == "bool" else int)
+    # ctypes wraps integers silently (-1 becomes UINT32_MAX): refuse what the C type cannot hold.
+    bits = _BITS.get(c_type)
 
     def get(self: Config) -> Any:
         return convert(getter(self.ptr))
 
     def set_(self: Config, value: Any) -> None:
+        if bits is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 1 << bits):
+            raise _invalid(f"{name} = {value!r} is out of range: it must be an int from 0 to {(1 << bits) - 1}")
         check(setter(self.ptr, value))
 
     return property(get, set_, doc=f"The `{name}` knob ({c_type}); setting an invalid value raises InvalidArgument.")
