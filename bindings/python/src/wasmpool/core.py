@@ -412,6 +412,8 @@ class Func:
         for i, k in enumerate(ty.params):
             self._args[i].kind = k
         self._res = (_ffi.wasmpool_val_t * max(self._nres, 1))()
+        # One scalar result is read straight from its union member.
+        self._res1 = _FIELD.get(ty.results[0]) if self._nres == 1 and ty.results[0] != ValKind.V128 else None
         self._argp = self._args if self._n else None
         self._resp = self._res if self._nres else None
 
@@ -431,6 +433,8 @@ class Func:
             fail(err)
         if self._nres == 0:
             return None
+        if self._res1 is not None:
+            return getattr(self._res[0].of, self._res1)
         return _results(self._res, self._nres)
 
 
