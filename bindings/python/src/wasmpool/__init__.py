@@ -11,12 +11,15 @@ from __future__ import annotations
 from . import errors
 from .component import (
     Component,
+    ComponentCaller,
     ComponentFunc,
     ComponentInstance,
     ComponentLinker,
     ComponentPre,
     Err,
     Ok,
+    Resource,
+    ResourceType,
     Variant,
 )
 from .config import Config, Enabled, Footprint, OptLevel, Strategy, memory_protection_keys_available
@@ -43,9 +46,9 @@ globals().update({cls.__name__: cls for cls in ERROR_CLASSES.values()})
 __version__ = "0.1.0"
 
 __all__ = [
-    "Caller", "Component", "ComponentFunc", "ComponentInstance", "ComponentLinker", "ComponentPre",
+    "Caller", "Component", "ComponentCaller", "ComponentFunc", "ComponentInstance", "ComponentLinker", "ComponentPre",
     "Config", "Enabled", "Engine", "Err", "ErrorKind", "ExternInfo", "ExternKind", "Footprint", "Func",
-    "Instance", "InstancePre", "Linker", "Metrics", "Module", "Ok", "OptLevel", "Store", "StoreLimits",
+    "Instance", "InstancePre", "Linker", "Metrics", "Module", "Ok", "OptLevel", "Resource", "ResourceType", "Store", "StoreLimits",
     "Strategy", "Trap", "TrapCode", "ValKind", "Variant", "WasiConfig", "WasiPerms", "WasmpoolError",
     "errors", "memory_protection_keys_available",
 ] + [cls.__name__ for cls in ERROR_CLASSES.values() if cls.__name__ != "Trap"]

@@ -81,11 +81,113 @@ class Variant:
     value: Any = None
 
 
-@dataclass(frozen=True)
 class Resource:
-    """A resource handle, owned by a store (passed through unchanged)."""
+    """A resource handle (``own<R>`` or ``borrow<R>``), owned by a store: valid while the store
+    lives, until it is passed on (to the guest as an owning argument or result) or dropped."""
 
-    ptr: int
+    __slots__ = ("ptr",)
+
+    def __init__(self, ptr: int) -> None:
+        self.ptr = ptr
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Resource) and other.ptr == self.ptr
+
+    def __hash__(self) -> int:
+        return hash(self.ptr)
+
+    def __repr__(self) -> str:
+        return f"Resource(0x{self.ptr:x})"
+
+    @property
+    def owned(self) -> bool:
+        """Whether this is an owning handle (``own<R>``) rather than a borrow."""
+        return bool(lib.wasmpool_component_resource_owned(self.ptr))
+
+    def data(self, ty: ResourceType) -> Any:
+        """The Python object behind this handle when it is of the host type ``ty``, else None."""
+        key = lib.wasmpool_component_resource_data(self.ptr, ty.ptr)
+        return ty._objects.get(key) if key else None
+
+    def drop(self, store: Store) -> None:
+        """Drop this owning handle now (a host object's destructor runs); the handle is spent."""
+        check(lib.wasmpool_component_resource_drop(store.ptr, self.ptr))
+
+
+class ResourceType(Handle):
+    """A host-defined resource type whose objects are Python objects.
+
+    Define it in a ComponentLinker (``define_resource``), make objects with
+    ``Store.resource_new`` / ``ComponentCaller.resource_new``, get them back with
+    ``Resource.data(ty)``. ``destructor`` (optional) is called with the object once, when its
+    last owning handle is dropped (by the guest, by ``Resource.drop``, or with the store); an
+    exception in it is reported on stderr, never raised into wasmpool."""
+
+    _delete = lib.wasmpool_component_resource_type_delete
+
+    def __init__(self, destructor: Callable[[Any], None] | None = None) -> None:
+        self._objects: dict[int, Any] = {}
+        self._next = 1
+        objects = self._objects
+
+        def destroy(env: int, data: int) -> None:
+            obj = objects.pop(data or 0, None)
+            if destructor is not None:
+                try:
+                    destructor(obj)
+                except BaseException as exc:  # noqa: BLE001 - no way to report it to the guest
+                    import traceback
+
+                    traceback.print_exception(type(exc), exc, exc.__traceback__)
+
+        cb = _ffi.wasmpool_component_resource_destructor_t(destroy)
+        key = register_host((cb, objects, destructor))
+        out = ctypes.c_void_p()
+        err = lib.wasmpool_component_resource_type_new(cb, key, host_finalizer, ctypes.byref(out))
+        if err:
+            host_finalizer(key)
+            fail(err)
+        self._set(out.value)
+
+    def _register(self, obj: Any) -> int:
+        key = self._next
+        self._next += 1
+        self._objects[key] = obj
+        return key
+
+    def new(self, store: Store, obj: Any) -> Resource:
+        """A new object of this type in ``store`` (an owning handle)."""
+        key = self._register(obj)
+        out = ctypes.c_void_p()
+        err = lib.wasmpool_component_resource_new(store.ptr, self.ptr, key, ctypes.byref(out))
+        if err:
+            self._objects.pop(key, None)
+            fail(err)
+        return Resource(out.value)  # type: ignore[arg-type]
+
+    @property
+    def live(self) -> int:
+        """How many objects of this type are alive (not yet destroyed)."""
+        return len(self._objects)
+
+
+class ComponentCaller:
+    """The store calling a component host function; valid only during that call."""
+
+    def __init__(self, ptr: int) -> None:
+        self._ptr: int | None = ptr
+
+    def resource_new(self, ty: ResourceType, obj: Any) -> Resource:
+        """A new object of ``ty`` in the calling store, typically returned to the guest."""
+        if not self._ptr:
+            raise RuntimeError("a ComponentCaller is only valid during its host call")
+        key = ty._register(obj)
+        out = ctypes.c_void_p()
+        err = lib.wasmpool_component_caller_resource_new(self._ptr, ty.ptr, key, ctypes.byref(out))
+        if err:
+            ty._objects.pop(key, None)
+            fail(err)
+        return Resource(out.value)  # type: ignore[arg-type]
 
 
 # --- C -> Python (the kind says everything) ------------------------------------------------------
@@ -122,7 +224,7 @@ def from_c(v: Val) -> Any:
     if k == K.FLAGS:
         return frozenset(_string(o.flags.data[i]) for i in range(o.flags.len))
     if k == K.RESOURCE:
-        return Resource(ctypes.cast(o.resource, ctypes.c_void_p).value or 0)
+        return Resource(o.resource or 0)
     raise TypeError(f"component value of kind {k} cannot be read")
 
 
@@ -240,7 +342,7 @@ def to_c(ty: int, value: Any, out: Val) -> None:
     elif k == K.RESOURCE:
         if not isinstance(value, Resource):
             raise TypeError(f"expected a Resource, got {value!r}")
-        o.resource = ctypes.cast(value.ptr, ctypes.POINTER(_ffi.wasmpool_component_resource_t))
+        o.resource = value.ptr
     else:
         raise TypeError(f"values of this component type cannot be passed from Python (kind {k})")
 
@@ -377,9 +479,18 @@ class ComponentLinker(Handle):
         self.engine = engine
         self._set(out.value)
 
-    def define_func(self, instance: str, name: str, fn: Callable[..., Any], *, component: Component | None = None) -> None:
+    def define_func(
+        self,
+        instance: str,
+        name: str,
+        fn: Callable[..., Any],
+        *,
+        component: Component | None = None,
+        caller: bool = False,
+    ) -> None:
         """Define the function ``name`` of the imported interface ``instance`` ("" for the root)
-        as the Python callable ``fn``, called with the arguments as Python values.
+        as the Python callable ``fn``, called with the arguments as Python values (after a
+        ``ComponentCaller`` when ``caller=True``).
 
         ``fn`` returns None (no results), one value, or a tuple for several. Its results are
         converted by the import's type, read from ``component`` (needed when the function has
@@ -390,9 +501,11 @@ class ComponentLinker(Handle):
         rtypes = ty.result_types if ty else ()
         label = f"{instance}#{name}" if instance else name
 
-        def trampoline(env: int, caller: int, args: Any, nargs: int, res: Any, nres: int) -> int | None:
+        def trampoline(env: int, caller_ptr: int, args: Any, nargs: int, res: Any, nres: int) -> int | None:
+            c = ComponentCaller(caller_ptr) if caller else None
             try:
-                out = fn(*(from_c(args[i]) for i in range(nargs)))
+                values = [from_c(args[i]) for i in range(nargs)]
+                out = fn(c, *values) if caller else fn(*values)
                 if nres == 0:
                     return None
                 if len(rtypes) != nres:
@@ -405,6 +518,9 @@ class ComponentLinker(Handle):
                 return None
             except BaseException as exc:  # noqa: BLE001 - every exception becomes a trap
                 return trap_from_exception(exc)
+            finally:
+                if c is not None:
+                    c._ptr = None
 
         cb = _ffi.wasmpool_component_func_callback_t(trampoline)
         key = register_host((cb, fn, component))
@@ -412,6 +528,11 @@ class ComponentLinker(Handle):
         if err:
             host_finalizer(key)
             fail(err)
+
+    def define_resource(self, instance: str, name: str, ty: ResourceType) -> None:
+        """Define the resource type ``name`` of the imported interface ``instance`` as ``ty``."""
+        check(lib.wasmpool_component_linker_define_resource(self.ptr, instance.encode(), name.encode(), ty.ptr))
+        self._resource_types = getattr(self, "_resource_types", []) + [ty]
 
     def define_unknown_imports_as_traps(self, component: Component) -> None:
         check(lib.wasmpool_component_linker_define_unknown_imports_as_traps(self.ptr, component.ptr))
