@@ -47,4 +47,4 @@ class Handle:
 def _closed(what: str) -> WasmpoolError:
     from .errors import ERROR_CLASSES
 
-    return ERROR_CLASSES[ErrorKind["INVALID_ARGUMENT"]](f"this {what} is closed", ErrorKind["INVALID_ARGUMENT"])
+    return ERROR_CLASSES[ErrorKind.INVALID_ARGUMENT](f"this {what} is closed", ErrorKind.INVALID_ARGUMENT)

@@ -21,7 +21,7 @@ ComponentInstance, ComponentFunc, and the mapping of component-model values to P
 from __future__ import annotations
 
 import ctypes
-import enum
+import itertools
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, Iterator, TypeVar
 
@@ -37,14 +37,8 @@ T = TypeVar("T")
 Val = _ffi.wasmpool_component_val_t
 _VAL_SIZE = ctypes.sizeof(Val)
 
-ValKind = enum.IntEnum(  # type: ignore[misc]
-    "ComponentValKind",
-    {k.removeprefix("WASMPOOL_COMPONENT_VALKIND_"): v for k, v in _ffi.ENUMS["wasmpool_component_valkind_t"].items()},
-)
-ItemKind = enum.IntEnum(  # type: ignore[misc]
-    "ComponentItemKind",
-    {k.removeprefix("WASMPOOL_COMPONENT_ITEM_"): v for k, v in _ffi.ENUMS["wasmpool_component_itemkind_t"].items()},
-)
+ValKind = _ffi.ComponentValkind
+ItemKind = _ffi.ComponentItemkind
 K = ValKind
 
 _libc = ctypes.CDLL(None)
@@ -127,7 +121,7 @@ class ResourceType(Handle):
 
     def __init__(self, destructor: Callable[[Any], None] | None = None) -> None:
         self._objects: dict[int, Any] = {}
-        self._next = 1
+        self._keys = itertools.count(1)  # next() is atomic under the GIL: any thread may register
         objects = self._objects
 
         def destroy(env: int, data: int) -> None:
@@ -150,8 +144,7 @@ class ResourceType(Handle):
         self._set(out.value)
 
     def _register(self, obj: Any) -> int:
-        key = self._next
-        self._next += 1
+        key = next(self._keys)
         self._objects[key] = obj
         return key
 
@@ -284,12 +277,12 @@ def to_c(ty: int, value: Any, out: Val) -> None:
             to_c(elem, v, o.list.data[i])
     elif k == K.TUPLE:
         members = _members(ty)
-        items = tuple(value)
-        if len(items) != len(members):
+        elements = tuple(value)
+        if len(elements) != len(members):
             raise TypeError(f"expected a tuple of {len(members)}, got {value!r}")
-        o.tuple.data = _vals(len(items))
-        o.tuple.len = len(items)
-        for i, ((_, mty), v) in enumerate(zip(members, items)):
+        o.tuple.data = _vals(len(elements))
+        o.tuple.len = len(elements)
+        for i, ((_, mty), v) in enumerate(zip(members, elements)):
             to_c(mty, v, o.tuple.data[i])  # type: ignore[arg-type]
     elif k == K.RECORD:
         members = _members(ty)
@@ -455,10 +448,14 @@ class Component(Handle):
         return list(self._items(lib.wasmpool_component_export_count, lib.wasmpool_component_export))
 
     def export_type(self, name: str) -> FuncType:
-        for it in self.exports:
-            if it.name == name:
-                return it
-        raise KeyError(f"the component exports no {name!r}")
+        """The signature of the export ``name`` (the listing is read once per component)."""
+        types = self.__dict__.get("_export_types")
+        if types is None:
+            types = self.__dict__["_export_types"] = {it.name: it for it in self.exports}
+        try:
+            return types[name]
+        except KeyError:
+            raise KeyError(f"the component exports no {name!r}") from None
 
     def import_type(self, instance: str, name: str) -> FuncType | None:
         full = f"{instance}#{name}" if instance else name
@@ -556,6 +553,7 @@ class ComponentPre(Handle):
 
     _delete = lib.wasmpool_component_pre_delete
     component: Component
+    linker: ComponentLinker
 
     def instantiate(self, store: Store) -> ComponentInstance:
         out = ctypes.c_void_p()

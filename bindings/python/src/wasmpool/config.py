@@ -13,27 +13,11 @@ from ._lib import lib
 from .errors import ERROR_CLASSES, ErrorKind, check
 
 
-def _int_enum(c_name: str) -> type[enum.IntEnum]:
-    """An IntEnum of a C enum, members named without the constants' common prefix."""
-    names = list(_ffi.ENUMS[c_name])
-    prefix = names[0]
-    for n in names[1:]:
-        while not n.startswith(prefix):
-            prefix = prefix[:-1]
-    prefix = prefix[: prefix.rfind("_") + 1]
-    py = "".join(p.capitalize() for p in c_name.removeprefix("wasmpool_").removesuffix("_t").split("_"))
-    return enum.IntEnum(py, {k[len(prefix):]: v for k, v in _ffi.ENUMS[c_name].items()})  # type: ignore[return-value]
-
-
-Strategy = _int_enum("wasmpool_strategy_t")
-Enabled = _int_enum("wasmpool_enabled_t")
-OptLevel = _int_enum("wasmpool_opt_level_t")
+Strategy = _ffi.Strategy
+Enabled = _ffi.Enabled
+OptLevel = _ffi.OptLevel
 #: C enum type name -> Python IntEnum, for the enum-valued knobs.
-ENUM_TYPES: dict[str, type[enum.IntEnum]] = {
-    "wasmpool_strategy_t": Strategy,
-    "wasmpool_enabled_t": Enabled,
-    "wasmpool_opt_level_t": OptLevel,
-}
+ENUM_TYPES: dict[str, type[enum.IntEnum]] = _ffi.ENUM_CLASSES
 
 
 @dataclass(frozen=True)
@@ -55,7 +39,7 @@ _BITS = {"uint32_t": 32, "uint64_t": 64, "size_t": 8 * ctypes.sizeof(ctypes.c_si
 
 
 def _invalid(message: str) -> Exception:
-    kind = ErrorKind["INVALID_ARGUMENT"]
+    kind = ErrorKind.INVALID_ARGUMENT
     return ERROR_CLASSES[kind](message, kind)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import enum
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
@@ -15,12 +14,8 @@ from ._lib import lib
 from .engine import Engine
 from .errors import Trap, TrapCode, WasmpoolError, check, fail
 
-ValKind = enum.IntEnum(  # type: ignore[misc]
-    "ValKind", {k.removeprefix("WASMPOOL_VALKIND_"): v for k, v in _ffi.ENUMS["wasmpool_valkind_t"].items()}
-)
-ExternKind = enum.IntEnum(  # type: ignore[misc]
-    "ExternKind", {k.removeprefix("WASMPOOL_EXTERN_"): v for k, v in _ffi.ENUMS["wasmpool_externkind_t"].items()}
-)
+ValKind = _ffi.Valkind
+ExternKind = _ffi.Externkind
 _FIELD = {ValKind.I32: "i32", ValKind.I64: "i64", ValKind.F32: "f32", ValKind.F64: "f64", ValKind.V128: "v128"}
 
 Value = Any  # int (i32, i64), float (f32, f64) or 16 bytes (v128)
@@ -29,7 +24,7 @@ Value = Any  # int (i32, i64), float (f32, f64) or 16 bytes (v128)
 def valkind(kind: ValKind | str | int) -> ValKind:
     """A ValKind from itself, its value or its name ("i32", "I64", ...)."""
     if isinstance(kind, str):
-        return ValKind[kind.upper()]
+        return ValKind.__members__[kind.upper()]
     return ValKind(kind)
 
 
@@ -302,6 +297,7 @@ class InstancePre(Handle):
 
     _delete = lib.wasmpool_instance_pre_delete
     module: Module
+    linker: Linker
 
     def instantiate(self, store: Store) -> Instance:
         out = ctypes.c_void_p()
@@ -520,7 +516,7 @@ class Store(Handle):
     def _captured(self, fn: Callable[..., int]) -> bytes:
         data, n = ctypes.c_void_p(), ctypes.c_size_t()
         check(fn(self.ptr, ctypes.byref(data), ctypes.byref(n)))
-        return ctypes.string_at(data.value, n.value) if n.value else b""
+        return ctypes.string_at(data.value or 0, n.value) if n.value else b""
 
     @property
     def stdout(self) -> bytes:

@@ -17,13 +17,8 @@ from . import _ffi
 from ._lib import lib
 
 
-def _enum(c_name: str, prefix: str, py_name: str) -> type[enum.IntEnum]:
-    members = {k[len(prefix):]: v for k, v in _ffi.ENUMS[c_name].items()}
-    return enum.IntEnum(py_name, members)  # type: ignore[return-value]
-
-
-ErrorKind = _enum("wasmpool_error_kind_t", "WASMPOOL_ERROR_", "ErrorKind")
-TrapCode = _enum("wasmpool_trap_code_t", "WASMPOOL_TRAP_", "TrapCode")
+ErrorKind = _ffi.ErrorKind
+TrapCode = _ffi.TrapCode
 
 
 class WasmpoolError(Exception):
@@ -48,27 +43,30 @@ def _class_name(kind_name: str) -> str:
     return name
 
 
-#: ErrorKind -> exception class.
+class _TrapError(WasmpoolError):
+    """The guest trapped: ``code`` is the ``TrapCode`` (or None when it has none)."""
+
+    code: TrapCode | None
+
+    def __init__(self, message: str, kind: enum.IntEnum | None = None, code: int | None = None) -> None:
+        super().__init__(message, kind)
+        self.code = TrapCode(code) if code is not None else None
+
+
+#: ErrorKind -> exception class (the TRAP kind's class derives from _TrapError for ``code``).
 ERROR_CLASSES: dict[int, type[WasmpoolError]] = {}
 for _kind in ErrorKind:
+    _base: type[WasmpoolError] = _TrapError if _kind == ErrorKind.TRAP else WasmpoolError
     _cls = type(
         _class_name(_kind.name),
-        (WasmpoolError,),
-        {"kind": _kind, "__doc__": f"wasmpool error of kind {_kind.name}.", "__module__": __name__},
+        (_base,),
+        {"kind": _kind, "__doc__": _base.__doc__ if _base is _TrapError else f"wasmpool error of kind {_kind.name}.",
+         "__module__": __name__},
     )
     ERROR_CLASSES[_kind.value] = _cls
     globals()[_cls.__name__] = _cls
 
-Trap = ERROR_CLASSES[ErrorKind["TRAP"]]
-
-
-def _trap_init(self: WasmpoolError, message: str, kind: enum.IntEnum | None = None, code: int | None = None) -> None:
-    WasmpoolError.__init__(self, message, kind)
-    self.code = TrapCode(code) if code is not None else None
-
-
-Trap.__init__ = _trap_init  # type: ignore[assignment]
-Trap.__doc__ = "The guest trapped: ``code`` is the ``TrapCode`` (or None when it has none)."
+Trap: type[_TrapError] = ERROR_CLASSES[ErrorKind.TRAP]  # type: ignore[assignment]
 
 
 def take(err: int) -> WasmpoolError:
@@ -82,7 +80,7 @@ def take(err: int) -> WasmpoolError:
             code = _ffi.wasmpool_trap_code_t()
             has = lib.wasmpool_error_trap_code(err, _ffi.ctypes.byref(code))
             return Trap(message, ErrorKind(kind), code.value if has else None)
-        return cls(message, ErrorKind(kind) if kind in ErrorKind._value2member_map_ else None)
+        return cls(message, ErrorKind(kind) if kind in ErrorKind._value2member_map_ else None)  # type: ignore[arg-type]
     finally:
         lib.wasmpool_error_delete(err)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import enum
 from typing import Iterable
 
 from . import _ffi
@@ -12,9 +11,7 @@ from ._handle import Handle
 from ._lib import lib
 from .errors import check
 
-WasiPerms = enum.IntEnum(  # type: ignore[misc]
-    "WasiPerms", {k.removeprefix("WASMPOOL_WASI_PERMS_"): v for k, v in _ffi.ENUMS["wasmpool_wasi_perms_t"].items()}
-)
+WasiPerms = _ffi.WasiPerms
 
 #: Default capture limit (bytes) of ``capture_stdout`` / ``capture_stderr``.
 DEFAULT_CAPTURE = 1 << 20
