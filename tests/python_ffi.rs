@@ -176,7 +176,11 @@ fn generate(header: &str) -> Result<String, String> {
         writeln!(out, "    \"{}\": {{{items}}},", e.name).unwrap();
     }
     out.push_str("}\n\n# Opaque handles (carried as c_void_p).\n");
-    writeln!(out, "OPAQUE = ({})\n", t.opaque.iter().map(|o| format!("\"{o}\", ")).collect::<String>()).unwrap();
+    out.push_str("OPAQUE = (\n");
+    for o in &t.opaque {
+        writeln!(out, "    \"{o}\",").unwrap();
+    }
+    out.push_str(")\n\n");
     for r in &t.records {
         let base = if r.is_union { "Union" } else { "Structure" };
         writeln!(out, "\nclass {}(ctypes.{base}):\n    pass\n", r.name).unwrap();

@@ -59,6 +59,9 @@ def test_footprint_server_and_env(monkeypatch: pytest.MonkeyPatch) -> None:
     assert big.footprint().memories_reserved > small.footprint().memories_reserved > 0
     server = wasmpool.Config.server(64)
     assert server.total_core_instances >= 64
+    for bad in (0, -1, 1 << 32):
+        with pytest.raises(wasmpool.InvalidArgument):
+            wasmpool.Config.server(bad)
     monkeypatch.setenv("PYTEST_WP_TOTAL_MEMORIES", "17")
     assert small.apply_env("PYTEST_WP_") == 1 and small.total_memories == 17
     monkeypatch.setenv("PYTEST_WP_TOTAL_TABLES", "many")

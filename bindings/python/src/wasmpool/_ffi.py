@@ -291,7 +291,29 @@ ENUMS: dict[str, dict[str, int]] = {
 }
 
 # Opaque handles (carried as c_void_p).
-OPAQUE = ("wasmpool_bytes_t", "wasmpool_caller_t", "wasmpool_component_caller_t", "wasmpool_component_func_t", "wasmpool_component_instance_t", "wasmpool_component_linker_t", "wasmpool_component_pre_t", "wasmpool_component_resource_t", "wasmpool_component_resource_type_t", "wasmpool_component_t", "wasmpool_component_type_t", "wasmpool_config_t", "wasmpool_engine_t", "wasmpool_error_t", "wasmpool_func_t", "wasmpool_instance_pre_t", "wasmpool_instance_t", "wasmpool_linker_t", "wasmpool_module_t", "wasmpool_store_t", "wasmpool_wasi_config_t", )
+OPAQUE = (
+    "wasmpool_bytes_t",
+    "wasmpool_caller_t",
+    "wasmpool_component_caller_t",
+    "wasmpool_component_func_t",
+    "wasmpool_component_instance_t",
+    "wasmpool_component_linker_t",
+    "wasmpool_component_pre_t",
+    "wasmpool_component_resource_t",
+    "wasmpool_component_resource_type_t",
+    "wasmpool_component_t",
+    "wasmpool_component_type_t",
+    "wasmpool_config_t",
+    "wasmpool_engine_t",
+    "wasmpool_error_t",
+    "wasmpool_func_t",
+    "wasmpool_instance_pre_t",
+    "wasmpool_instance_t",
+    "wasmpool_linker_t",
+    "wasmpool_module_t",
+    "wasmpool_store_t",
+    "wasmpool_wasi_config_t",
+)
 
 
 class wasmpool_component_string_t(ctypes.Structure):

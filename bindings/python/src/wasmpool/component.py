@@ -458,11 +458,10 @@ class Component(Handle):
             raise KeyError(f"the component exports no {name!r}") from None
 
     def import_type(self, instance: str, name: str) -> FuncType | None:
+        """The signature of the imported function ``name`` of interface ``instance`` ("" for the
+        root), or None when the component does not import it."""
         full = f"{instance}#{name}" if instance else name
-        for it in self.imports:
-            if it.name in (full, name if not instance else full):
-                return it
-        return None
+        return next((it for it in self.imports if it.name == full), None)
 
 
 class ComponentLinker(Handle):

@@ -79,11 +79,14 @@ class Config(Handle):
 
     @classmethod
     def server(cls, max_instances: int) -> Config:
-        """The server preset sized for ``max_instances`` concurrent instances."""
+        """The server preset sized for ``max_instances`` concurrent instances (InvalidArgument
+        for 0 or a value the C type cannot hold)."""
+        if isinstance(max_instances, bool) or not isinstance(max_instances, int) or not 0 < max_instances < 1 << 32:
+            raise _invalid(f"max_instances={max_instances!r} is not a valid preset size")
         cfg = cls.__new__(cls)
         ptr = lib.wasmpool_config_new_server(max_instances)
         if not ptr:
-            raise ValueError(f"max_instances={max_instances} is not a valid preset size")
+            raise _invalid(f"max_instances={max_instances} is not a valid preset size")
         cfg._set(ptr)
         return cfg
 
