@@ -12,7 +12,7 @@ from ._bytes import PathLike, fspath, take_bytes, wasm_bytes
 from ._handle import Handle
 from ._lib import lib
 from .engine import Engine
-from .errors import Trap, TrapCode, WasmpoolError, check, fail
+from .errors import Trap, WasmpoolError, check, fail
 
 ValKind = _ffi.Valkind
 ExternKind = _ffi.Externkind
