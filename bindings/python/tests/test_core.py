@@ -178,3 +178,35 @@ def test_fuel_deadline_and_limits() -> None:
         with pytest.raises(wasmpool.LimitExceeded):
             store.instantiate(module)  # one page is more than 1024 bytes
         assert store.memory_consumed == 0
+
+
+def test_threads_share_an_instance_pre() -> None:
+    import threading
+
+    cfg = wasmpool.Config(total_core_instances=8, total_memories=8, total_tables=8, total_stacks=8,
+                          memory_reservation=16 << 20, max_memory_size=16 << 20)
+    engine = wasmpool.Engine(cfg)
+    seen: set[int] = set()
+    linker = wasmpool.Linker(engine)
+    linker.define_func("env", "double", ["i32"], ["i32"], lambda x: seen.add(threading.get_ident()) or 2 * x)
+    linker.define_func("env", "log", ["i32", "i32"], [], lambda p, n: None)
+    pre = linker.instantiate_pre(wasmpool.Module(engine, HOST))
+    errors: list[BaseException] = []
+    together = threading.Barrier(4)  # all alive at once, so their idents differ
+
+    def worker(n: int) -> None:
+        try:
+            together.wait(timeout=60)
+            for i in range(50):
+                with wasmpool.Store(engine) as store:
+                    assert pre.instantiate(store)["f"](i + n) == 2 * (i + n)
+        except BaseException as e:  # noqa: BLE001 - reported by the main thread
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(seen) == 4
+    assert engine.metrics().core_instances == 0

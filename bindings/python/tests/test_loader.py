@@ -39,3 +39,23 @@ def test_pkg_config_is_used_without_the_variable() -> None:
     out = _run(env)
     assert out.returncode == 0, out.stderr
     assert Path(out.stdout.strip()).parent == Path(pc).parent.resolve()
+
+
+def test_bundled_library_is_used_before_pkg_config(tmp_path: Path) -> None:
+    lib = os.environ.get("WASMPOOL_LIBRARY")
+    if not lib:
+        pytest.skip("WASMPOOL_LIBRARY is not set (ctest sets it to the staged install)")
+    import shutil
+
+    import wasmpool
+
+    pkg = tmp_path / "wasmpool"
+    shutil.copytree(Path(wasmpool.__file__).parent, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(lib, pkg / "libwasmpool.so.0")
+    env = {k: v for k, v in os.environ.items() if k not in ("WASMPOOL_LIBRARY", "LD_LIBRARY_PATH")}
+    env["PYTHONPATH"] = str(tmp_path)
+    env["PKG_CONFIG_PATH"] = str(tmp_path / "nothing")
+    out = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=60,
+                         cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str((pkg / "libwasmpool.so.0").resolve())
