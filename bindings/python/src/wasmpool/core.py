@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 from . import _ffi
 from ._bytes import PathLike, fspath, take_bytes, wasm_bytes
@@ -542,7 +542,3 @@ class Store(Handle):
     def stderr_dropped(self) -> int:
         """Bytes of stderr dropped beyond the capture's limit."""
         return self._dropped(lib.wasmpool_store_wasi_stderr_dropped)
-
-
-def kinds(values: Iterable[ValKind | str]) -> list[ValKind]:
-    return [valkind(v) for v in values]
