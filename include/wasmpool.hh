@@ -1,10 +1,11 @@
 // wasmpool.hh: a C++17 header-only layer over wasmpool.h. Include this file only: it holds the
-// errors, Config and Engine, and includes its two parts, wasmpool_core.hh (core modules) and
-// wasmpool_component.hh (components), which are installed next to it.
+// errors, Config and Engine, and includes its parts, wasmpool_wasi.hh (WasiConfig),
+// wasmpool_core.hh (core modules) and wasmpool_component.hh (components), which are installed
+// next to it.
 //
 // Every owning class (Config, Engine, Module, Component, Linker, ComponentLinker, InstancePre,
-// ComponentPre, Store, ResourceType) holds one C handle with a `_delete` function, is move-only
-// and deletes its handle in its destructor. The views (Instance, Func, ComponentInstance,
+// ComponentPre, Store, ResourceType, WasiConfig) holds one C handle with a `_delete` function,
+// is move-only and deletes its handle in its destructor. The views (Instance, Func, ComponentInstance,
 // ComponentFunc, Resource, Caller, ComponentCaller) hold a handle that a store owns: they are
 // copyable, never free anything, and are valid only while the Store they came from lives (for
 // the callers: only during the host call they were given to).
@@ -423,8 +424,6 @@ class Config : public detail::Owned<wasmpool_config_t, wasmpool_config_delete> {
   explicit Config(wasmpool_config_t *raw) : Owned(raw) {}
 };
 
-// WASI: wasmpool::WasiConfig (over the WASI part of wasmpool.h) goes here once the C API has it.
-
 /// The shared compilation and pool state. Ownership: owns a `wasmpool_engine_t`, move-only;
 /// every Module, Component, Store and pre-linked instance made from it must be deleted before
 /// it. Thread safety: share it by reference between threads freely.
@@ -457,6 +456,8 @@ class Engine : public detail::Owned<wasmpool_engine_t, wasmpool_engine_delete> {
 
 }  // namespace wasmpool
 
+// WASI: WasiConfig (before the core part: Store::set_wasi takes one).
+#include <wasmpool_wasi.hh>
 // Core modules: Val, Module, Linker, InstancePre, Store, Instance, Func.
 #include <wasmpool_core.hh>
 // Components: values, Component, ComponentLinker, ComponentPre, ComponentInstance, resources.

@@ -433,6 +433,16 @@ class ComponentInstance {
     wasmpool_error_t *err = wasmpool_component_instance_func(raw_, name, &out);
     return detail::make(err, ComponentFunc(out));
   }
+  /// Runs a WASI command component: calls `run` of its `wasi:cli/run@0.2.x` export. The exit
+  /// code: 0 for a normal return or `exit(ok)`, 1 for a `run` returning an error or
+  /// `exit(err)` (WASI 0.2 carries no other code); neither is an error. Errors:
+  /// INVALID_ARGUMENT (the guest called WASI in a Store without Store::set_wasi), LINK (no
+  /// `wasi:cli/run` export), TRAP, INTERRUPTED, OUT_OF_FUEL.
+  Result<int32_t> run() const {
+    int32_t code = 0;
+    wasmpool_error_t *err = wasmpool_component_instance_run(raw_, &code);
+    return detail::make(err, code);
+  }
   wasmpool_component_instance_t *raw() const { return raw_; }
 
  private:
@@ -500,6 +510,10 @@ class ComponentLinker : public detail::Owned<wasmpool_component_linker_t, wasmpo
   Status define_unknown_imports_as_traps(const Component &component) {
     return Status::from_c(wasmpool_component_linker_define_unknown_imports_as_traps(raw_, component.raw()));
   }
+  /// Defines the WASI preview-2 interfaces (wasi:cli, io, clocks, random, filesystem, sockets
+  /// at 0.2.x). Each Store running the components needs Store::set_wasi. LINK error if a WASI
+  /// name is taken.
+  Status define_wasi() { return Status::from_c(wasmpool_component_linker_define_wasi(raw_)); }
   Result<ComponentPre> instantiate_pre(const Component &component) const {
     wasmpool_component_pre_t *out = nullptr;
     wasmpool_error_t *err = wasmpool_component_linker_instantiate_pre(raw_, component.raw(), &out);

@@ -140,6 +140,15 @@ class Instance {
   Status set_global(const char *name, const Val &v) const {
     return Status::from_c(wasmpool_instance_global_set(raw_, name, &v));
   }
+  /// Runs a WASI command module: calls its `_start`. The exit code: 0 for a normal return, n
+  /// for `proc_exit(n)` (C's `exit(n)`); neither is an error. Errors: INVALID_ARGUMENT (the
+  /// guest called WASI in a Store without Store::set_wasi), LINK (no `_start`), TRAP,
+  /// INTERRUPTED, OUT_OF_FUEL.
+  Result<int32_t> run() const {
+    int32_t code = 0;
+    wasmpool_error_t *err = wasmpool_instance_run(raw_, &code);
+    return detail::make(err, code);
+  }
   wasmpool_instance_t *raw() const { return raw_; }
 
  private:
@@ -207,6 +216,9 @@ class Linker : public detail::Owned<wasmpool_linker_t, wasmpool_linker_delete> {
   Status define_unknown_imports_as_traps(const Module &module) {
     return Status::from_c(wasmpool_linker_define_unknown_imports_as_traps(raw_, module.raw()));
   }
+  /// Defines every `wasi_snapshot_preview1` function, for modules built for wasm32-wasip1.
+  /// Each Store running them needs Store::set_wasi. LINK error if a WASI name is taken.
+  Status define_wasi() { return Status::from_c(wasmpool_linker_define_wasi(raw_)); }
   Result<InstancePre> instantiate_pre(const Module &module) const {
     wasmpool_instance_pre_t *out = nullptr;
     wasmpool_error_t *err = wasmpool_linker_instantiate_pre(raw_, module.raw(), &out);
@@ -264,8 +276,42 @@ class Store : public detail::Owned<wasmpool_store_t, wasmpool_store_delete> {
   Status set_epoch_deadline(uint64_t ticks) { return Status::from_c(wasmpool_store_epoch_deadline_set(raw_, ticks)); }
   Status set_deadline_ms(uint64_t ms) { return Status::from_c(wasmpool_store_deadline_ms_set(raw_, ms)); }
 
+  /// Gives this Store a WASI context made from `cfg` (copied): call it before instantiating
+  /// WASI guests; calling it again replaces the context and empties the capture buffers.
+  /// Errors: INVALID_ARGUMENT (from a host function while the Store runs), IO (a preopened
+  /// directory cannot be opened). On error the Store keeps its previous context.
+  Status set_wasi(const WasiConfig &cfg) { return Status::from_c(wasmpool_store_wasi_set(raw_, cfg.raw())); }
+  /// What the guests wrote to stdout so far (at most the capture's max_bytes). Borrowed from
+  /// the Store: valid until the next call into it (a call, an instantiation, set_wasi, ...) or
+  /// its destruction; copy it into a std::string to keep it. INVALID_ARGUMENT when the Store
+  /// has no WASI context or stdout is not captured.
+  Result<std::string_view> wasi_stdout() const { return captured(wasmpool_store_wasi_stdout); }
+  /// As wasi_stdout, for stderr.
+  Result<std::string_view> wasi_stderr() const { return captured(wasmpool_store_wasi_stderr); }
+  /// Bytes written to stdout beyond the capture's max_bytes (dropped).
+  Result<uint64_t> wasi_stdout_dropped() const {
+    uint64_t out = 0;
+    wasmpool_error_t *err = wasmpool_store_wasi_stdout_dropped(raw_, &out);
+    return detail::make(err, out);
+  }
+  /// As wasi_stdout_dropped, for stderr.
+  Result<uint64_t> wasi_stderr_dropped() const {
+    uint64_t out = 0;
+    wasmpool_error_t *err = wasmpool_store_wasi_stderr_dropped(raw_, &out);
+    return detail::make(err, out);
+  }
+
  private:
   explicit Store(wasmpool_store_t *raw) : Owned(raw) {}
+  Result<std::string_view> captured(wasmpool_error_t *(*get)(const wasmpool_store_t *, const uint8_t **,
+                                                             size_t *)) const {
+    const uint8_t *data = nullptr;
+    size_t len = 0;
+    wasmpool_error_t *err = get(raw_, &data, &len);
+    if (err != nullptr) return Error::adopt(err);
+    if (len == 0) return std::string_view();
+    return std::string_view(reinterpret_cast<const char *>(data), len);
+  }
 };
 
 inline Result<Instance> InstancePre::instantiate(Store &store) const {
