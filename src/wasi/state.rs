@@ -30,7 +30,10 @@ impl WasiState {
     pub(crate) fn new(cfg: &wasmpool_wasi_config_t) -> Result<Self> {
         let mut b = WasiCtxBuilder::new();
         if cfg.inherit_env {
-            b.inherit_env();
+            // Not the builder's inherit_env: it would keep a host variable beside a set one of
+            // the same name (and the guest's getenv finds the host's first). Set ones win.
+            let set = |name: &str| cfg.env.iter().any(|(n, _)| n == name);
+            b.envs(&std::env::vars().filter(|(n, _)| !set(n)).collect::<Vec<_>>());
         }
         b.envs(&cfg.env).args(&cfg.args);
         match &cfg.stdin {
