@@ -13,7 +13,7 @@
 
 use std::future::{Future, poll_fn};
 use std::pin::Pin;
-use std::task::Poll;
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use http_body_util::BodyExt;
@@ -62,11 +62,6 @@ pub unsafe extern "C" fn wasmpool_component_linker_define_http(
     })
 }
 
-type Sent = std::result::Result<hyper_response::Response, ErrorCode>;
-
-mod hyper_response {
-    pub(crate) type Response = http::Response<super::HyperOutgoingBody>;
-}
 
 /// What the guest answered, or why there is no answer.
 enum Answer {
@@ -77,25 +72,39 @@ enum Answer {
     Invalid(String),
 }
 
-/// Reads the response head and body as the guest produces them; after
-/// `returned` fires (the guest's `handle` returned) it takes only what is
-/// already there.
-async fn collect(head: oneshot::Receiver<Sent>, mut returned: oneshot::Receiver<()>) -> Answer {
-    let mut head = head;
-    let mut done = false;
-    // Polls `inner`; once the guest has returned, a pending `inner` will never
-    // be ready (nothing is left to run that could make it so): `None`.
-    let sent = poll_fn(|cx| {
-        if let Poll::Ready(r) = Pin::new(&mut head).poll(cx) {
-            return Poll::Ready(Some(r));
+/// Whether the guest's `handle` has returned, and the signal that says so.
+struct Returned {
+    signal: oneshot::Receiver<()>,
+    seen: bool,
+}
+
+impl Returned {
+    /// Polls `step`; `None` once it is pending after the guest returned (then
+    /// nothing is left to run that could make it ready). `returned` is polled
+    /// *before* `step`: what the guest did before returning happens-before
+    /// that step, so a step the guest completed is never taken for pending
+    /// (tokio's channels can be pending for a moment while a send on another
+    /// thread is under way).
+    fn poll<T>(&mut self, cx: &mut Context<'_>, step: impl FnOnce(&mut Context<'_>) -> Poll<T>) -> Poll<Option<T>> {
+        if !self.seen && Pin::new(&mut self.signal).poll(cx).is_ready() {
+            self.seen = true;
         }
-        if done || Pin::new(&mut returned).poll(cx).is_ready() {
-            done = true;
-            return Poll::Ready(None);
+        match step(cx) {
+            Poll::Ready(v) => Poll::Ready(Some(v)),
+            Poll::Pending if self.seen => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
         }
-        Poll::Pending
-    })
-    .await;
+    }
+}
+
+/// Reads the response head and body as the guest produces them; after the
+/// guest's `handle` returned it takes only what is already there.
+async fn collect(
+    mut head: oneshot::Receiver<std::result::Result<http::Response<HyperOutgoingBody>, ErrorCode>>,
+    returned: oneshot::Receiver<()>,
+) -> Answer {
+    let mut returned = Returned { signal: returned, seen: false };
+    let sent = poll_fn(|cx| returned.poll(cx, |cx| Pin::new(&mut head).poll(cx))).await;
     let response = match sent {
         Some(Ok(Ok(response))) => response,
         Some(Ok(Err(code))) => return Answer::ErrorCode(code),
@@ -106,25 +115,19 @@ async fn collect(head: oneshot::Receiver<Sent>, mut returned: oneshot::Receiver<
     let (parts, mut body) = response.into_parts();
     let mut bytes = Vec::new();
     loop {
-        let frame = poll_fn(|cx| {
-            if let Poll::Ready(f) = Pin::new(&mut body).poll_frame(cx) {
-                return Poll::Ready(Some(f));
-            }
-            if done || Pin::new(&mut returned).poll(cx).is_ready() {
-                done = true;
-                return Poll::Ready(None);
-            }
-            Poll::Pending
-        })
-        .await;
-        match frame {
+        match poll_fn(|cx| returned.poll(cx, |cx| Pin::new(&mut body).poll_frame(cx))).await {
             Some(Some(Ok(frame))) => {
                 if let Some(data) = frame.data_ref() {
                     bytes.extend_from_slice(data);
                 }
             }
             Some(None) => break,
-            Some(Some(Err(e))) => return Answer::Invalid(format!("the guest's response body failed: {e}")),
+            Some(Some(Err(e))) => {
+                return Answer::Invalid(format!(
+                    "the guest's response body ended with an error (as a body dropped without \
+                     outgoing-body.finish does): {e}"
+                ));
+            }
             None => {
                 return Answer::Invalid(
                     "the guest returned without finishing the response body (outgoing-body.finish)".into(),
@@ -140,9 +143,10 @@ async fn collect(head: oneshot::Receiver<Sent>, mut returned: oneshot::Receiver<
     Answer::Response(wasmpool_http_response_t { status: parts.status.as_u16(), headers, body: bytes })
 }
 
-type IncomingBody = http_body_util::combinators::UnsyncBoxBody<Bytes, wasmtime_wasi_http::Error>;
-
-fn incoming(req: &wasmpool_http_request_t) -> Result<http::Request<IncomingBody>> {
+/// The request as `wasmtime-wasi-http` takes it: whole body, already in memory.
+fn incoming(
+    req: &wasmpool_http_request_t,
+) -> Result<http::Request<http_body_util::combinators::UnsyncBoxBody<Bytes, wasmtime_wasi_http::Error>>> {
     let uri = http::Uri::builder()
         .scheme(req.scheme.clone())
         .authority(req.authority.clone())
@@ -169,6 +173,12 @@ fn scheme(s: &http::uri::Scheme) -> Scheme {
 
 fn serve(pre: &wasmpool_component_pre_t, store: &mut wasmpool_store_t, req: &wasmpool_http_request_t) -> Result<wasmpool_http_response_t> {
     let request = incoming(req)?;
+    // Every proxy guest uses wasi:io (its bodies are streams): a store the host gave no WASI
+    // configuration gets the defaults (no args or env, empty stdin, output discarded).
+    if store.store.data().wasi.is_none() {
+        let defaults = crate::wasi::state::WasiState::new(&crate::wasi::config::wasmpool_wasi_config_t::default())?;
+        store.store.data_mut().wasi = Some(Box::new(defaults));
+    }
     let inst = crate::store::instantiate::instantiate_component(store, pre)?;
     // SAFETY: `instantiate_component` returned a live handle owned by `store`.
     let inst = unsafe { &*inst };
@@ -191,7 +201,9 @@ fn serve(pre: &wasmpool_component_pre_t, store: &mut wasmpool_store_t, req: &was
     };
     let internal = |e: wasmtime::Error| Error::new(K::WASMPOOL_ERROR_OTHER, format!("cannot pass the request to the guest: {e}"));
     let (req_res, out_res) = (req_res.map_err(internal)?, out_res.map_err(internal)?);
-    let collector = wasmtime_wasi::runtime::spawn(collect(head_rx, returned_rx));
+    // Unconstrained: tokio's cooperative budget would otherwise make a ready channel look pending
+    // now and then, and a pending body after the guest returned is taken for an unfinished one.
+    let collector = wasmtime_wasi::runtime::spawn(tokio::task::unconstrained(collect(head_rx, returned_rx)));
     let mut args = Some((req_res, out_res));
     let called = enter(wstore, "wasi:http/incoming-handler#handle", |s, _| {
         let Some((r, o)) = args.take() else {
@@ -218,17 +230,17 @@ fn serve(pre: &wasmpool_component_pre_t, store: &mut wasmpool_store_t, req: &was
 /// `wasmpool_http_response_delete`). `request` is only read.
 ///
 /// The call blocks its thread until the guest has returned; in an async
-/// engine the guest runs on a fiber stack from the pool. The store should
-/// have WASI (`wasmpool_store_wasi_set`, for the guest's stdio, clocks and
-/// random) and may have an HTTP configuration (`wasmpool_store_http_set`;
-/// without one, outgoing requests are denied). Use a fresh store per
+/// engine the guest runs on a fiber stack from the pool. The store may have
+/// a WASI configuration (`wasmpool_store_wasi_set`: the guest's env, stdio
+/// capture; without one the guest gets WASI's defaults: no args or env,
+/// empty stdin, output discarded) and an HTTP configuration
+/// (`wasmpool_store_http_set`; without one, outgoing requests are denied). Use a fresh store per
 /// request: the instance stays in `store` until it is deleted. `pre` may be
 /// shared by threads, each with its own store.
 ///
 /// The body is whole in both directions (a streaming variant is future
 /// work). Errors, so the host can answer 500 itself: INVALID_ARGUMENT (NULL
-/// argument, `pre` of another engine, no WASI in the store while the guest
-/// uses it); LINK (not a proxy component); POOL_EXHAUSTED; TRAP (with a
+/// argument, `pre` of another engine); LINK (not a proxy component); POOL_EXHAUSTED; TRAP (with a
 /// trap code); INTERRUPTED (epoch deadline); OUT_OF_FUEL; OTHER (the guest
 /// set no response, set an error code, or did not finish the body: the
 /// message says which). `*response` is written only on success.
