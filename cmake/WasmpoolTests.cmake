@@ -155,6 +155,8 @@ foreach(_src IN LISTS _wasmpool_cpp_tests)
     set_tests_properties(${_name} PROPERTIES ENVIRONMENT "${_wasmpool_test_env}")
   endif()
 endforeach()
+# Python tests: bindings/python with pytest in a fresh venv against the staged install, labelled "python".
+add_subdirectory(tests/python)
 
 # Examples: examples-c/*.c and *.cpp (C++, through wasmpool.hh), each an executable that exits 0; each is also linked statically
 # (<name>_static, against wasmpool::wasmpool_static).

@@ -10,83 +10,12 @@
 //! taught how (in `value_for` below). ctest compiles and runs the generated
 //! program against the installed library.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::Path;
 
-struct Param {
-    ty: String,
-    name: String,
-}
-
-struct Func {
-    ret: String,
-    name: String,
-    params: Vec<Param>,
-}
-
-fn strip_comments(src: &str) -> String {
-    let mut out = String::new();
-    let mut rest = src;
-    while let Some(i) = rest.find("/*") {
-        out.push_str(&rest[..i]);
-        rest = rest[i..].find("*/").map_or("", |j| &rest[i + j + 2..]);
-    }
-    out.push_str(rest);
-    out.lines()
-        .map(|l| l.split("//").next().unwrap_or(""))
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn normalize(ty: &str) -> String {
-    ty.replace("struct ", "")
-        .replace("enum ", "")
-        .replace("union ", "")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace(" *", "*")
-        .replace('*', " *")
-        .replace("* *", "**")
-        .trim()
-        .to_string()
-}
-
-/// Every function declared in the header.
-fn functions(header: &str) -> Vec<Func> {
-    let text = strip_comments(header).replace("extern \"C\" {", "");
-    let mut funcs = Vec::new();
-    for stmt in text.split(';') {
-        let stmt = stmt.trim().trim_start_matches('}').trim();
-        if stmt.starts_with("typedef") || stmt.contains('{') || !stmt.contains('(') {
-            continue;
-        }
-        let open = stmt.find('(').unwrap();
-        let head = stmt[..open].trim();
-        let Some(name_at) = head.rfind(|c: char| !(c.is_alphanumeric() || c == '_')) else { continue };
-        let name = head[name_at + 1..].to_string();
-        if !name.starts_with("wasmpool_") {
-            continue;
-        }
-        let ret = normalize(&head[..=name_at]);
-        let inner = stmt[open + 1..stmt.rfind(')').unwrap()].trim();
-        let params = if inner == "void" || inner.is_empty() {
-            vec![]
-        } else {
-            inner
-                .split(',')
-                .map(|p| {
-                    let p = p.trim();
-                    let at = p.rfind(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap();
-                    Param { ty: normalize(&p[..=at]), name: p[at + 1..].to_string() }
-                })
-                .collect()
-        };
-        funcs.push(Func { ret, name, params });
-    }
-    funcs
-}
+use common::header::{Param, functions};
 
 fn is_pointer(p: &Param) -> bool {
     p.ty.contains('*') || p.ty.ends_with("_callback_t") || p.ty.ends_with("_finalizer_t")

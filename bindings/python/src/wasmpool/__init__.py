@@ -1,0 +1,54 @@
+"""wasmpool: WebAssembly on Wasmtime's pooling instance allocator, from Python.
+
+A ctypes binding of the C library ``libwasmpool.so.0`` (see ``wasmpool._lib`` for where it is
+looked up). Every C handle is a class that closes itself (``close()``, ``with``, or garbage
+collection); errors are exceptions, one class per error kind (``PoolExhausted``, ``Trap``, ...),
+all deriving from ``WasmpoolError``.
+"""
+
+from __future__ import annotations
+
+from . import errors
+from .component import (
+    Component,
+    ComponentCaller,
+    ComponentFunc,
+    ComponentInstance,
+    ComponentLinker,
+    ComponentPre,
+    Err,
+    Ok,
+    Resource,
+    ResourceType,
+    Variant,
+)
+from .config import Config, Enabled, Footprint, OptLevel, Strategy, memory_protection_keys_available
+from .core import (
+    Caller,
+    ExternInfo,
+    ExternKind,
+    Func,
+    Instance,
+    InstancePre,
+    Linker,
+    Module,
+    Store,
+    StoreLimits,
+    ValKind,
+)
+from .engine import Engine, Metrics
+from .errors import ERROR_CLASSES, ErrorKind, Trap, TrapCode, WasmpoolError
+from .wasi import WasiConfig, WasiPerms
+
+# One exception class per error kind of the header (PoolExhausted, LimitExceeded, ...).
+globals().update({cls.__name__: cls for cls in ERROR_CLASSES.values()})
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Caller", "Component", "ComponentCaller", "ComponentFunc", "ComponentInstance", "ComponentLinker", "ComponentPre",
+    "Config", "Enabled", "Engine", "Err", "ErrorKind", "ExternInfo", "ExternKind", "Footprint", "Func",
+    "Instance", "InstancePre", "Linker", "Metrics", "Module", "Ok", "OptLevel", "Resource", "ResourceType", "Store", "StoreLimits",
+    "Strategy", "Trap", "TrapCode", "ValKind", "Variant", "WasiConfig", "WasiPerms", "WasmpoolError",
+    "errors", "memory_protection_keys_available",
+] + [cls.__name__ for cls in ERROR_CLASSES.values() if cls.__name__ != "Trap"]
