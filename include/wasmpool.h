@@ -2841,17 +2841,17 @@ struct wasmpool_error_t *wasmpool_component_linker_define_http(struct wasmpool_c
  * `wasmpool_http_response_delete`). `request` is only read.
  *
  * The call blocks its thread until the guest has returned; in an async
- * engine the guest runs on a fiber stack from the pool. The store should
- * have WASI (`wasmpool_store_wasi_set`, for the guest's stdio, clocks and
- * random) and may have an HTTP configuration (`wasmpool_store_http_set`;
- * without one, outgoing requests are denied). Use a fresh store per
+ * engine the guest runs on a fiber stack from the pool. The store may have
+ * a WASI configuration (`wasmpool_store_wasi_set`: the guest's env, stdio
+ * capture; without one the guest gets WASI's defaults: no args or env,
+ * empty stdin, output discarded) and an HTTP configuration
+ * (`wasmpool_store_http_set`; without one, outgoing requests are denied). Use a fresh store per
  * request: the instance stays in `store` until it is deleted. `pre` may be
  * shared by threads, each with its own store.
  *
  * The body is whole in both directions (a streaming variant is future
  * work). Errors, so the host can answer 500 itself: INVALID_ARGUMENT (NULL
- * argument, `pre` of another engine, no WASI in the store while the guest
- * uses it); LINK (not a proxy component); POOL_EXHAUSTED; TRAP (with a
+ * argument, `pre` of another engine); LINK (not a proxy component); POOL_EXHAUSTED; TRAP (with a
  * trap code); INTERRUPTED (epoch deadline); OUT_OF_FUEL; OTHER (the guest
  * set no response, set an error code, or did not finish the body: the
  * message says which). `*response` is written only on success.
