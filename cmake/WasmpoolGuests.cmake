@@ -137,6 +137,22 @@ if(NOT WASMPOOL_CARGO)
   _guest_missing("cargo (for tests/guests/adapter)")
 endif()
 
+# The wasi:http proxy guest is written against the WIT that the pinned wasmtime-wasi-http crate
+# serves (its wit/ folder): cargo metadata says where cargo keeps that crate's source.
+set(_http_wit "")
+if(WASMPOOL_CARGO)
+  execute_process(COMMAND "${WASMPOOL_CARGO}" metadata --format-version 1 --locked
+                          --manifest-path "${CMAKE_CURRENT_SOURCE_DIR}/Cargo.toml"
+                  OUTPUT_VARIABLE _meta ERROR_VARIABLE _meta_err RESULT_VARIABLE _meta_rc)
+  if(_meta_rc EQUAL 0 AND _meta MATCHES "\"manifest_path\":\"([^\"]*/wasmtime-wasi-http-[0-9.]+)/Cargo.toml\"")
+    set(_http_wit "${CMAKE_MATCH_1}/wit")
+  endif()
+  unset(_meta)
+endif()
+if(NOT EXISTS "${_http_wit}/deps/http.wit")
+  _guest_missing("the wit/ folder of the wasmtime-wasi-http crate (cargo metadata found '${_http_wit}')")
+endif()
+
 # One line, no list separators or quotes: it becomes a C string literal in the C tests.
 string(REPLACE ";" " / " WASMPOOL_GUESTS_MISSING "${_missing}")
 string(REGEX REPLACE "[\"\\\n]" " " WASMPOOL_GUESTS_MISSING "${WASMPOOL_GUESTS_MISSING}")
@@ -205,17 +221,27 @@ if(NOT _missing)
   # world, tests/guests/<dir>/<world>_guest.c the guest, and it is built as <world>.wasm.
   #   echo       every WIT value type echoed, directly and through the host
   #   resources  host-defined resources moved, lent, kept and dropped
-  foreach(_wb echo:echo resources:res)
+  #   proxy      a wasi:http/proxy handler (routes in tests/guests/proxy/proxy_guest.c); its world
+  #              is wasi:http/proxy from the wasmtime-wasi-http crate's WIT
+  foreach(_wb echo:echo resources:res proxy:proxy)
     string(REPLACE ":" ";" _wb "${_wb}")
     list(GET _wb 0 _dir)
     list(GET _wb 1 _world)
     set(_wb_out "${_g_out}/${_world}")
     set(_bindings "${_wb_out}/${_world}.c" "${_wb_out}/${_world}.h" "${_wb_out}/${_world}_component_type.o")
-    file(GLOB _wit CONFIGURE_DEPENDS "${_g_src}/${_dir}/wit/*.wit")
+    if(_dir STREQUAL "proxy")
+      set(_wit_dir "${_http_wit}")
+      set(_world_spec "wasi:http/proxy")
+      file(GLOB _wit CONFIGURE_DEPENDS "${_wit_dir}/*.wit" "${_wit_dir}/deps/*.wit")
+    else()
+      set(_wit_dir "${_g_src}/${_dir}/wit")
+      set(_world_spec "${_world}")
+      file(GLOB _wit CONFIGURE_DEPENDS "${_wit_dir}/*.wit")
+    endif()
     add_custom_command(
       OUTPUT ${_bindings}
       COMMAND ${CMAKE_COMMAND} -E make_directory "${_wb_out}"
-      COMMAND "${WASMPOOL_WIT_BINDGEN}" c --world ${_world} --out-dir "${_wb_out}" "${_g_src}/${_dir}/wit"
+      COMMAND "${WASMPOOL_WIT_BINDGEN}" c --world ${_world_spec} --out-dir "${_wb_out}" "${_wit_dir}"
       DEPENDS ${_wit}
       COMMENT "guest ${_world}: wit-bindgen C bindings"
       VERBATIM)

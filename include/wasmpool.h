@@ -605,6 +605,39 @@ typedef struct wasmpool_error_t wasmpool_error_t;
 typedef struct wasmpool_func_t wasmpool_func_t;
 
 /**
+ * An HTTP configuration: what `wasmpool_store_http_set` gives each store.
+ *
+ * Create with `wasmpool_http_config_new` (no outgoing request allowed),
+ * allow authorities with `wasmpool_http_config_allow_authority`, release
+ * with `wasmpool_http_config_delete` (stores it was set on keep their copy).
+ *
+ * Thread safety: setters need exclusive access; once set up, one config may
+ * be given to any number of stores from any threads.
+ */
+typedef struct wasmpool_http_config_t wasmpool_http_config_t;
+
+/**
+ * An incoming HTTP request: method, scheme, authority, path with query,
+ * headers (in order, repeats kept) and a body held whole.
+ *
+ * Create with `wasmpool_http_request_new`, add headers with
+ * `wasmpool_http_request_header_add`, set the body with
+ * `wasmpool_http_request_body_set`, release with
+ * `wasmpool_http_request_delete`. `wasmpool_http_handle` only reads it:
+ * the same request may be handed in again. Thread safety: one thread at a
+ * time.
+ */
+typedef struct wasmpool_http_request_t wasmpool_http_request_t;
+
+/**
+ * A response a guest gave: status, headers and the whole body.
+ *
+ * Made by `wasmpool_http_handle`, owned by the caller, released with
+ * `wasmpool_http_response_delete`. Read-only; may be read from any thread.
+ */
+typedef struct wasmpool_http_response_t wasmpool_http_response_t;
+
+/**
  * A module with its imports resolved by a linker: the fast path to
  * instantiate the same module once per request.
  *
@@ -2753,6 +2786,169 @@ bool wasmpool_error_trap_code(const struct wasmpool_error_t *err, enum wasmpool_
  * obtained from it, after this call is undefined behaviour.
  */
 void wasmpool_error_delete(struct wasmpool_error_t *err);
+
+/**
+ * A new HTTP configuration that allows no outgoing request; release with
+ * `wasmpool_http_config_delete`. Never NULL.
+ */
+struct wasmpool_http_config_t *wasmpool_http_config_new(void);
+
+/**
+ * Releases `cfg`. NULL is accepted and ignored.
+ */
+void wasmpool_http_config_delete(struct wasmpool_http_config_t *cfg);
+
+/**
+ * Allows guests to send outgoing requests to `authority` (`host:port` as
+ * it appears in the request's URL, such as `127.0.0.1:8080` or
+ * `example.com:443`; compared without regard to ASCII case). A request to
+ * any other authority fails in the guest with `HTTP-request-denied`; the
+ * host is never contacted.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument, `authority` empty or not UTF-8).
+ */
+struct wasmpool_error_t *wasmpool_http_config_allow_authority(struct wasmpool_http_config_t *cfg,
+                                                              const char *authority);
+
+/**
+ * Gives `store` the HTTP configuration `cfg` (copied). A store without one
+ * denies every outgoing request.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument, called while the store runs a
+ * guest).
+ */
+struct wasmpool_error_t *wasmpool_store_http_set(struct wasmpool_store_t *store,
+                                                 const struct wasmpool_http_config_t *cfg);
+
+/**
+ * Defines `wasi:http` (`types` and `outgoing-handler`, 0.2.x) and the WASI
+ * preview-2 interfaces it needs in `linker`: what a `wasi:http/proxy`
+ * component imports. Do not also call
+ * `wasmpool_component_linker_define_wasi` on the same linker (it defines a
+ * superset of the same WASI names: LINK error); this one is for proxy
+ * components. Works for engines with and without `async_support`.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `linker`); LINK (a name is already
+ * defined in `linker`).
+ */
+struct wasmpool_error_t *wasmpool_component_linker_define_http(struct wasmpool_component_linker_t *linker);
+
+/**
+ * Instantiates the `wasi:http/proxy` component `pre` in `store` (from the
+ * pool, waiting for a slot as `wasmpool_component_pre_instantiate` does),
+ * hands it `request` through `wasi:http/incoming-handler.handle`, and
+ * writes the guest's response to `*response` (owned by the caller:
+ * `wasmpool_http_response_delete`). `request` is only read.
+ *
+ * The call blocks its thread until the guest has returned; in an async
+ * engine the guest runs on a fiber stack from the pool. The store may have
+ * a WASI configuration (`wasmpool_store_wasi_set`: the guest's env, stdio
+ * capture; without one the guest gets WASI's defaults: no args or env,
+ * empty stdin, output discarded) and an HTTP configuration
+ * (`wasmpool_store_http_set`; without one, outgoing requests are denied). Use a fresh store per
+ * request: the instance stays in `store` until it is deleted. `pre` may be
+ * shared by threads, each with its own store.
+ *
+ * The body is whole in both directions (a streaming variant is future
+ * work). Errors, so the host can answer 500 itself: INVALID_ARGUMENT (NULL
+ * argument, `pre` of another engine); LINK (not a proxy component); POOL_EXHAUSTED; TRAP (with a
+ * trap code); INTERRUPTED (epoch deadline); OUT_OF_FUEL; OTHER (the guest
+ * set no response, set an error code, or did not finish the body: the
+ * message says which). `*response` is written only on success.
+ */
+struct wasmpool_error_t *wasmpool_http_handle(const struct wasmpool_component_pre_t *pre,
+                                              struct wasmpool_store_t *store,
+                                              const struct wasmpool_http_request_t *request,
+                                              struct wasmpool_http_response_t **response);
+
+/**
+ * A new request with no header and an empty body, written to `*out`
+ * (release with `wasmpool_http_request_delete`). `method` such as "GET";
+ * `scheme` "http" or "https"; `authority` the `host[:port]` of the request
+ * (what a server reads from `Host:`); `path_with_query` such as
+ * "/items?id=3" (starts with '/').
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument; a field that is not valid for
+ * HTTP, the message names it).
+ */
+struct wasmpool_error_t *wasmpool_http_request_new(const char *method,
+                                                   const char *scheme,
+                                                   const char *authority,
+                                                   const char *path_with_query,
+                                                   struct wasmpool_http_request_t **out);
+
+/**
+ * Releases `req`. NULL is accepted and ignored.
+ */
+void wasmpool_http_request_delete(struct wasmpool_http_request_t *req);
+
+/**
+ * Appends the header `name: value` to `req` (`value` is `len` bytes, may
+ * be NULL when `len` is 0). Repeated names are kept in order.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument; a name or value HTTP does not
+ * allow).
+ */
+struct wasmpool_error_t *wasmpool_http_request_header_add(struct wasmpool_http_request_t *req,
+                                                          const char *name,
+                                                          const uint8_t *value,
+                                                          size_t len);
+
+/**
+ * Sets the body of `req` to a copy of the `len` bytes at `data` (NULL
+ * allowed when `len` is 0), replacing any earlier body.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `req`, NULL `data` with `len` > 0).
+ */
+struct wasmpool_error_t *wasmpool_http_request_body_set(struct wasmpool_http_request_t *req,
+                                                        const uint8_t *data,
+                                                        size_t len);
+
+/**
+ * Releases `resp`. NULL is accepted and ignored.
+ */
+void wasmpool_http_response_delete(struct wasmpool_http_response_t *resp);
+
+/**
+ * Writes the status code of `resp` to `*status`.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument).
+ */
+struct wasmpool_error_t *wasmpool_http_response_status(const struct wasmpool_http_response_t *resp,
+                                                       uint16_t *status);
+
+/**
+ * Writes the number of headers of `resp` to `*count`.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument).
+ */
+struct wasmpool_error_t *wasmpool_http_response_header_count(const struct wasmpool_http_response_t *resp,
+                                                             size_t *count);
+
+/**
+ * Writes header `index` of `resp` (in the order the guest gave them):
+ * its lower-case name (NUL-terminated) to `*name` and its value's bytes to
+ * `*value` and `*value_len` (not NUL-terminated). Both are borrowed from
+ * `resp` and valid until it is deleted.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument, `index` >= the header count).
+ */
+struct wasmpool_error_t *wasmpool_http_response_header_get(const struct wasmpool_http_response_t *resp,
+                                                           size_t index,
+                                                           const char **name,
+                                                           const uint8_t **value,
+                                                           size_t *value_len);
+
+/**
+ * Writes the body of `resp` to `*data` and `*len`, borrowed from `resp`
+ * until it is deleted (`*data` may be any non-NULL pointer when `*len` is
+ * 0).
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument).
+ */
+struct wasmpool_error_t *wasmpool_http_response_body(const struct wasmpool_http_response_t *resp,
+                                                     const uint8_t **data,
+                                                     size_t *len);
 
 /**
  * Creates an empty store in `engine` and writes it to `*out`.

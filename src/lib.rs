@@ -31,6 +31,7 @@ mod core;
 mod engine;
 mod error;
 mod files;
+mod http;
 mod store;
 mod wasi;
 
@@ -65,6 +66,9 @@ pub use core::val::*;
 pub use engine::metrics::*;
 pub use engine::*;
 pub use error::*;
+pub use self::http::config::*;
+pub use self::http::handle::*;
+pub use self::http::message::*;
 pub use store::*;
 pub use wasi::config::*;
 pub use wasi::p1::*;

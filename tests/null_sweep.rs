@@ -34,6 +34,22 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
     let s = |v: &str| Some(v.to_string());
     match (p.name.as_str(), t) {
         ("cfg", t) if t.contains("wasi_config") => s("fx->wcfg"),
+        ("cfg", t) if t.contains("http_config") => s("http_fixture(fx)->hcfg"),
+        ("linker", "wasmpool_component_linker_t *") if f.contains("http") => s("http_fixture(fx)->hlinker"),
+        ("pre", _) if f.contains("http") => s("http_fixture(fx)->hpre"),
+        ("store", _) if f.contains("http") => s("http_fixture(fx)->hstore"),
+        ("req" | "request", _) => s("http_fixture(fx)->req"),
+        ("resp", _) => s("http_fixture(fx)->resp"),
+        ("response", "wasmpool_http_response_t **") => s("(void *)&fx->out_ptr"),
+        ("method", "const char *") => s("\"GET\""),
+        ("scheme", "const char *") => s("\"http\""),
+        ("authority", "const char *") => s("\"localhost:8080\""),
+        ("path_with_query", "const char *") => s("\"/echo?x=1\""),
+        ("value" | "data", "const uint8_t *") if f.contains("http") => s("(const uint8_t *)\"v\""),
+        ("len", "size_t") if f.contains("http") => s("1"),
+        ("status", "uint16_t *") => s("&fx->u16"),
+        ("count" | "value_len", "size_t *") => s("&fx->size"),
+        ("value", "const uint8_t **") => s("&fx->cdata"),
         ("cfg", _) => s("fx->cfg"),
         ("engine", _) => s("fx->engine"),
         ("module", "const wasmpool_module_t *") => s("fx->module"),
@@ -180,7 +196,20 @@ typedef struct {
   const char *argv[1];
   const uint8_t *cdata;
   int32_t exit_code;
+  uint16_t u16;
+  /* wasi:http (set up on first use by http_fixture: it compiles the proxy test guest): a config,
+   * a linker with wasi:http, the guest's pre, a store, a request and the guest's response to it. */
+  struct http_fixture *http;
 } fixture_t;
+
+struct http_fixture {
+  wasmpool_http_config_t *hcfg;
+  wasmpool_component_linker_t *hlinker;
+  wasmpool_component_pre_t *hpre;
+  wasmpool_store_t *hstore;
+  wasmpool_http_request_t *req;
+  wasmpool_http_response_t *resp;
+};
 
 /* `caller` is a wasmpool_caller_t or a wasmpool_component_caller_t (see via_caller). */
 typedef int (*case_fn)(fixture_t *fx, void *caller);
@@ -283,6 +312,25 @@ static void fixture_setup(fixture_t *fx) {
   die("resource", wasmpool_component_resource_new(fx->cstore, fx->rtype, NULL, &fx->resource));
   fx->wcfg = wasmpool_wasi_config_new();
   fx->argv[0] = "a";
+}
+
+static struct http_fixture *http_fixture(fixture_t *fx) {
+  static struct http_fixture h;
+  if (fx->http) return fx->http;
+  wasmpool_component_t *proxy;
+  die("proxy guest", wasmpool_component_new_file(fx->engine, WASMPOOL_GUESTS_DIR "/proxy.wasm", &proxy));
+  h.hcfg = wasmpool_http_config_new();
+  die("http linker", wasmpool_component_linker_new(fx->engine, &h.hlinker));
+  die("define http", wasmpool_component_linker_define_http(h.hlinker));
+  die("http pre", wasmpool_component_linker_instantiate_pre(h.hlinker, proxy, &h.hpre));
+  wasmpool_component_delete(proxy);
+  die("http store", wasmpool_store_new(fx->engine, &h.hstore));
+  die("request", wasmpool_http_request_new("GET", "http", "localhost", "/echo", &h.req));
+  wasmpool_store_t *store;
+  die("response store", wasmpool_store_new(fx->engine, &store));
+  die("response", wasmpool_http_handle(h.hpre, store, h.req, &h.resp));
+  fx->http = &h;
+  return fx->http;
 }
 
 static void fixture_cleanup(fixture_t *fx) {

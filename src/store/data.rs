@@ -107,6 +107,9 @@ pub(crate) struct StoreData {
     /// WASI context and captured output (`wasmpool_store_wasi_set`); boxed
     /// so a store without WASI pays one pointer.
     pub(crate) wasi: Option<Box<WasiState>>,
+    /// `wasi:http` context and outgoing policy (`wasmpool_store_http_set`);
+    /// made with the default policy (deny) when a guest first uses it.
+    pub(crate) http: Option<Box<crate::http::config::HttpState>>,
     /// The host objects behind host-defined resources; destroyed last.
     pub(crate) host_resources: HostResources,
 }
@@ -134,6 +137,7 @@ impl StoreData {
             kept: Vec::new(),
             stacks: None,
             wasi: None,
+            http: None,
             host_resources: HostResources::default(),
         }
     }

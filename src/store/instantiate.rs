@@ -134,7 +134,7 @@ pub unsafe extern "C" fn wasmpool_instantiate(
 }
 
 
-fn instantiate_component(
+pub(crate) fn instantiate_component(
     store: &mut wasmpool_store_t,
     pre: &wasmpool_component_pre_t,
 ) -> Result<*mut wasmpool_component_instance_t> {

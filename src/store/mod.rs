@@ -5,7 +5,7 @@
 
 pub(crate) mod data;
 pub(crate) mod host_resources;
-mod instantiate;
+pub(crate) mod instantiate;
 pub use instantiate::{wasmpool_component_pre_instantiate, wasmpool_instance_pre_instantiate, wasmpool_instantiate};
 mod owned;
 

@@ -62,7 +62,20 @@ typedef struct {
   const char *argv[1];
   const uint8_t *cdata;
   int32_t exit_code;
+  uint16_t u16;
+  /* wasi:http (set up on first use by http_fixture: it compiles the proxy test guest): a config,
+   * a linker with wasi:http, the guest's pre, a store, a request and the guest's response to it. */
+  struct http_fixture *http;
 } fixture_t;
+
+struct http_fixture {
+  wasmpool_http_config_t *hcfg;
+  wasmpool_component_linker_t *hlinker;
+  wasmpool_component_pre_t *hpre;
+  wasmpool_store_t *hstore;
+  wasmpool_http_request_t *req;
+  wasmpool_http_response_t *resp;
+};
 
 /* `caller` is a wasmpool_caller_t or a wasmpool_component_caller_t (see via_caller). */
 typedef int (*case_fn)(fixture_t *fx, void *caller);
@@ -165,6 +178,25 @@ static void fixture_setup(fixture_t *fx) {
   die("resource", wasmpool_component_resource_new(fx->cstore, fx->rtype, NULL, &fx->resource));
   fx->wcfg = wasmpool_wasi_config_new();
   fx->argv[0] = "a";
+}
+
+static struct http_fixture *http_fixture(fixture_t *fx) {
+  static struct http_fixture h;
+  if (fx->http) return fx->http;
+  wasmpool_component_t *proxy;
+  die("proxy guest", wasmpool_component_new_file(fx->engine, WASMPOOL_GUESTS_DIR "/proxy.wasm", &proxy));
+  h.hcfg = wasmpool_http_config_new();
+  die("http linker", wasmpool_component_linker_new(fx->engine, &h.hlinker));
+  die("define http", wasmpool_component_linker_define_http(h.hlinker));
+  die("http pre", wasmpool_component_linker_instantiate_pre(h.hlinker, proxy, &h.hpre));
+  wasmpool_component_delete(proxy);
+  die("http store", wasmpool_store_new(fx->engine, &h.hstore));
+  die("request", wasmpool_http_request_new("GET", "http", "localhost", "/echo", &h.req));
+  wasmpool_store_t *store;
+  die("response store", wasmpool_store_new(fx->engine, &store));
+  die("response", wasmpool_http_handle(h.hpre, store, h.req, &h.resp));
+  fx->http = &h;
+  return fx->http;
 }
 
 static void fixture_cleanup(fixture_t *fx) {
@@ -1489,6 +1521,174 @@ static int case_wasmpool_error_delete__err(fixture_t *fx, void *caller) {
   return 0;
 }
 
+static int case_wasmpool_http_config_delete__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  wasmpool_http_config_delete(NULL);
+  return 0;
+}
+
+static int case_wasmpool_http_config_allow_authority__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_config_allow_authority__cfg", wasmpool_http_config_allow_authority(NULL, "localhost:8080"));
+}
+
+static int case_wasmpool_http_config_allow_authority__authority(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_config_allow_authority__authority", wasmpool_http_config_allow_authority(http_fixture(fx)->hcfg, NULL));
+}
+
+static int case_wasmpool_store_http_set__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_http_set__store", wasmpool_store_http_set(NULL, http_fixture(fx)->hcfg));
+}
+
+static int case_wasmpool_store_http_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_http_set__cfg", wasmpool_store_http_set(http_fixture(fx)->hstore, NULL));
+}
+
+static int case_wasmpool_component_linker_define_http__linker(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_component_linker_define_http__linker", wasmpool_component_linker_define_http(NULL));
+}
+
+static int case_wasmpool_http_handle__pre(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_handle__pre", wasmpool_http_handle(NULL, http_fixture(fx)->hstore, http_fixture(fx)->req, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_http_handle__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_handle__store", wasmpool_http_handle(http_fixture(fx)->hpre, NULL, http_fixture(fx)->req, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_http_handle__request(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_handle__request", wasmpool_http_handle(http_fixture(fx)->hpre, http_fixture(fx)->hstore, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_http_handle__response(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_handle__response", wasmpool_http_handle(http_fixture(fx)->hpre, http_fixture(fx)->hstore, http_fixture(fx)->req, NULL));
+}
+
+static int case_wasmpool_http_request_new__method(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_request_new__method", wasmpool_http_request_new(NULL, "http", "localhost:8080", "/echo?x=1", (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_http_request_new__scheme(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_request_new__scheme", wasmpool_http_request_new("GET", NULL, "localhost:8080", "/echo?x=1", (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_http_request_new__authority(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_request_new__authority", wasmpool_http_request_new("GET", "http", NULL, "/echo?x=1", (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_http_request_new__path_with_query(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_request_new__path_with_query", wasmpool_http_request_new("GET", "http", "localhost:8080", NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_http_request_new__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_request_new__out", wasmpool_http_request_new("GET", "http", "localhost:8080", "/echo?x=1", NULL));
+}
+
+static int case_wasmpool_http_request_delete__req(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  wasmpool_http_request_delete(NULL);
+  return 0;
+}
+
+static int case_wasmpool_http_request_header_add__req(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_request_header_add__req", wasmpool_http_request_header_add(NULL, "f", (const uint8_t *)"v", 1));
+}
+
+static int case_wasmpool_http_request_header_add__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_request_header_add__name", wasmpool_http_request_header_add(http_fixture(fx)->req, NULL, (const uint8_t *)"v", 1));
+}
+
+static int case_wasmpool_http_request_header_add__value(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_request_header_add__value", wasmpool_http_request_header_add(http_fixture(fx)->req, "f", NULL, 1));
+}
+
+static int case_wasmpool_http_request_body_set__req(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_request_body_set__req", wasmpool_http_request_body_set(NULL, (const uint8_t *)"v", 1));
+}
+
+static int case_wasmpool_http_request_body_set__data(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_request_body_set__data", wasmpool_http_request_body_set(http_fixture(fx)->req, NULL, 1));
+}
+
+static int case_wasmpool_http_response_delete__resp(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  wasmpool_http_response_delete(NULL);
+  return 0;
+}
+
+static int case_wasmpool_http_response_status__resp(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_response_status__resp", wasmpool_http_response_status(NULL, &fx->u16));
+}
+
+static int case_wasmpool_http_response_status__status(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_response_status__status", wasmpool_http_response_status(http_fixture(fx)->resp, NULL));
+}
+
+static int case_wasmpool_http_response_header_count__resp(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_response_header_count__resp", wasmpool_http_response_header_count(NULL, &fx->size));
+}
+
+static int case_wasmpool_http_response_header_count__count(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_response_header_count__count", wasmpool_http_response_header_count(http_fixture(fx)->resp, NULL));
+}
+
+static int case_wasmpool_http_response_header_get__resp(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_response_header_get__resp", wasmpool_http_response_header_get(NULL, 0, &fx->cname, &fx->cdata, &fx->size));
+}
+
+static int case_wasmpool_http_response_header_get__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_response_header_get__name", wasmpool_http_response_header_get(http_fixture(fx)->resp, 0, NULL, &fx->cdata, &fx->size));
+}
+
+static int case_wasmpool_http_response_header_get__value(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_response_header_get__value", wasmpool_http_response_header_get(http_fixture(fx)->resp, 0, &fx->cname, NULL, &fx->size));
+}
+
+static int case_wasmpool_http_response_header_get__value_len(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_response_header_get__value_len", wasmpool_http_response_header_get(http_fixture(fx)->resp, 0, &fx->cname, &fx->cdata, NULL));
+}
+
+static int case_wasmpool_http_response_body__resp(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_response_body__resp", wasmpool_http_response_body(NULL, &fx->cdata, &fx->size));
+}
+
+static int case_wasmpool_http_response_body__data(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_response_body__data", wasmpool_http_response_body(http_fixture(fx)->resp, NULL, &fx->size));
+}
+
+static int case_wasmpool_http_response_body__len(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_response_body__len", wasmpool_http_response_body(http_fixture(fx)->resp, &fx->cdata, NULL));
+}
+
 static int case_wasmpool_store_new__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_store_new__engine", wasmpool_store_new(NULL, (void *)&fx->out_ptr));
@@ -1793,7 +1993,7 @@ typedef struct {
   int via_caller;
 } sweep_case_t;
 
-#define SWEPT_FUNCTIONS 184
+#define SWEPT_FUNCTIONS 198
 static const sweep_case_t CASES[] = {
     {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
     {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
@@ -2041,6 +2241,39 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_error_trap_code__err", case_wasmpool_error_trap_code__err, 0},
     {"wasmpool_error_trap_code__out", case_wasmpool_error_trap_code__out, 0},
     {"wasmpool_error_delete__err", case_wasmpool_error_delete__err, 0},
+    {"wasmpool_http_config_delete__cfg", case_wasmpool_http_config_delete__cfg, 0},
+    {"wasmpool_http_config_allow_authority__cfg", case_wasmpool_http_config_allow_authority__cfg, 0},
+    {"wasmpool_http_config_allow_authority__authority", case_wasmpool_http_config_allow_authority__authority, 0},
+    {"wasmpool_store_http_set__store", case_wasmpool_store_http_set__store, 0},
+    {"wasmpool_store_http_set__cfg", case_wasmpool_store_http_set__cfg, 0},
+    {"wasmpool_component_linker_define_http__linker", case_wasmpool_component_linker_define_http__linker, 0},
+    {"wasmpool_http_handle__pre", case_wasmpool_http_handle__pre, 0},
+    {"wasmpool_http_handle__store", case_wasmpool_http_handle__store, 0},
+    {"wasmpool_http_handle__request", case_wasmpool_http_handle__request, 0},
+    {"wasmpool_http_handle__response", case_wasmpool_http_handle__response, 0},
+    {"wasmpool_http_request_new__method", case_wasmpool_http_request_new__method, 0},
+    {"wasmpool_http_request_new__scheme", case_wasmpool_http_request_new__scheme, 0},
+    {"wasmpool_http_request_new__authority", case_wasmpool_http_request_new__authority, 0},
+    {"wasmpool_http_request_new__path_with_query", case_wasmpool_http_request_new__path_with_query, 0},
+    {"wasmpool_http_request_new__out", case_wasmpool_http_request_new__out, 0},
+    {"wasmpool_http_request_delete__req", case_wasmpool_http_request_delete__req, 0},
+    {"wasmpool_http_request_header_add__req", case_wasmpool_http_request_header_add__req, 0},
+    {"wasmpool_http_request_header_add__name", case_wasmpool_http_request_header_add__name, 0},
+    {"wasmpool_http_request_header_add__value", case_wasmpool_http_request_header_add__value, 0},
+    {"wasmpool_http_request_body_set__req", case_wasmpool_http_request_body_set__req, 0},
+    {"wasmpool_http_request_body_set__data", case_wasmpool_http_request_body_set__data, 0},
+    {"wasmpool_http_response_delete__resp", case_wasmpool_http_response_delete__resp, 0},
+    {"wasmpool_http_response_status__resp", case_wasmpool_http_response_status__resp, 0},
+    {"wasmpool_http_response_status__status", case_wasmpool_http_response_status__status, 0},
+    {"wasmpool_http_response_header_count__resp", case_wasmpool_http_response_header_count__resp, 0},
+    {"wasmpool_http_response_header_count__count", case_wasmpool_http_response_header_count__count, 0},
+    {"wasmpool_http_response_header_get__resp", case_wasmpool_http_response_header_get__resp, 0},
+    {"wasmpool_http_response_header_get__name", case_wasmpool_http_response_header_get__name, 0},
+    {"wasmpool_http_response_header_get__value", case_wasmpool_http_response_header_get__value, 0},
+    {"wasmpool_http_response_header_get__value_len", case_wasmpool_http_response_header_get__value_len, 0},
+    {"wasmpool_http_response_body__resp", case_wasmpool_http_response_body__resp, 0},
+    {"wasmpool_http_response_body__data", case_wasmpool_http_response_body__data, 0},
+    {"wasmpool_http_response_body__len", case_wasmpool_http_response_body__len, 0},
     {"wasmpool_store_new__engine", case_wasmpool_store_new__engine, 0},
     {"wasmpool_store_new__out", case_wasmpool_store_new__out, 0},
     {"wasmpool_store_delete__store", case_wasmpool_store_delete__store, 0},

@@ -38,7 +38,9 @@ from .core import (
 )
 from .engine import Engine, Metrics
 from .errors import ERROR_CLASSES, ErrorKind, Trap, TrapCode, WasmpoolError
+from .http import HttpConfig, Response
 from .wasi import WasiConfig, WasiPerms
+from . import http
 
 # One exception class per error kind of the header (PoolExhausted, LimitExceeded, ...).
 globals().update({cls.__name__: cls for cls in ERROR_CLASSES.values()})
@@ -47,7 +49,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Caller", "Component", "ComponentCaller", "ComponentFunc", "ComponentInstance", "ComponentLinker", "ComponentPre",
-    "Config", "Enabled", "Engine", "Err", "ErrorKind", "ExternInfo", "ExternKind", "Footprint", "Func",
+    "Config", "Enabled", "Engine", "Err", "HttpConfig", "Response", "http", "ErrorKind", "ExternInfo", "ExternKind", "Footprint", "Func",
     "Instance", "InstancePre", "Linker", "Metrics", "Module", "Ok", "OptLevel", "Resource", "ResourceType", "Store", "StoreLimits",
     "Strategy", "Trap", "TrapCode", "ValKind", "Variant", "WasiConfig", "WasiPerms", "WasmpoolError",
     "errors", "memory_protection_keys_available",
