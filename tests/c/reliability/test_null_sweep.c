@@ -130,9 +130,9 @@ static void fixture_setup(fixture_t *fx) {
   memset(fx, 0, sizeof *fx);
   fx->wat = WAT;
   fx->cfg = wasmpool_config_new();
-  die("total_memories", wasmpool_config_total_memories_set(fx->cfg, 4));
-  die("total_core_instances", wasmpool_config_total_core_instances_set(fx->cfg, 4));
-  die("total_tables", wasmpool_config_total_tables_set(fx->cfg, 4));
+  die("total_memories", wasmpool_config_total_memories_set(fx->cfg, 8));
+  die("total_core_instances", wasmpool_config_total_core_instances_set(fx->cfg, 16));
+  die("total_tables", wasmpool_config_total_tables_set(fx->cfg, 8));
   die("total_stacks", wasmpool_config_total_stacks_set(fx->cfg, 4));
   die("total_component_instances", wasmpool_config_total_component_instances_set(fx->cfg, 4));
   die("memory_reservation", wasmpool_config_memory_reservation_set(fx->cfg, 16u << 20));
