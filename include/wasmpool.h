@@ -453,8 +453,10 @@ typedef enum wasmpool_wasi_perms_t {
 typedef struct wasmpool_bytes_t wasmpool_bytes_t;
 
 /**
- * The instance calling a host function; lets the callback reach the
- * caller's exported memory. Valid only during the callback; never store it.
+ * The instance calling a host function. Valid only during the callback
+ * that received it; never keep it.
+ *
+ * Thread safety: only on the thread running the callback.
  */
 typedef struct wasmpool_caller_t wasmpool_caller_t;
 
@@ -2007,6 +2009,168 @@ struct wasmpool_error_t *wasmpool_config_async_stack_size_set(struct wasmpool_co
 size_t wasmpool_config_async_stack_size_get(const struct wasmpool_config_t *cfg);
 
 /**
+ * The SIMD proposal: the `v128` type and its instructions. Relaxed SIMD needs it (an
+ * engine with `wasm_relaxed_simd` on and this off is refused, an ENGINE error).
+ *
+ * Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_wasm_simd_set(struct wasmpool_config_t *cfg, bool value);
+
+/**
+ * The configured `wasm_simd` (see `wasmpool_config_wasm_simd_set`); its default, true, when `cfg`
+ * is NULL.
+ */
+bool wasmpool_config_wasm_simd_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * The relaxed SIMD proposal: SIMD instructions whose results may differ between hosts
+ * for some inputs. Needs `wasm_simd`.
+ *
+ * Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_wasm_relaxed_simd_set(struct wasmpool_config_t *cfg,
+                                                               bool value);
+
+/**
+ * The configured `wasm_relaxed_simd` (see `wasmpool_config_wasm_relaxed_simd_set`); its default,
+ * true, when `cfg` is NULL.
+ */
+bool wasmpool_config_wasm_relaxed_simd_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * The multi-memory proposal: more than one linear memory per module (under pooling,
+ * `max_memories_per_module` still bounds how many).
+ *
+ * Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_wasm_multi_memory_set(struct wasmpool_config_t *cfg,
+                                                               bool value);
+
+/**
+ * The configured `wasm_multi_memory` (see `wasmpool_config_wasm_multi_memory_set`); its default,
+ * true, when `cfg` is NULL.
+ */
+bool wasmpool_config_wasm_multi_memory_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * The memory64 proposal: linear memories and tables indexed by 64-bit addresses.
+ *
+ * Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_wasm_memory64_set(struct wasmpool_config_t *cfg,
+                                                           bool value);
+
+/**
+ * The configured `wasm_memory64` (see `wasmpool_config_wasm_memory64_set`); its default, true,
+ * when `cfg` is NULL.
+ */
+bool wasmpool_config_wasm_memory64_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * The threads proposal: atomic instructions and shared memories (it spawns no threads).
+ * On, it also lets on-demand engines instantiate modules that define shared memories;
+ * the pooling allocator refuses such modules (LIMIT_EXCEEDED when compiled), while
+ * atomics on ordinary memories work under both.
+ *
+ * Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_wasm_threads_set(struct wasmpool_config_t *cfg,
+                                                          bool value);
+
+/**
+ * The configured `wasm_threads` (see `wasmpool_config_wasm_threads_set`); its default, true, when
+ * `cfg` is NULL.
+ */
+bool wasmpool_config_wasm_threads_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * The tail-call proposal: `return_call` and `return_call_indirect`.
+ *
+ * Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_wasm_tail_call_set(struct wasmpool_config_t *cfg,
+                                                            bool value);
+
+/**
+ * The configured `wasm_tail_call` (see `wasmpool_config_wasm_tail_call_set`); its default, true,
+ * when `cfg` is NULL.
+ */
+bool wasmpool_config_wasm_tail_call_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * The garbage collection proposal: struct and array types, `i31ref` and their
+ * instructions. Needs `wasm_function_references` (an engine with this on and that off is
+ * refused, an ENGINE error).
+ *
+ * Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_wasm_gc_set(struct wasmpool_config_t *cfg, bool value);
+
+/**
+ * The configured `wasm_gc` (see `wasmpool_config_wasm_gc_set`); its default, true, when `cfg` is
+ * NULL.
+ */
+bool wasmpool_config_wasm_gc_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * The typed function references proposal: non-nullable and typed function references,
+ * `call_ref`.
+ *
+ * Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_wasm_function_references_set(struct wasmpool_config_t *cfg,
+                                                                      bool value);
+
+/**
+ * The configured `wasm_function_references` (see `wasmpool_config_wasm_function_references_set`);
+ * its default, true, when `cfg` is NULL.
+ */
+bool wasmpool_config_wasm_function_references_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * The exception-handling proposal: tags, `throw`, `try_table` and `exnref`.
+ *
+ * Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_wasm_exceptions_set(struct wasmpool_config_t *cfg,
+                                                             bool value);
+
+/**
+ * The configured `wasm_exceptions` (see `wasmpool_config_wasm_exceptions_set`); its default, true,
+ * when `cfg` is NULL.
+ */
+bool wasmpool_config_wasm_exceptions_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * The wide-arithmetic proposal: 128-bit additions and multiplications (`i64.add128`,
+ * `i64.mul_wide_s`, ...).
+ *
+ * Default: false. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_wasm_wide_arithmetic_set(struct wasmpool_config_t *cfg,
+                                                                  bool value);
+
+/**
+ * The configured `wasm_wide_arithmetic` (see `wasmpool_config_wasm_wide_arithmetic_set`); its
+ * default, false, when `cfg` is NULL.
+ */
+bool wasmpool_config_wasm_wide_arithmetic_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * The custom-page-sizes proposal: memories whose page size is 1 byte instead of 64 KiB.
+ *
+ * Default: false. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_wasm_custom_page_sizes_set(struct wasmpool_config_t *cfg,
+                                                                    bool value);
+
+/**
+ * The configured `wasm_custom_page_sizes` (see `wasmpool_config_wasm_custom_page_sizes_set`); its
+ * default, false, when `cfg` is NULL.
+ */
+bool wasmpool_config_wasm_custom_page_sizes_get(const struct wasmpool_config_t *cfg);
+
+/**
  * The warm-slot threshold N. A slot stays affine to the module that last used it. A new
  * instance takes (1) the most recently used slot affine to its module, else (2) if more
  * than N slots are affine to other modules and unused, the least recently used of them,
@@ -2421,6 +2585,15 @@ struct wasmpool_error_t *wasmpool_instance_func(const struct wasmpool_instance_t
                                                 struct wasmpool_func_t **out);
 
 /**
+ * `wasmpool_instance_func` with the name given as `name_len` bytes at
+ * `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+ */
+struct wasmpool_error_t *wasmpool_instance_func_n(const struct wasmpool_instance_t *inst,
+                                                  const char *name,
+                                                  size_t name_len,
+                                                  struct wasmpool_func_t **out);
+
+/**
  * Calls `func` like `wasmpool_instance_call` (same argument rules, errors
  * and store state afterwards), without looking it up by name.
  */
@@ -2443,7 +2616,8 @@ struct wasmpool_error_t *wasmpool_func_call(const struct wasmpool_func_t *func,
  * LINK (no such exported function); TRAP (with a trap code, see
  * `wasmpool_error_trap_code`); INTERRUPTED (epoch deadline); OUT_OF_FUEL.
  * The store stays usable after any of these. A host function must not call
- * back into its own store this way (INVALID_ARGUMENT): use another store.
+ * back into its own store this way (INVALID_ARGUMENT): it calls its
+ * caller's exports with `wasmpool_caller_call`.
  */
 struct wasmpool_error_t *wasmpool_instance_call(struct wasmpool_instance_t *inst,
                                                 const char *name,
@@ -2451,6 +2625,18 @@ struct wasmpool_error_t *wasmpool_instance_call(struct wasmpool_instance_t *inst
                                                 size_t nargs,
                                                 struct wasmpool_val_t *results,
                                                 size_t nresults);
+
+/**
+ * `wasmpool_instance_call` with the name given as `name_len` bytes at
+ * `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+ */
+struct wasmpool_error_t *wasmpool_instance_call_n(struct wasmpool_instance_t *inst,
+                                                  const char *name,
+                                                  size_t name_len,
+                                                  const struct wasmpool_val_t *args,
+                                                  size_t nargs,
+                                                  struct wasmpool_val_t *results,
+                                                  size_t nresults);
 
 /**
  * Describes the exported function `name` of `inst` (its parameter and
@@ -2461,6 +2647,23 @@ struct wasmpool_error_t *wasmpool_instance_call(struct wasmpool_instance_t *inst
 struct wasmpool_error_t *wasmpool_instance_func_type(const struct wasmpool_instance_t *inst,
                                                      const char *name,
                                                      struct wasmpool_extern_info_t *out);
+
+/**
+ * `wasmpool_instance_func_type` with the name given as `name_len` bytes at
+ * `name` (UTF-8, NUL allowed; NULL only with `name_len` 0). The name in
+ * `*out` shows a NUL as the two characters `\0`.
+ */
+struct wasmpool_error_t *wasmpool_instance_func_type_n(const struct wasmpool_instance_t *inst,
+                                                       const char *name,
+                                                       size_t name_len,
+                                                       struct wasmpool_extern_info_t *out);
+
+/**
+ * The `data` pointer of the store the caller runs in (see
+ * `wasmpool_store_new_with_data`); NULL for a store without data, or when
+ * `caller` is NULL. Borrowed: the host keeps owning what it points to.
+ */
+void *wasmpool_caller_store_data(const struct wasmpool_caller_t *caller);
 
 /**
  * The calling instance's exported memory `name`: writes its base address to
@@ -2474,6 +2677,74 @@ struct wasmpool_error_t *wasmpool_caller_memory(struct wasmpool_caller_t *caller
                                                 const char *name,
                                                 uint8_t **data,
                                                 size_t *size);
+
+/**
+ * `wasmpool_caller_memory` with the name given as `name_len` bytes at
+ * `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+ */
+struct wasmpool_error_t *wasmpool_caller_memory_n(struct wasmpool_caller_t *caller,
+                                                  const char *name,
+                                                  size_t name_len,
+                                                  uint8_t **data,
+                                                  size_t *size);
+
+/**
+ * Reads the calling instance's exported global `name` into `*out` (kind
+ * and value). Errors: INVALID_ARGUMENT (NULL argument, a reference-typed
+ * global); LINK (no exported global of that name).
+ */
+struct wasmpool_error_t *wasmpool_caller_global_get(struct wasmpool_caller_t *caller,
+                                                    const char *name,
+                                                    struct wasmpool_val_t *out);
+
+/**
+ * `wasmpool_caller_global_get` with the name given as `name_len` bytes at
+ * `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+ */
+struct wasmpool_error_t *wasmpool_caller_global_get_n(struct wasmpool_caller_t *caller,
+                                                      const char *name,
+                                                      size_t name_len,
+                                                      struct wasmpool_val_t *out);
+
+/**
+ * Calls the calling instance's exported function `name` from inside a host
+ * function: the way to re-enter a running store (for example to call the
+ * guest's `malloc` or `cabi_realloc` and return variable-size data through
+ * its memory). Handles of the same store (`wasmpool_instance_call`,
+ * `wasmpool_func_call`) refuse to re-enter it; the caller does not.
+ *
+ * Arguments and results as `wasmpool_instance_call` (counts equal to the
+ * arity, kinds equal to the types; `results` written only on success). The
+ * nested call shares the outer call's stack budget (`max_wasm_stack`),
+ * fuel and deadline: a host function that keeps recursing through the guest
+ * ends with a TRAP (`WASMPOOL_TRAP_STACK_OVERFLOW`), never a crash. Memory
+ * pointers taken before the call may move (the guest may grow its memory):
+ * take them again afterwards. The error may be returned from the host
+ * function as is, to trap its caller.
+ *
+ * Errors: INVALID_ARGUMENT (NULL where required, wrong counts or kinds;
+ * and in engines with `async_support`, where the guest runs on a fiber that
+ * cannot block in a nested call); LINK (no exported function of that name);
+ * TRAP, INTERRUPTED, OUT_OF_FUEL as for any call.
+ */
+struct wasmpool_error_t *wasmpool_caller_call(struct wasmpool_caller_t *caller,
+                                              const char *name,
+                                              const struct wasmpool_val_t *args,
+                                              size_t nargs,
+                                              struct wasmpool_val_t *results,
+                                              size_t nresults);
+
+/**
+ * `wasmpool_caller_call` with the name given as `name_len` bytes at `name`
+ * (UTF-8, NUL allowed; NULL only with `name_len` 0).
+ */
+struct wasmpool_error_t *wasmpool_caller_call_n(struct wasmpool_caller_t *caller,
+                                                const char *name,
+                                                size_t name_len,
+                                                const struct wasmpool_val_t *args,
+                                                size_t nargs,
+                                                struct wasmpool_val_t *results,
+                                                size_t nresults);
 
 /**
  * The exported memory `name` of `inst`: writes its base address to `*data`
@@ -2490,6 +2761,16 @@ struct wasmpool_error_t *wasmpool_instance_memory(struct wasmpool_instance_t *in
                                                   size_t *size);
 
 /**
+ * `wasmpool_instance_memory` with the name given as `name_len` bytes at
+ * `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+ */
+struct wasmpool_error_t *wasmpool_instance_memory_n(struct wasmpool_instance_t *inst,
+                                                    const char *name,
+                                                    size_t name_len,
+                                                    uint8_t **data,
+                                                    size_t *size);
+
+/**
  * Reads the exported global `name` of `inst` into `*out` (kind and value).
  * Errors: INVALID_ARGUMENT (NULL argument, a reference-typed global); LINK
  * (no such global).
@@ -2499,6 +2780,15 @@ struct wasmpool_error_t *wasmpool_instance_global_get(const struct wasmpool_inst
                                                       struct wasmpool_val_t *out);
 
 /**
+ * `wasmpool_instance_global_get` with the name given as `name_len` bytes at
+ * `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+ */
+struct wasmpool_error_t *wasmpool_instance_global_get_n(const struct wasmpool_instance_t *inst,
+                                                        const char *name,
+                                                        size_t name_len,
+                                                        struct wasmpool_val_t *out);
+
+/**
  * Writes `*value` to the exported mutable global `name` of `inst`.
  * Errors: INVALID_ARGUMENT (NULL argument, wrong kind, immutable global);
  * LINK (no such global).
@@ -2506,6 +2796,15 @@ struct wasmpool_error_t *wasmpool_instance_global_get(const struct wasmpool_inst
 struct wasmpool_error_t *wasmpool_instance_global_set(struct wasmpool_instance_t *inst,
                                                       const char *name,
                                                       const struct wasmpool_val_t *value);
+
+/**
+ * `wasmpool_instance_global_set` with the name given as `name_len` bytes at
+ * `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+ */
+struct wasmpool_error_t *wasmpool_instance_global_set_n(struct wasmpool_instance_t *inst,
+                                                        const char *name,
+                                                        size_t name_len,
+                                                        const struct wasmpool_val_t *value);
 
 /**
  * Releases `pre`. NULL is accepted and ignored. Instances made from it are
@@ -2554,6 +2853,25 @@ struct wasmpool_error_t *wasmpool_linker_define_func(struct wasmpool_linker_t *l
                                                      wasmpool_finalizer_t finalizer);
 
 /**
+ * `wasmpool_linker_define_func` with the names given as `module_name_len`
+ * bytes at `module_name` and `name_len` bytes at `name` (UTF-8, NUL
+ * allowed; NULL only with a length of 0). Same ownership of `env` and the
+ * same errors.
+ */
+struct wasmpool_error_t *wasmpool_linker_define_func_n(struct wasmpool_linker_t *linker,
+                                                       const char *module_name,
+                                                       size_t module_name_len,
+                                                       const char *name,
+                                                       size_t name_len,
+                                                       const enum wasmpool_valkind_t *params,
+                                                       size_t nparams,
+                                                       const enum wasmpool_valkind_t *results,
+                                                       size_t nresults,
+                                                       wasmpool_func_callback_t callback,
+                                                       void *env,
+                                                       wasmpool_finalizer_t finalizer);
+
+/**
  * Defines every function import of `module` that `linker` does not define
  * yet as a function that traps when called (TRAP error, trap code
  * `WASMPOOL_TRAP_UNKNOWN_IMPORT`), so a module with optional imports can be
@@ -2593,6 +2911,25 @@ struct wasmpool_error_t *wasmpool_module_new(const struct wasmpool_engine_t *eng
                                              const uint8_t *bytes,
                                              size_t len,
                                              struct wasmpool_module_t **out);
+
+/**
+ * Checks that `len` bytes at `bytes` (binary or text) are a valid module for
+ * `engine`'s proposal switches, without compiling it: much cheaper than
+ * `wasmpool_module_new`, and nothing is kept.
+ *
+ * Validation covers what the WebAssembly specification and the enabled
+ * proposals require; it does not check the pool's per-module limits, so a
+ * module that validates may still fail `wasmpool_module_new` with
+ * LIMIT_EXCEEDED. `engine` and `bytes` are borrowed for the call only; any
+ * thread may validate against an engine at any time.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `engine`, NULL `bytes` with `len` > 0);
+ * COMPILE (invalid text, or an invalid module: the message is Wasmtime's,
+ * with the offset of the first problem).
+ */
+struct wasmpool_error_t *wasmpool_module_validate(const struct wasmpool_engine_t *engine,
+                                                  const uint8_t *bytes,
+                                                  size_t len);
 
 /**
  * Compiles the module stored in the file at `path` (binary or text), like
@@ -2964,9 +3301,38 @@ struct wasmpool_error_t *wasmpool_store_new(const struct wasmpool_engine_t *engi
                                             struct wasmpool_store_t **out);
 
 /**
+ * Creates an empty store in `engine`, like `wasmpool_store_new`, that
+ * carries the host's `data` pointer, and writes it to `*out`.
+ *
+ * `data` is never read by wasmpool: `wasmpool_store_data` returns it, and so
+ * does `wasmpool_caller_store_data` in every host function called by a
+ * guest of this store. `finalizer` (may be NULL) is called exactly once with
+ * `data`, by `wasmpool_store_delete`, after every instance of the store is
+ * gone (their memories no longer exist then), on the thread that deletes
+ * the store. `data` must be usable from whichever thread uses the store. If
+ * this function fails, the finalizer is not called: `data` stays the
+ * caller's.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `engine` or `out`; `data` may be NULL).
+ */
+struct wasmpool_error_t *wasmpool_store_new_with_data(const struct wasmpool_engine_t *engine,
+                                                      void *data,
+                                                      wasmpool_finalizer_t finalizer,
+                                                      struct wasmpool_store_t **out);
+
+/**
+ * The `data` pointer `store` was created with by
+ * `wasmpool_store_new_with_data`; NULL for a store made by
+ * `wasmpool_store_new`, or when `store` is NULL. Borrowed: the host keeps
+ * owning what it points to.
+ */
+void *wasmpool_store_data(const struct wasmpool_store_t *store);
+
+/**
  * Releases `store`, every instance in it and their pool slots. NULL is
  * accepted and ignored. Instance handles and memory pointers obtained from
- * the store are invalid afterwards.
+ * the store are invalid afterwards. A store made by
+ * `wasmpool_store_new_with_data` then calls its finalizer, once.
  */
 void wasmpool_store_delete(struct wasmpool_store_t *store);
 

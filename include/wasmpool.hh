@@ -326,6 +326,50 @@ class Config : public detail::Owned<wasmpool_config_t, wasmpool_config_delete> {
   Status set_async_stack_size(size_t value) { return Status::from_c(wasmpool_config_async_stack_size_set(raw_, value)); }
   /// The configured `async_stack_size`.
   size_t async_stack_size() const { return wasmpool_config_async_stack_size_get(raw_); }
+  /// The SIMD proposal: the `v128` type and its instructions. Default: true. Accepted: true, false.
+  Status set_wasm_simd(bool value) { return Status::from_c(wasmpool_config_wasm_simd_set(raw_, value)); }
+  /// The configured `wasm_simd`.
+  bool wasm_simd() const { return wasmpool_config_wasm_simd_get(raw_); }
+  /// The relaxed SIMD proposal: SIMD instructions whose results may differ between hosts for some inputs. Default: true. Accepted: true, false.
+  Status set_wasm_relaxed_simd(bool value) { return Status::from_c(wasmpool_config_wasm_relaxed_simd_set(raw_, value)); }
+  /// The configured `wasm_relaxed_simd`.
+  bool wasm_relaxed_simd() const { return wasmpool_config_wasm_relaxed_simd_get(raw_); }
+  /// The multi-memory proposal: more than one linear memory per module (under pooling, `max_memories_per_module` still bounds how many). Default: true. Accepted: true, false.
+  Status set_wasm_multi_memory(bool value) { return Status::from_c(wasmpool_config_wasm_multi_memory_set(raw_, value)); }
+  /// The configured `wasm_multi_memory`.
+  bool wasm_multi_memory() const { return wasmpool_config_wasm_multi_memory_get(raw_); }
+  /// The memory64 proposal: linear memories and tables indexed by 64-bit addresses. Default: true. Accepted: true, false.
+  Status set_wasm_memory64(bool value) { return Status::from_c(wasmpool_config_wasm_memory64_set(raw_, value)); }
+  /// The configured `wasm_memory64`.
+  bool wasm_memory64() const { return wasmpool_config_wasm_memory64_get(raw_); }
+  /// The threads proposal: atomic instructions and shared memories (it spawns no threads). Default: true. Accepted: true, false.
+  Status set_wasm_threads(bool value) { return Status::from_c(wasmpool_config_wasm_threads_set(raw_, value)); }
+  /// The configured `wasm_threads`.
+  bool wasm_threads() const { return wasmpool_config_wasm_threads_get(raw_); }
+  /// The tail-call proposal: `return_call` and `return_call_indirect`. Default: true. Accepted: true, false.
+  Status set_wasm_tail_call(bool value) { return Status::from_c(wasmpool_config_wasm_tail_call_set(raw_, value)); }
+  /// The configured `wasm_tail_call`.
+  bool wasm_tail_call() const { return wasmpool_config_wasm_tail_call_get(raw_); }
+  /// The garbage collection proposal: struct and array types, `i31ref` and their instructions. Default: true. Accepted: true, false.
+  Status set_wasm_gc(bool value) { return Status::from_c(wasmpool_config_wasm_gc_set(raw_, value)); }
+  /// The configured `wasm_gc`.
+  bool wasm_gc() const { return wasmpool_config_wasm_gc_get(raw_); }
+  /// The typed function references proposal: non-nullable and typed function references, `call_ref`. Default: true. Accepted: true, false.
+  Status set_wasm_function_references(bool value) { return Status::from_c(wasmpool_config_wasm_function_references_set(raw_, value)); }
+  /// The configured `wasm_function_references`.
+  bool wasm_function_references() const { return wasmpool_config_wasm_function_references_get(raw_); }
+  /// The exception-handling proposal: tags, `throw`, `try_table` and `exnref`. Default: true. Accepted: true, false.
+  Status set_wasm_exceptions(bool value) { return Status::from_c(wasmpool_config_wasm_exceptions_set(raw_, value)); }
+  /// The configured `wasm_exceptions`.
+  bool wasm_exceptions() const { return wasmpool_config_wasm_exceptions_get(raw_); }
+  /// The wide-arithmetic proposal: 128-bit additions and multiplications (`i64.add128`, `i64.mul_wide_s`, ...). Default: false. Accepted: true, false.
+  Status set_wasm_wide_arithmetic(bool value) { return Status::from_c(wasmpool_config_wasm_wide_arithmetic_set(raw_, value)); }
+  /// The configured `wasm_wide_arithmetic`.
+  bool wasm_wide_arithmetic() const { return wasmpool_config_wasm_wide_arithmetic_get(raw_); }
+  /// The custom-page-sizes proposal: memories whose page size is 1 byte instead of 64 KiB. Default: false. Accepted: true, false.
+  Status set_wasm_custom_page_sizes(bool value) { return Status::from_c(wasmpool_config_wasm_custom_page_sizes_set(raw_, value)); }
+  /// The configured `wasm_custom_page_sizes`.
+  bool wasm_custom_page_sizes() const { return wasmpool_config_wasm_custom_page_sizes_get(raw_); }
   /// The warm-slot threshold N. Default: 100. Accepted: any.
   Status set_max_unused_warm_slots(uint32_t value) { return Status::from_c(wasmpool_config_max_unused_warm_slots_set(raw_, value)); }
   /// The configured `max_unused_warm_slots`.

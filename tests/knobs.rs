@@ -290,7 +290,7 @@ fn first_sentence(doc: &str) -> String {
 
 fn readme_table() -> String {
     let mut out = String::new();
-    for (group, title) in [("pool", "pooling knob"), ("engine", "engine knob")] {
+    for (group, title) in [("pool", "pooling knob"), ("engine", "engine knob"), ("wasm", "proposal switch")] {
         let _ = writeln!(out, "| {title} | type | default | accepted | what it is |\n|---|---|---|---|---|");
         for k in KNOBS.iter().filter(|k| k.group == group) {
             let _ = writeln!(
@@ -350,7 +350,7 @@ fn derived_files_are_current() {
 
 #[test]
 fn table_is_sound() {
-    assert_eq!(KNOBS.len(), 35, "23 pooling knobs and 12 engine knobs");
+    assert_eq!(KNOBS.len(), 46, "23 pooling knobs, 12 engine knobs and 11 proposal switches");
     for k in KNOBS {
         let d = k.default_value();
         assert!(k.min <= d && d <= k.max, "{}: default {d} outside {}..={}", k.name, k.min, k.max);

@@ -97,6 +97,11 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("name", "const char *") if f.contains("define_func") => s("\"h2\""),
         ("name", "const char *") => s("\"f\""),
         ("module_name", "const char *") => s("\"env\""),
+        // `_n` variants: the lengths of the names above.
+        ("name_len", "size_t") if f.contains("memory") => s("6"),
+        ("name_len", "size_t") if f.contains("define_func") => s("2"),
+        ("name_len", "size_t") => s("1"),
+        ("module_name_len", "size_t") => s("3"),
         ("prefix", "const char *") => s("\"WASMPOOL_SWEEP_\""),
         ("message", "const char *") => s("\"m\""),
         ("args", "const wasmpool_val_t *") => s("&fx->arg"),

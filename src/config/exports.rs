@@ -215,6 +215,181 @@ pub unsafe extern "C" fn wasmpool_config_async_stack_size_get(cfg: *const wasmpo
     get_knob(cfg, KnobId::async_stack_size)
 }
 
+/// The SIMD proposal: the `v128` type and its instructions. Relaxed SIMD needs it (an
+/// engine with `wasm_relaxed_simd` on and this off is refused, an ENGINE error).
+///
+/// Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_simd_set(cfg: *mut wasmpool_config_t, value: bool) -> *mut wasmpool_error_t {
+    set_knob::<bool>(cfg, KnobId::wasm_simd, value)
+}
+
+/// The configured `wasm_simd` (see `wasmpool_config_wasm_simd_set`); its default, true, when `cfg`
+/// is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_simd_get(cfg: *const wasmpool_config_t) -> bool {
+    get_knob(cfg, KnobId::wasm_simd)
+}
+
+/// The relaxed SIMD proposal: SIMD instructions whose results may differ between hosts
+/// for some inputs. Needs `wasm_simd`.
+///
+/// Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_relaxed_simd_set(cfg: *mut wasmpool_config_t, value: bool) -> *mut wasmpool_error_t {
+    set_knob::<bool>(cfg, KnobId::wasm_relaxed_simd, value)
+}
+
+/// The configured `wasm_relaxed_simd` (see `wasmpool_config_wasm_relaxed_simd_set`); its default,
+/// true, when `cfg` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_relaxed_simd_get(cfg: *const wasmpool_config_t) -> bool {
+    get_knob(cfg, KnobId::wasm_relaxed_simd)
+}
+
+/// The multi-memory proposal: more than one linear memory per module (under pooling,
+/// `max_memories_per_module` still bounds how many).
+///
+/// Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_multi_memory_set(cfg: *mut wasmpool_config_t, value: bool) -> *mut wasmpool_error_t {
+    set_knob::<bool>(cfg, KnobId::wasm_multi_memory, value)
+}
+
+/// The configured `wasm_multi_memory` (see `wasmpool_config_wasm_multi_memory_set`); its default,
+/// true, when `cfg` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_multi_memory_get(cfg: *const wasmpool_config_t) -> bool {
+    get_knob(cfg, KnobId::wasm_multi_memory)
+}
+
+/// The memory64 proposal: linear memories and tables indexed by 64-bit addresses.
+///
+/// Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_memory64_set(cfg: *mut wasmpool_config_t, value: bool) -> *mut wasmpool_error_t {
+    set_knob::<bool>(cfg, KnobId::wasm_memory64, value)
+}
+
+/// The configured `wasm_memory64` (see `wasmpool_config_wasm_memory64_set`); its default, true,
+/// when `cfg` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_memory64_get(cfg: *const wasmpool_config_t) -> bool {
+    get_knob(cfg, KnobId::wasm_memory64)
+}
+
+/// The threads proposal: atomic instructions and shared memories (it spawns no threads).
+/// On, it also lets on-demand engines instantiate modules that define shared memories;
+/// the pooling allocator refuses such modules (LIMIT_EXCEEDED when compiled), while
+/// atomics on ordinary memories work under both.
+///
+/// Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_threads_set(cfg: *mut wasmpool_config_t, value: bool) -> *mut wasmpool_error_t {
+    set_knob::<bool>(cfg, KnobId::wasm_threads, value)
+}
+
+/// The configured `wasm_threads` (see `wasmpool_config_wasm_threads_set`); its default, true, when
+/// `cfg` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_threads_get(cfg: *const wasmpool_config_t) -> bool {
+    get_knob(cfg, KnobId::wasm_threads)
+}
+
+/// The tail-call proposal: `return_call` and `return_call_indirect`.
+///
+/// Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_tail_call_set(cfg: *mut wasmpool_config_t, value: bool) -> *mut wasmpool_error_t {
+    set_knob::<bool>(cfg, KnobId::wasm_tail_call, value)
+}
+
+/// The configured `wasm_tail_call` (see `wasmpool_config_wasm_tail_call_set`); its default, true,
+/// when `cfg` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_tail_call_get(cfg: *const wasmpool_config_t) -> bool {
+    get_knob(cfg, KnobId::wasm_tail_call)
+}
+
+/// The garbage collection proposal: struct and array types, `i31ref` and their
+/// instructions. Needs `wasm_function_references` (an engine with this on and that off is
+/// refused, an ENGINE error).
+///
+/// Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_gc_set(cfg: *mut wasmpool_config_t, value: bool) -> *mut wasmpool_error_t {
+    set_knob::<bool>(cfg, KnobId::wasm_gc, value)
+}
+
+/// The configured `wasm_gc` (see `wasmpool_config_wasm_gc_set`); its default, true, when `cfg` is
+/// NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_gc_get(cfg: *const wasmpool_config_t) -> bool {
+    get_knob(cfg, KnobId::wasm_gc)
+}
+
+/// The typed function references proposal: non-nullable and typed function references,
+/// `call_ref`.
+///
+/// Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_function_references_set(cfg: *mut wasmpool_config_t, value: bool) -> *mut wasmpool_error_t {
+    set_knob::<bool>(cfg, KnobId::wasm_function_references, value)
+}
+
+/// The configured `wasm_function_references` (see `wasmpool_config_wasm_function_references_set`);
+/// its default, true, when `cfg` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_function_references_get(cfg: *const wasmpool_config_t) -> bool {
+    get_knob(cfg, KnobId::wasm_function_references)
+}
+
+/// The exception-handling proposal: tags, `throw`, `try_table` and `exnref`.
+///
+/// Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_exceptions_set(cfg: *mut wasmpool_config_t, value: bool) -> *mut wasmpool_error_t {
+    set_knob::<bool>(cfg, KnobId::wasm_exceptions, value)
+}
+
+/// The configured `wasm_exceptions` (see `wasmpool_config_wasm_exceptions_set`); its default, true,
+/// when `cfg` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_exceptions_get(cfg: *const wasmpool_config_t) -> bool {
+    get_knob(cfg, KnobId::wasm_exceptions)
+}
+
+/// The wide-arithmetic proposal: 128-bit additions and multiplications (`i64.add128`,
+/// `i64.mul_wide_s`, ...).
+///
+/// Default: false. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_wide_arithmetic_set(cfg: *mut wasmpool_config_t, value: bool) -> *mut wasmpool_error_t {
+    set_knob::<bool>(cfg, KnobId::wasm_wide_arithmetic, value)
+}
+
+/// The configured `wasm_wide_arithmetic` (see `wasmpool_config_wasm_wide_arithmetic_set`); its
+/// default, false, when `cfg` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_wide_arithmetic_get(cfg: *const wasmpool_config_t) -> bool {
+    get_knob(cfg, KnobId::wasm_wide_arithmetic)
+}
+
+/// The custom-page-sizes proposal: memories whose page size is 1 byte instead of 64 KiB.
+///
+/// Default: false. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_custom_page_sizes_set(cfg: *mut wasmpool_config_t, value: bool) -> *mut wasmpool_error_t {
+    set_knob::<bool>(cfg, KnobId::wasm_custom_page_sizes, value)
+}
+
+/// The configured `wasm_custom_page_sizes` (see `wasmpool_config_wasm_custom_page_sizes_set`); its
+/// default, false, when `cfg` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_custom_page_sizes_get(cfg: *const wasmpool_config_t) -> bool {
+    get_knob(cfg, KnobId::wasm_custom_page_sizes)
+}
+
 /// The warm-slot threshold N. A slot stays affine to the module that last used it. A new
 /// instance takes (1) the most recently used slot affine to its module, else (2) if more
 /// than N slots are affine to other modules and unused, the least recently used of them,

@@ -15,7 +15,8 @@ use crate::config::values::{KnobValue, Unit};
 pub struct KnobInfo {
     /// The knob's name, as in `wasmpool_config_<name>_set`.
     pub name: &'static str,
-    /// `pool` (Wasmtime's `PoolingAllocationConfig`) or `engine`.
+    /// `pool` (Wasmtime's `PoolingAllocationConfig`), `engine`, or `wasm`
+    /// (the WebAssembly proposal switches).
     pub group: &'static str,
     /// Its documentation (Markdown, one line per source line).
     pub doc: &'static str,
@@ -196,6 +197,40 @@ knob_table! {
         /// functions it calls, so it must be larger than `max_wasm_stack` (checked when the engine
         /// is built).
         async_stack_size: usize = 2 << 20, Bytes, range 1 ..= usize::MAX, wasmtime async_stack_size;
+    }
+    wasm: WasmKnobs => wasmtime::Config {
+        /// The SIMD proposal: the `v128` type and its instructions. Relaxed SIMD needs it (an
+        /// engine with `wasm_relaxed_simd` on and this off is refused, an ENGINE error).
+        wasm_simd: bool = true, Switch, wasmtime wasm_simd;
+        /// The relaxed SIMD proposal: SIMD instructions whose results may differ between hosts
+        /// for some inputs. Needs `wasm_simd`.
+        wasm_relaxed_simd: bool = true, Switch, wasmtime wasm_relaxed_simd;
+        /// The multi-memory proposal: more than one linear memory per module (under pooling,
+        /// `max_memories_per_module` still bounds how many).
+        wasm_multi_memory: bool = true, Switch, wasmtime wasm_multi_memory;
+        /// The memory64 proposal: linear memories and tables indexed by 64-bit addresses.
+        wasm_memory64: bool = true, Switch, wasmtime wasm_memory64;
+        /// The threads proposal: atomic instructions and shared memories (it spawns no threads).
+        /// On, it also lets on-demand engines instantiate modules that define shared memories;
+        /// the pooling allocator refuses such modules (LIMIT_EXCEEDED when compiled), while
+        /// atomics on ordinary memories work under both.
+        wasm_threads: bool = true, Switch, wasmtime wasm_threads;
+        /// The tail-call proposal: `return_call` and `return_call_indirect`.
+        wasm_tail_call: bool = true, Switch, wasmtime wasm_tail_call;
+        /// The garbage collection proposal: struct and array types, `i31ref` and their
+        /// instructions. Needs `wasm_function_references` (an engine with this on and that off is
+        /// refused, an ENGINE error).
+        wasm_gc: bool = true, Switch, wasmtime wasm_gc;
+        /// The typed function references proposal: non-nullable and typed function references,
+        /// `call_ref`.
+        wasm_function_references: bool = true, Switch, wasmtime wasm_function_references;
+        /// The exception-handling proposal: tags, `throw`, `try_table` and `exnref`.
+        wasm_exceptions: bool = true, Switch, wasmtime wasm_exceptions;
+        /// The wide-arithmetic proposal: 128-bit additions and multiplications (`i64.add128`,
+        /// `i64.mul_wide_s`, ...).
+        wasm_wide_arithmetic: bool = false, Switch, wasmtime wasm_wide_arithmetic;
+        /// The custom-page-sizes proposal: memories whose page size is 1 byte instead of 64 KiB.
+        wasm_custom_page_sizes: bool = false, Switch, wasmtime wasm_custom_page_sizes;
     }
     pool: PoolKnobs => wasmtime::PoolingAllocationConfig {
         /// The warm-slot threshold N. A slot stays affine to the module that last used it. A new

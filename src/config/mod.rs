@@ -28,7 +28,8 @@ impl Knobs {
     /// through the setters (a defensive check before an engine is built).
     pub(crate) fn validate(&self) -> abi::Result<()> {
         let mut copy = self.clone();
-        KNOBS.iter().try_for_each(|k| k.set(&mut copy, (k.get)(self)))
+        KNOBS.iter().try_for_each(|k| k.set(&mut copy, (k.get)(self)))?;
+        self.wasm.check_dependencies()
     }
 
     /// The Wasmtime configuration for these knobs, with the pooling allocator
@@ -36,6 +37,9 @@ impl Knobs {
     pub(crate) fn to_wasmtime(&self, pooling: bool) -> wasmtime::Config {
         let mut c = wasmtime::Config::new();
         self.engine.apply(&mut c);
+        self.wasm.apply(&mut c);
+        // Modules defining shared memories instantiate only with this on.
+        c.shared_memory(self.wasm.wasm_threads);
         if pooling {
             let mut p = wasmtime::PoolingAllocationConfig::new();
             self.pool.apply(&mut p);
@@ -49,6 +53,25 @@ impl Knobs {
             c.allocation_strategy(wasmtime::InstanceAllocationStrategy::OnDemand);
         }
         c
+    }
+}
+
+impl knobs::WasmKnobs {
+    /// Refuses proposal switches that contradict each other, naming both
+    /// knobs, before Wasmtime sees them (it refuses some with its own words
+    /// and accepts others it cannot honour).
+    fn check_dependencies(&self) -> abi::Result<()> {
+        let needs = [
+            (self.wasm_relaxed_simd && !self.wasm_simd, "wasm_relaxed_simd", "wasm_simd"),
+            (self.wasm_gc && !self.wasm_function_references, "wasm_gc", "wasm_function_references"),
+        ];
+        match needs.iter().find(|(broken, ..)| *broken) {
+            Some((_, on, off)) => Err(abi::Error::new(
+                abi::wasmpool_error_kind_t::WASMPOOL_ERROR_ENGINE,
+                format!("the configuration turns `{on}` on but `{off}` off, and `{on}` needs `{off}`"),
+            )),
+            None => Ok(()),
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use std::ptr::NonNull;
 
 use crate::abi::{self, Error, OutSlice, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
 use crate::core::instance::{wasmpool_func_t, wasmpool_instance_t};
+use crate::core::names::arg_name;
 use crate::core::module_info::{ExternInfo, wasmpool_extern_info_t, wasmpool_externkind_t};
 use crate::core::val::{wasmpool_val_t, wasmpool_valkind_t};
 use crate::store::data::{WStore, block_on, enter};
@@ -93,18 +94,30 @@ pub unsafe extern "C" fn wasmpool_instance_func(
     name: *const c_char,
     out: *mut *mut wasmpool_func_t,
 ) -> *mut wasmpool_error_t {
-    abi::guard(|| {
-        let inst = abi::arg_ref(inst, "inst")?;
-        let name = abi::arg_str(name, "name")?;
-        let out = abi::out(out, "out")?;
-        let (func, _) = inst.func(name)?;
-        let export = inst.info.export_index(name).expect("func() found it");
-        let mut handle = Box::new(wasmpool_func_t { func, instance: NonNull::from(inst), export });
-        let ptr: *mut wasmpool_func_t = &mut *handle;
-        inst.handles.borrow_mut().push(handle);
-        out.write(ptr);
-        Ok(())
-    })
+    abi::guard(|| func_handle(abi::arg_ref(inst, "inst")?, abi::arg_str(name, "name")?, out))
+}
+
+/// `wasmpool_instance_func` with the name given as `name_len` bytes at
+/// `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_instance_func_n(
+    inst: *const wasmpool_instance_t,
+    name: *const c_char,
+    name_len: usize,
+    out: *mut *mut wasmpool_func_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| func_handle(abi::arg_ref(inst, "inst")?, arg_name(name, name_len, "name")?, out))
+}
+
+fn func_handle(inst: &wasmpool_instance_t, name: &str, out: *mut *mut wasmpool_func_t) -> Result<()> {
+    let out = abi::out(out, "out")?;
+    let (func, _) = inst.func(name)?;
+    let export = inst.info.export_index(name).expect("func() found it");
+    let mut handle = Box::new(wasmpool_func_t { func, instance: NonNull::from(inst), export });
+    let ptr: *mut wasmpool_func_t = &mut *handle;
+    inst.handles.borrow_mut().push(handle);
+    out.write(ptr);
+    Ok(())
 }
 
 /// Calls `func` like `wasmpool_instance_call` (same argument rules, errors
@@ -142,7 +155,8 @@ pub unsafe extern "C" fn wasmpool_func_call(
 /// LINK (no such exported function); TRAP (with a trap code, see
 /// `wasmpool_error_trap_code`); INTERRUPTED (epoch deadline); OUT_OF_FUEL.
 /// The store stays usable after any of these. A host function must not call
-/// back into its own store this way (INVALID_ARGUMENT): use another store.
+/// back into its own store this way (INVALID_ARGUMENT): it calls its
+/// caller's exports with `wasmpool_caller_call`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_instance_call(
     inst: *mut wasmpool_instance_t,
@@ -155,11 +169,37 @@ pub unsafe extern "C" fn wasmpool_instance_call(
     abi::guard(|| {
         let inst = abi::arg_ref(inst, "inst")?;
         let name = abi::arg_str(name, "name")?;
-        let args = abi::arg_slice(args, nargs, "args")?;
-        let results = abi::out_slice(results, nresults, "results")?;
-        let (func, ty) = inst.func(name)?;
-        invoke(inst, func, ty, name, args, results)
+        call_by_name(inst, name, abi::arg_slice(args, nargs, "args")?, abi::out_slice(results, nresults, "results")?)
     })
+}
+
+/// `wasmpool_instance_call` with the name given as `name_len` bytes at
+/// `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_instance_call_n(
+    inst: *mut wasmpool_instance_t,
+    name: *const c_char,
+    name_len: usize,
+    args: *const wasmpool_val_t,
+    nargs: usize,
+    results: *mut wasmpool_val_t,
+    nresults: usize,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let inst = abi::arg_ref(inst, "inst")?;
+        let name = arg_name(name, name_len, "name")?;
+        call_by_name(inst, name, abi::arg_slice(args, nargs, "args")?, abi::out_slice(results, nresults, "results")?)
+    })
+}
+
+fn call_by_name(
+    inst: &wasmpool_instance_t,
+    name: &str,
+    args: &[wasmpool_val_t],
+    results: OutSlice<wasmpool_val_t>,
+) -> Result<()> {
+    let (func, ty) = inst.func(name)?;
+    invoke(inst, func, ty, name, args, results)
 }
 
 /// Describes the exported function `name` of `inst` (its parameter and
@@ -172,16 +212,29 @@ pub unsafe extern "C" fn wasmpool_instance_func_type(
     name: *const c_char,
     out: *mut wasmpool_extern_info_t,
 ) -> *mut wasmpool_error_t {
-    abi::guard(|| {
-        let inst = abi::arg_ref(inst, "inst")?;
-        let name = abi::arg_str(name, "name")?;
-        let out = abi::out(out, "out")?;
-        let info = inst
-            .info
-            .export(name)
-            .filter(|e| e.kind == wasmpool_externkind_t::WASMPOOL_EXTERN_FUNC)
-            .ok_or_else(|| Error::new(K::WASMPOOL_ERROR_LINK, format!("the instance exports no function `{name}`")))?;
-        out.write(info.to_c());
-        Ok(())
-    })
+    abi::guard(|| func_type(abi::arg_ref(inst, "inst")?, abi::arg_str(name, "name")?, out))
+}
+
+/// `wasmpool_instance_func_type` with the name given as `name_len` bytes at
+/// `name` (UTF-8, NUL allowed; NULL only with `name_len` 0). The name in
+/// `*out` shows a NUL as the two characters `\0`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_instance_func_type_n(
+    inst: *const wasmpool_instance_t,
+    name: *const c_char,
+    name_len: usize,
+    out: *mut wasmpool_extern_info_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| func_type(abi::arg_ref(inst, "inst")?, arg_name(name, name_len, "name")?, out))
+}
+
+fn func_type(inst: &wasmpool_instance_t, name: &str, out: *mut wasmpool_extern_info_t) -> Result<()> {
+    let out = abi::out(out, "out")?;
+    let info = inst
+        .info
+        .export(name)
+        .filter(|e| e.kind == wasmpool_externkind_t::WASMPOOL_EXTERN_FUNC)
+        .ok_or_else(|| Error::new(K::WASMPOOL_ERROR_LINK, format!("the instance exports no function `{name}`")))?;
+    out.write(info.to_c());
+    Ok(())
 }

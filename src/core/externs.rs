@@ -5,9 +5,10 @@ use std::ffi::c_char;
 
 use crate::abi::{self, Error, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
 use crate::core::instance::wasmpool_instance_t;
+use crate::core::names::arg_name;
 use crate::core::val::wasmpool_val_t;
 
-fn export_missing(who: &str, what: &str, name: &str) -> Error {
+pub(crate) fn export_missing(who: &str, what: &str, name: &str) -> Error {
     Error::new(K::WASMPOOL_ERROR_LINK, format!("{who} exports no {what} `{name}`"))
 }
 
@@ -44,14 +45,27 @@ pub unsafe extern "C" fn wasmpool_instance_memory(
     data: *mut *mut u8,
     size: *mut usize,
 ) -> *mut wasmpool_error_t {
-    abi::guard(|| {
-        let inst = abi::arg_ref(inst, "inst")?;
-        let name = abi::arg_str(name, "name")?;
-        // SAFETY: the instance's store is alive (caller contract).
-        let store = unsafe { inst.store_mut() };
-        let memory = inst.instance.get_memory(&mut *store, name);
-        memory_view(memory, &*store, "the instance", name, data, size)
-    })
+    abi::guard(|| memory(abi::arg_ref(inst, "inst")?, abi::arg_str(name, "name")?, data, size))
+}
+
+/// `wasmpool_instance_memory` with the name given as `name_len` bytes at
+/// `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_instance_memory_n(
+    inst: *mut wasmpool_instance_t,
+    name: *const c_char,
+    name_len: usize,
+    data: *mut *mut u8,
+    size: *mut usize,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| memory(abi::arg_ref(inst, "inst")?, arg_name(name, name_len, "name")?, data, size))
+}
+
+fn memory(inst: &wasmpool_instance_t, name: &str, data: *mut *mut u8, size: *mut usize) -> Result<()> {
+    // SAFETY: the instance's store is alive (caller contract).
+    let store = unsafe { inst.store_mut() };
+    let memory = inst.instance.get_memory(&mut *store, name);
+    memory_view(memory, &*store, "the instance", name, data, size)
 }
 
 /// Reads the exported global `name` of `inst` into `*out` (kind and value).
@@ -63,16 +77,28 @@ pub unsafe extern "C" fn wasmpool_instance_global_get(
     name: *const c_char,
     out: *mut wasmpool_val_t,
 ) -> *mut wasmpool_error_t {
-    abi::guard(|| {
-        let inst = abi::arg_ref(inst, "inst")?;
-        let name = abi::arg_str(name, "name")?;
-        let out = abi::out(out, "out")?;
-        // SAFETY: the instance's store is alive (caller contract).
-        let store = unsafe { inst.store_mut() };
-        let global = inst.instance.get_global(&mut *store, name).ok_or_else(|| export_missing("the instance", "global", name))?;
-        out.write(wasmpool_val_t::from_wasmtime(&global.get(&mut *store))?);
-        Ok(())
-    })
+    abi::guard(|| global_get(abi::arg_ref(inst, "inst")?, abi::arg_str(name, "name")?, out))
+}
+
+/// `wasmpool_instance_global_get` with the name given as `name_len` bytes at
+/// `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_instance_global_get_n(
+    inst: *const wasmpool_instance_t,
+    name: *const c_char,
+    name_len: usize,
+    out: *mut wasmpool_val_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| global_get(abi::arg_ref(inst, "inst")?, arg_name(name, name_len, "name")?, out))
+}
+
+fn global_get(inst: &wasmpool_instance_t, name: &str, out: *mut wasmpool_val_t) -> Result<()> {
+    let out = abi::out(out, "out")?;
+    // SAFETY: the instance's store is alive (caller contract).
+    let store = unsafe { inst.store_mut() };
+    let global = inst.instance.get_global(&mut *store, name).ok_or_else(|| export_missing("the instance", "global", name))?;
+    out.write(wasmpool_val_t::from_wasmtime(&global.get(&mut *store))?);
+    Ok(())
 }
 
 /// Writes `*value` to the exported mutable global `name` of `inst`.
@@ -84,18 +110,30 @@ pub unsafe extern "C" fn wasmpool_instance_global_set(
     name: *const c_char,
     value: *const wasmpool_val_t,
 ) -> *mut wasmpool_error_t {
-    abi::guard(|| {
-        let inst = abi::arg_ref(inst, "inst")?;
-        let name = abi::arg_str(name, "name")?;
-        let value = abi::arg_ref(value, "value")?;
-        // SAFETY: the instance's store is alive (caller contract).
-        let store = unsafe { inst.store_mut() };
-        let global = inst.instance.get_global(&mut *store, name).ok_or_else(|| export_missing("the instance", "global", name))?;
-        let ty = global.ty(&*store);
-        if ty.mutability() != wasmtime::Mutability::Var {
-            return Err(Error::invalid(format!("global `{name}` is immutable")));
-        }
-        let v = value.to_wasmtime(ty.content(), &|| format!("the value for global `{name}`"))?;
-        global.set(&mut *store, v).map_err(|e| Error::invalid(format!("{e}")))
-    })
+    abi::guard(|| global_set(abi::arg_ref(inst, "inst")?, abi::arg_str(name, "name")?, value))
+}
+
+/// `wasmpool_instance_global_set` with the name given as `name_len` bytes at
+/// `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_instance_global_set_n(
+    inst: *mut wasmpool_instance_t,
+    name: *const c_char,
+    name_len: usize,
+    value: *const wasmpool_val_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| global_set(abi::arg_ref(inst, "inst")?, arg_name(name, name_len, "name")?, value))
+}
+
+fn global_set(inst: &wasmpool_instance_t, name: &str, value: *const wasmpool_val_t) -> Result<()> {
+    let value = abi::arg_ref(value, "value")?;
+    // SAFETY: the instance's store is alive (caller contract).
+    let store = unsafe { inst.store_mut() };
+    let global = inst.instance.get_global(&mut *store, name).ok_or_else(|| export_missing("the instance", "global", name))?;
+    let ty = global.ty(&*store);
+    if ty.mutability() != wasmtime::Mutability::Var {
+        return Err(Error::invalid(format!("global `{name}` is immutable")));
+    }
+    let v = value.to_wasmtime(ty.content(), &|| format!("the value for global `{name}`"))?;
+    global.set(&mut *store, v).map_err(|e| Error::invalid(format!("{e}")))
 }

@@ -11,6 +11,7 @@ use crate::abi::{wasmpool_error_kind_t as K, wasmpool_error_t, wasmpool_trap_cod
 use crate::core::caller::wasmpool_caller_t;
 use crate::core::instance_pre::wasmpool_instance_pre_t;
 use crate::core::module::wasmpool_module_t;
+use crate::core::names::arg_name;
 use crate::core::val::{wasmpool_val_t, wasmpool_valkind_t, wasmpool_valunion_t};
 use crate::engine::wasmpool_engine_t;
 use crate::store::data::StoreData;
@@ -185,35 +186,82 @@ pub unsafe extern "C" fn wasmpool_linker_define_func(
         let linker = abi::arg_mut(linker, "linker")?;
         let module_name = abi::arg_str(module_name, "module_name")?;
         let name = abi::arg_str(name, "name")?;
-        let params = abi::arg_slice(params, nparams, "params")?;
-        let results = abi::arg_slice(results, nresults, "results")?;
-        let callback = callback.ok_or_else(|| Error::invalid("argument `callback` is NULL"))?;
-        let param_types = params
-            .iter()
-            .enumerate()
-            .map(|(i, k)| valtype(*k, &|| format!("parameter {i}")))
-            .collect::<Result<Vec<_>>>()?;
-        let result_types = results
-            .iter()
-            .enumerate()
-            .map(|(i, k)| valtype(*k, &|| format!("result {i}")))
-            .collect::<Result<Vec<_>>>()?;
-        let ty = wasmtime::FuncType::new(linker.linker.engine(), param_types, result_types);
-        let (params, results) = (params.to_vec(), results.to_vec());
-        let host = HostEnv::new(env, finalizer);
-        let shared = Arc::clone(&host);
-        // SAFETY: `call_host` reads exactly the declared parameters, by their
-        // kinds (no references), and writes every result with its declared
-        // kind before returning Ok.
-        unsafe {
-            linker.linker.func_new_unchecked(module_name, name, ty, move |caller, slots| {
-                call_host(&shared, callback, caller, slots, &params, &results)
-            })
-        }
-        .map_err(|e| Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define `{module_name}`.`{name}`: {e}")))?;
-        host.arm();
-        Ok(())
+        let sig = Signature { params: abi::arg_slice(params, nparams, "params")?, results: abi::arg_slice(results, nresults, "results")? };
+        define_func(linker, module_name, name, sig, callback, HostEnv::new(env, finalizer))
     })
+}
+
+/// `wasmpool_linker_define_func` with the names given as `module_name_len`
+/// bytes at `module_name` and `name_len` bytes at `name` (UTF-8, NUL
+/// allowed; NULL only with a length of 0). Same ownership of `env` and the
+/// same errors.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_linker_define_func_n(
+    linker: *mut wasmpool_linker_t,
+    module_name: *const c_char,
+    module_name_len: usize,
+    name: *const c_char,
+    name_len: usize,
+    params: *const raw::wasmpool_valkind_t,
+    nparams: usize,
+    results: *const raw::wasmpool_valkind_t,
+    nresults: usize,
+    callback: wasmpool_func_callback_t,
+    env: *mut c_void,
+    finalizer: wasmpool_finalizer_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let linker = abi::arg_mut(linker, "linker")?;
+        let module_name = arg_name(module_name, module_name_len, "module_name")?;
+        let name = arg_name(name, name_len, "name")?;
+        let sig = Signature { params: abi::arg_slice(params, nparams, "params")?, results: abi::arg_slice(results, nresults, "results")? };
+        define_func(linker, module_name, name, sig, callback, HostEnv::new(env, finalizer))
+    })
+}
+
+/// A host function's declared parameter and result kinds, as C gave them.
+struct Signature<'a> {
+    params: &'a [raw::wasmpool_valkind_t],
+    results: &'a [raw::wasmpool_valkind_t],
+}
+
+/// The body of both define exports; `host` is armed (owns `env`) only if the
+/// definition is accepted.
+fn define_func(
+    linker: &mut wasmpool_linker_t,
+    module_name: &str,
+    name: &str,
+    sig: Signature<'_>,
+    callback: wasmpool_func_callback_t,
+    host: Arc<HostEnv>,
+) -> Result<()> {
+    let callback = callback.ok_or_else(|| Error::invalid("argument `callback` is NULL"))?;
+    let param_types = sig
+        .params
+        .iter()
+        .enumerate()
+        .map(|(i, k)| valtype(*k, &|| format!("parameter {i}")))
+        .collect::<Result<Vec<_>>>()?;
+    let result_types = sig
+        .results
+        .iter()
+        .enumerate()
+        .map(|(i, k)| valtype(*k, &|| format!("result {i}")))
+        .collect::<Result<Vec<_>>>()?;
+    let ty = wasmtime::FuncType::new(linker.linker.engine(), param_types, result_types);
+    let (params, results) = (sig.params.to_vec(), sig.results.to_vec());
+    let shared = Arc::clone(&host);
+    // SAFETY: `call_host` reads exactly the declared parameters, by their
+    // kinds (no references), and writes every result with its declared
+    // kind before returning Ok.
+    unsafe {
+        linker.linker.func_new_unchecked(module_name, name, ty, move |caller, slots| {
+            call_host(&shared, callback, caller, slots, &params, &results)
+        })
+    }
+    .map_err(|e| Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define `{module_name}`.`{name}`: {e}")))?;
+    host.arm();
+    Ok(())
 }
 
 /// Defines every function import of `module` that `linker` does not define

@@ -9,4 +9,5 @@ pub mod instance_pre;
 pub mod linker;
 pub mod module;
 pub mod module_info;
+mod names;
 pub mod val;

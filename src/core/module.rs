@@ -87,6 +87,35 @@ pub unsafe extern "C" fn wasmpool_module_new(
     })
 }
 
+/// Checks that `len` bytes at `bytes` (binary or text) are a valid module for
+/// `engine`'s proposal switches, without compiling it: much cheaper than
+/// `wasmpool_module_new`, and nothing is kept.
+///
+/// Validation covers what the WebAssembly specification and the enabled
+/// proposals require; it does not check the pool's per-module limits, so a
+/// module that validates may still fail `wasmpool_module_new` with
+/// LIMIT_EXCEEDED. `engine` and `bytes` are borrowed for the call only; any
+/// thread may validate against an engine at any time.
+///
+/// Errors: INVALID_ARGUMENT (NULL `engine`, NULL `bytes` with `len` > 0);
+/// COMPILE (invalid text, or an invalid module: the message is Wasmtime's,
+/// with the offset of the first problem).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_module_validate(
+    engine: *const wasmpool_engine_t,
+    bytes: *const u8,
+    len: usize,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let engine = abi::arg_ref(engine, "engine")?;
+        let bytes = abi::arg_slice(bytes, len, "bytes")?;
+        let binary: Cow<'_, [u8]> = wat::parse_bytes(bytes)
+            .map_err(|e| Error::new(K::WASMPOOL_ERROR_COMPILE, format!("invalid WebAssembly text: {e}")))?;
+        wasmtime::Module::validate(&engine.engine, &binary)
+            .map_err(|e| Error::new(K::WASMPOOL_ERROR_COMPILE, format!("invalid module: {e:#}")))
+    })
+}
+
 /// Compiles the module stored in the file at `path` (binary or text), like
 /// `wasmpool_module_new`. `path` is a NUL-terminated UTF-8 path.
 ///

@@ -112,7 +112,19 @@ pub(crate) struct StoreData {
     pub(crate) http: Option<Box<crate::http::config::HttpState>>,
     /// The host objects behind host-defined resources; destroyed last.
     pub(crate) host_resources: HostResources,
+    /// The host's pointer given to `wasmpool_store_new_with_data` (NULL
+    /// otherwise); its finalizer belongs to the store handle.
+    pub(crate) user_data: UserData,
 }
+
+/// The host's per-store pointer, as host functions read it through their
+/// caller. wasmpool never dereferences it.
+pub(crate) struct UserData(pub(crate) *mut std::ffi::c_void);
+
+// SAFETY: an opaque pointer wasmpool only hands back; the host promises
+// (documented on `wasmpool_store_new_with_data`) that it may travel with the
+// store between threads.
+unsafe impl Send for UserData {}
 
 /// How an async engine's store waits for a free stack: in the engine's
 /// slot queue, for at most `wait` (0: not at all).
@@ -139,6 +151,7 @@ impl StoreData {
             wasi: None,
             http: None,
             host_resources: HostResources::default(),
+            user_data: UserData(std::ptr::null_mut()),
         }
     }
 }

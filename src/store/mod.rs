@@ -9,11 +9,12 @@ pub(crate) mod instantiate;
 pub use instantiate::{wasmpool_component_pre_instantiate, wasmpool_instance_pre_instantiate, wasmpool_instantiate};
 mod owned;
 
+use std::ffi::c_void;
 use std::ptr::NonNull;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::abi::{self, Boxed, Error, Handle, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
+use crate::abi::{self, Boxed, Error, Handle, Result, wasmpool_error_kind_t as K, wasmpool_error_t, wasmpool_finalizer_t};
 use crate::component::instance::wasmpool_component_instance_t;
 use crate::core::instance::wasmpool_instance_t;
 use crate::engine::slots::ReleaseNotice;
@@ -39,6 +40,8 @@ pub struct wasmpool_store_t {
     epoch_interruption: bool,
     tick: Option<Duration>,
     pub(crate) slot_wait: Duration,
+    // After the store: the host's data is finalized once its instances are gone.
+    user_finalizer: Option<UserFinalizer>,
     // Last: wakes slot waiters once the store above has released its slots.
     // Only engines with a slot wait timeout have waiters (and pay for this).
     pub(crate) release: Option<ReleaseNotice>,
@@ -84,6 +87,23 @@ impl Handle for wasmpool_store_t {
     type Ownership = Boxed;
 }
 
+/// Calls the host's finalizer on its store data when the store handle is
+/// dropped (after the Wasmtime store, so after every instance).
+struct UserFinalizer {
+    data: *mut c_void,
+    finalizer: unsafe extern "C" fn(*mut c_void),
+}
+
+// SAFETY: see `UserData`: the host's data moves with its store.
+unsafe impl Send for UserFinalizer {}
+
+impl Drop for UserFinalizer {
+    fn drop(&mut self) {
+        // SAFETY: the host gave this finalizer for this data.
+        unsafe { (self.finalizer)(self.data) }
+    }
+}
+
 fn new_store(engine: &wasmpool_engine_t) -> Result<wasmpool_store_t> {
     let mut data = StoreData::new();
     if engine.knobs.engine.async_support {
@@ -107,6 +127,7 @@ fn new_store(engine: &wasmpool_engine_t) -> Result<wasmpool_store_t> {
         epoch_interruption,
         tick: engine.tick_interval(),
         slot_wait: Duration::from_millis(engine.knobs.engine.slot_wait_timeout_ms),
+        user_finalizer: None,
         release: (engine.knobs.engine.slot_wait_timeout_ms > 0).then(|| ReleaseNotice(Arc::clone(&engine.slots))),
     })
 }
@@ -135,9 +156,52 @@ pub unsafe extern "C" fn wasmpool_store_new(
     })
 }
 
+/// Creates an empty store in `engine`, like `wasmpool_store_new`, that
+/// carries the host's `data` pointer, and writes it to `*out`.
+///
+/// `data` is never read by wasmpool: `wasmpool_store_data` returns it, and so
+/// does `wasmpool_caller_store_data` in every host function called by a
+/// guest of this store. `finalizer` (may be NULL) is called exactly once with
+/// `data`, by `wasmpool_store_delete`, after every instance of the store is
+/// gone (their memories no longer exist then), on the thread that deletes
+/// the store. `data` must be usable from whichever thread uses the store. If
+/// this function fails, the finalizer is not called: `data` stays the
+/// caller's.
+///
+/// Errors: INVALID_ARGUMENT (NULL `engine` or `out`; `data` may be NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_store_new_with_data(
+    engine: *const wasmpool_engine_t,
+    data: *mut c_void,
+    finalizer: wasmpool_finalizer_t,
+    out: *mut *mut wasmpool_store_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let engine = abi::arg_ref(engine, "engine")?;
+        let out = abi::out(out, "out")?;
+        let mut store = new_store(engine)?;
+        store.store.data_mut().user_data.0 = data;
+        store.user_finalizer = finalizer.map(|finalizer| UserFinalizer { data, finalizer });
+        out.write(abi::into_boxed(store));
+        Ok(())
+    })
+}
+
+/// The `data` pointer `store` was created with by
+/// `wasmpool_store_new_with_data`; NULL for a store made by
+/// `wasmpool_store_new`, or when `store` is NULL. Borrowed: the host keeps
+/// owning what it points to.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_store_data(store: *const wasmpool_store_t) -> *mut c_void {
+    abi::guard_value(std::ptr::null_mut(), || {
+        abi::opt_ref(store).map_or(std::ptr::null_mut(), |s| s.store.data().user_data.0)
+    })
+}
+
 /// Releases `store`, every instance in it and their pool slots. NULL is
 /// accepted and ignored. Instance handles and memory pointers obtained from
-/// the store are invalid afterwards.
+/// the store are invalid afterwards. A store made by
+/// `wasmpool_store_new_with_data` then calls its finalizer, once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_store_delete(store: *mut wasmpool_store_t) {
     unsafe { abi::delete(store) }

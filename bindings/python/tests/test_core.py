@@ -210,3 +210,38 @@ def test_threads_share_an_instance_pre() -> None:
         t.join()
     assert errors == [] and len(seen) == 4
     assert engine.metrics().core_instances == 0
+
+
+def test_store_data_reaches_host_functions(engine: wasmpool.Engine) -> None:
+    wat = """(module (import "env" "h" (func $h (result i32)))
+               (global (export "g") i32 (i32.const 41))
+               (func (export "f") (result i32) call $h))"""
+    module = wasmpool.Module(engine, wat)
+    linker = wasmpool.Linker(engine)
+    seen = []
+
+    def h(caller: wasmpool.Caller) -> int:
+        seen.append(caller.data)
+        return caller.global_get("g") + len(caller.data["items"])
+
+    linker.define_func("env", "h", [], ["i32"], h, caller=True)
+    pre = linker.instantiate_pre(module)
+    state = {"items": [1, 2, 3]}
+    with wasmpool.Store(engine, data=state) as store:
+        assert store.data is state
+        assert pre.instantiate(store).call("f") == 44
+    assert seen == [state]
+    with wasmpool.Store(engine) as store:
+        assert store.data is None
+
+
+def test_validate_and_nul_names(engine: wasmpool.Engine) -> None:
+    wasmpool.Module.validate(engine, "(module)")
+    with pytest.raises(wasmpool.CompileError):
+        wasmpool.Module.validate(engine, b"\0asm\2\0\0\0")
+    module = wasmpool.Module(engine, '(module (func (export "a\\00b") (result i32) i32.const 7))')
+    with wasmpool.Store(engine) as store:
+        inst = store.instantiate(module)
+        assert inst.call("a\0b") == 7
+        with pytest.raises(wasmpool.LinkError):
+            inst.call("a")

@@ -192,6 +192,138 @@ int main(void) {
   CHECK(wasmpool_config_async_stack_size_get(env) == (size_t)2ULL);
   wasmpool_config_delete(env);
 
+  /* wasm_simd: bool, default true, accepted: true, false */
+  CHECK(wasmpool_config_wasm_simd_get(cfg) == true);
+  CHECK(wasmpool_config_wasm_simd_get(NULL) == true);
+  OK(wasmpool_config_wasm_simd_set(cfg, false));
+  CHECK(wasmpool_config_wasm_simd_get(cfg) == false);
+  OK(wasmpool_config_wasm_simd_set(cfg, true));
+  CHECK(wasmpool_config_wasm_simd_get(cfg) == true);
+  EXPECT_ERR(wasmpool_config_wasm_simd_set(NULL, true), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_WASM_SIMD", "no");
+  CHECK(wasmpool_config_wasm_simd_get(env) == false);
+  wasmpool_config_delete(env);
+
+  /* wasm_relaxed_simd: bool, default true, accepted: true, false */
+  CHECK(wasmpool_config_wasm_relaxed_simd_get(cfg) == true);
+  CHECK(wasmpool_config_wasm_relaxed_simd_get(NULL) == true);
+  OK(wasmpool_config_wasm_relaxed_simd_set(cfg, false));
+  CHECK(wasmpool_config_wasm_relaxed_simd_get(cfg) == false);
+  OK(wasmpool_config_wasm_relaxed_simd_set(cfg, true));
+  CHECK(wasmpool_config_wasm_relaxed_simd_get(cfg) == true);
+  EXPECT_ERR(wasmpool_config_wasm_relaxed_simd_set(NULL, true), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_WASM_RELAXED_SIMD", "no");
+  CHECK(wasmpool_config_wasm_relaxed_simd_get(env) == false);
+  wasmpool_config_delete(env);
+
+  /* wasm_multi_memory: bool, default true, accepted: true, false */
+  CHECK(wasmpool_config_wasm_multi_memory_get(cfg) == true);
+  CHECK(wasmpool_config_wasm_multi_memory_get(NULL) == true);
+  OK(wasmpool_config_wasm_multi_memory_set(cfg, false));
+  CHECK(wasmpool_config_wasm_multi_memory_get(cfg) == false);
+  OK(wasmpool_config_wasm_multi_memory_set(cfg, true));
+  CHECK(wasmpool_config_wasm_multi_memory_get(cfg) == true);
+  EXPECT_ERR(wasmpool_config_wasm_multi_memory_set(NULL, true), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_WASM_MULTI_MEMORY", "no");
+  CHECK(wasmpool_config_wasm_multi_memory_get(env) == false);
+  wasmpool_config_delete(env);
+
+  /* wasm_memory64: bool, default true, accepted: true, false */
+  CHECK(wasmpool_config_wasm_memory64_get(cfg) == true);
+  CHECK(wasmpool_config_wasm_memory64_get(NULL) == true);
+  OK(wasmpool_config_wasm_memory64_set(cfg, false));
+  CHECK(wasmpool_config_wasm_memory64_get(cfg) == false);
+  OK(wasmpool_config_wasm_memory64_set(cfg, true));
+  CHECK(wasmpool_config_wasm_memory64_get(cfg) == true);
+  EXPECT_ERR(wasmpool_config_wasm_memory64_set(NULL, true), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_WASM_MEMORY64", "no");
+  CHECK(wasmpool_config_wasm_memory64_get(env) == false);
+  wasmpool_config_delete(env);
+
+  /* wasm_threads: bool, default true, accepted: true, false */
+  CHECK(wasmpool_config_wasm_threads_get(cfg) == true);
+  CHECK(wasmpool_config_wasm_threads_get(NULL) == true);
+  OK(wasmpool_config_wasm_threads_set(cfg, false));
+  CHECK(wasmpool_config_wasm_threads_get(cfg) == false);
+  OK(wasmpool_config_wasm_threads_set(cfg, true));
+  CHECK(wasmpool_config_wasm_threads_get(cfg) == true);
+  EXPECT_ERR(wasmpool_config_wasm_threads_set(NULL, true), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_WASM_THREADS", "no");
+  CHECK(wasmpool_config_wasm_threads_get(env) == false);
+  wasmpool_config_delete(env);
+
+  /* wasm_tail_call: bool, default true, accepted: true, false */
+  CHECK(wasmpool_config_wasm_tail_call_get(cfg) == true);
+  CHECK(wasmpool_config_wasm_tail_call_get(NULL) == true);
+  OK(wasmpool_config_wasm_tail_call_set(cfg, false));
+  CHECK(wasmpool_config_wasm_tail_call_get(cfg) == false);
+  OK(wasmpool_config_wasm_tail_call_set(cfg, true));
+  CHECK(wasmpool_config_wasm_tail_call_get(cfg) == true);
+  EXPECT_ERR(wasmpool_config_wasm_tail_call_set(NULL, true), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_WASM_TAIL_CALL", "no");
+  CHECK(wasmpool_config_wasm_tail_call_get(env) == false);
+  wasmpool_config_delete(env);
+
+  /* wasm_gc: bool, default true, accepted: true, false */
+  CHECK(wasmpool_config_wasm_gc_get(cfg) == true);
+  CHECK(wasmpool_config_wasm_gc_get(NULL) == true);
+  OK(wasmpool_config_wasm_gc_set(cfg, false));
+  CHECK(wasmpool_config_wasm_gc_get(cfg) == false);
+  OK(wasmpool_config_wasm_gc_set(cfg, true));
+  CHECK(wasmpool_config_wasm_gc_get(cfg) == true);
+  EXPECT_ERR(wasmpool_config_wasm_gc_set(NULL, true), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_WASM_GC", "no");
+  CHECK(wasmpool_config_wasm_gc_get(env) == false);
+  wasmpool_config_delete(env);
+
+  /* wasm_function_references: bool, default true, accepted: true, false */
+  CHECK(wasmpool_config_wasm_function_references_get(cfg) == true);
+  CHECK(wasmpool_config_wasm_function_references_get(NULL) == true);
+  OK(wasmpool_config_wasm_function_references_set(cfg, false));
+  CHECK(wasmpool_config_wasm_function_references_get(cfg) == false);
+  OK(wasmpool_config_wasm_function_references_set(cfg, true));
+  CHECK(wasmpool_config_wasm_function_references_get(cfg) == true);
+  EXPECT_ERR(wasmpool_config_wasm_function_references_set(NULL, true), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_WASM_FUNCTION_REFERENCES", "no");
+  CHECK(wasmpool_config_wasm_function_references_get(env) == false);
+  wasmpool_config_delete(env);
+
+  /* wasm_exceptions: bool, default true, accepted: true, false */
+  CHECK(wasmpool_config_wasm_exceptions_get(cfg) == true);
+  CHECK(wasmpool_config_wasm_exceptions_get(NULL) == true);
+  OK(wasmpool_config_wasm_exceptions_set(cfg, false));
+  CHECK(wasmpool_config_wasm_exceptions_get(cfg) == false);
+  OK(wasmpool_config_wasm_exceptions_set(cfg, true));
+  CHECK(wasmpool_config_wasm_exceptions_get(cfg) == true);
+  EXPECT_ERR(wasmpool_config_wasm_exceptions_set(NULL, true), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_WASM_EXCEPTIONS", "no");
+  CHECK(wasmpool_config_wasm_exceptions_get(env) == false);
+  wasmpool_config_delete(env);
+
+  /* wasm_wide_arithmetic: bool, default false, accepted: true, false */
+  CHECK(wasmpool_config_wasm_wide_arithmetic_get(cfg) == false);
+  CHECK(wasmpool_config_wasm_wide_arithmetic_get(NULL) == false);
+  OK(wasmpool_config_wasm_wide_arithmetic_set(cfg, false));
+  CHECK(wasmpool_config_wasm_wide_arithmetic_get(cfg) == false);
+  OK(wasmpool_config_wasm_wide_arithmetic_set(cfg, true));
+  CHECK(wasmpool_config_wasm_wide_arithmetic_get(cfg) == true);
+  EXPECT_ERR(wasmpool_config_wasm_wide_arithmetic_set(NULL, false), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_WASM_WIDE_ARITHMETIC", "yes");
+  CHECK(wasmpool_config_wasm_wide_arithmetic_get(env) == true);
+  wasmpool_config_delete(env);
+
+  /* wasm_custom_page_sizes: bool, default false, accepted: true, false */
+  CHECK(wasmpool_config_wasm_custom_page_sizes_get(cfg) == false);
+  CHECK(wasmpool_config_wasm_custom_page_sizes_get(NULL) == false);
+  OK(wasmpool_config_wasm_custom_page_sizes_set(cfg, false));
+  CHECK(wasmpool_config_wasm_custom_page_sizes_get(cfg) == false);
+  OK(wasmpool_config_wasm_custom_page_sizes_set(cfg, true));
+  CHECK(wasmpool_config_wasm_custom_page_sizes_get(cfg) == true);
+  EXPECT_ERR(wasmpool_config_wasm_custom_page_sizes_set(NULL, false), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_WASM_CUSTOM_PAGE_SIZES", "yes");
+  CHECK(wasmpool_config_wasm_custom_page_sizes_get(env) == true);
+  wasmpool_config_delete(env);
+
   /* max_unused_warm_slots: uint32_t, default 100, accepted: any */
   CHECK(wasmpool_config_max_unused_warm_slots_get(cfg) == (uint32_t)100ULL);
   CHECK(wasmpool_config_max_unused_warm_slots_get(NULL) == (uint32_t)100ULL);
@@ -510,6 +642,6 @@ int main(void) {
   wasmpool_config_delete(env);
 
   wasmpool_config_delete(cfg);
-  printf("%d knobs checked\n", 35);
+  printf("%d knobs checked\n", 46);
   return 0;
 }

@@ -844,6 +844,127 @@ static int case_wasmpool_config_async_stack_size_get__cfg(fixture_t *fx, void *c
   return 0;
 }
 
+static int case_wasmpool_config_wasm_simd_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_wasm_simd_set__cfg", wasmpool_config_wasm_simd_set(NULL, 1));
+}
+
+static int case_wasmpool_config_wasm_simd_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_wasm_simd_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_config_wasm_relaxed_simd_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_wasm_relaxed_simd_set__cfg", wasmpool_config_wasm_relaxed_simd_set(NULL, 1));
+}
+
+static int case_wasmpool_config_wasm_relaxed_simd_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_wasm_relaxed_simd_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_config_wasm_multi_memory_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_wasm_multi_memory_set__cfg", wasmpool_config_wasm_multi_memory_set(NULL, 1));
+}
+
+static int case_wasmpool_config_wasm_multi_memory_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_wasm_multi_memory_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_config_wasm_memory64_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_wasm_memory64_set__cfg", wasmpool_config_wasm_memory64_set(NULL, 1));
+}
+
+static int case_wasmpool_config_wasm_memory64_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_wasm_memory64_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_config_wasm_threads_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_wasm_threads_set__cfg", wasmpool_config_wasm_threads_set(NULL, 1));
+}
+
+static int case_wasmpool_config_wasm_threads_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_wasm_threads_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_config_wasm_tail_call_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_wasm_tail_call_set__cfg", wasmpool_config_wasm_tail_call_set(NULL, 1));
+}
+
+static int case_wasmpool_config_wasm_tail_call_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_wasm_tail_call_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_config_wasm_gc_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_wasm_gc_set__cfg", wasmpool_config_wasm_gc_set(NULL, 1));
+}
+
+static int case_wasmpool_config_wasm_gc_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_wasm_gc_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_config_wasm_function_references_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_wasm_function_references_set__cfg", wasmpool_config_wasm_function_references_set(NULL, 1));
+}
+
+static int case_wasmpool_config_wasm_function_references_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_wasm_function_references_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_config_wasm_exceptions_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_wasm_exceptions_set__cfg", wasmpool_config_wasm_exceptions_set(NULL, 1));
+}
+
+static int case_wasmpool_config_wasm_exceptions_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_wasm_exceptions_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_config_wasm_wide_arithmetic_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_wasm_wide_arithmetic_set__cfg", wasmpool_config_wasm_wide_arithmetic_set(NULL, 1));
+}
+
+static int case_wasmpool_config_wasm_wide_arithmetic_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_wasm_wide_arithmetic_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_config_wasm_custom_page_sizes_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_wasm_custom_page_sizes_set__cfg", wasmpool_config_wasm_custom_page_sizes_set(NULL, 1));
+}
+
+static int case_wasmpool_config_wasm_custom_page_sizes_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_wasm_custom_page_sizes_get(NULL);
+  return 0;
+}
+
 static int case_wasmpool_config_max_unused_warm_slots_set__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_config_max_unused_warm_slots_set__cfg", wasmpool_config_max_unused_warm_slots_set(NULL, 1));
@@ -1122,6 +1243,21 @@ static int case_wasmpool_instance_func__out(fixture_t *fx, void *caller) {
   return expect_invalid("wasmpool_instance_func__out", wasmpool_instance_func(fx->inst, "f", NULL));
 }
 
+static int case_wasmpool_instance_func_n__inst(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_func_n__inst", wasmpool_instance_func_n(NULL, "f", 1, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_func_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_func_n__name", wasmpool_instance_func_n(fx->inst, NULL, 1, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_func_n__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_func_n__out", wasmpool_instance_func_n(fx->inst, "f", 1, NULL));
+}
+
 static int case_wasmpool_func_call__func(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_func_call__func", wasmpool_func_call(NULL, &fx->arg, 1, &fx->res, 1));
@@ -1157,6 +1293,26 @@ static int case_wasmpool_instance_call__results(fixture_t *fx, void *caller) {
   return expect_invalid("wasmpool_instance_call__results", wasmpool_instance_call(fx->inst, "f", &fx->arg, 1, NULL, 1));
 }
 
+static int case_wasmpool_instance_call_n__inst(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_call_n__inst", wasmpool_instance_call_n(NULL, "f", 1, &fx->arg, 1, &fx->res, 1));
+}
+
+static int case_wasmpool_instance_call_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_call_n__name", wasmpool_instance_call_n(fx->inst, NULL, 1, &fx->arg, 1, &fx->res, 1));
+}
+
+static int case_wasmpool_instance_call_n__args(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_call_n__args", wasmpool_instance_call_n(fx->inst, "f", 1, NULL, 1, &fx->res, 1));
+}
+
+static int case_wasmpool_instance_call_n__results(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_call_n__results", wasmpool_instance_call_n(fx->inst, "f", 1, &fx->arg, 1, NULL, 1));
+}
+
 static int case_wasmpool_instance_func_type__inst(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_func_type__inst", wasmpool_instance_func_type(NULL, "f", &fx->info));
@@ -1170,6 +1326,27 @@ static int case_wasmpool_instance_func_type__name(fixture_t *fx, void *caller) {
 static int case_wasmpool_instance_func_type__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_func_type__out", wasmpool_instance_func_type(fx->inst, "f", NULL));
+}
+
+static int case_wasmpool_instance_func_type_n__inst(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_func_type_n__inst", wasmpool_instance_func_type_n(NULL, "f", 1, &fx->info));
+}
+
+static int case_wasmpool_instance_func_type_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_func_type_n__name", wasmpool_instance_func_type_n(fx->inst, NULL, 1, &fx->info));
+}
+
+static int case_wasmpool_instance_func_type_n__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_func_type_n__out", wasmpool_instance_func_type_n(fx->inst, "f", 1, NULL));
+}
+
+static int case_wasmpool_caller_store_data__caller(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_caller_store_data(NULL);
+  return 0;
 }
 
 static int case_wasmpool_caller_memory__caller(fixture_t *fx, void *caller) {
@@ -1192,6 +1369,96 @@ static int case_wasmpool_caller_memory__size(fixture_t *fx, void *caller) {
   return expect_invalid("wasmpool_caller_memory__size", wasmpool_caller_memory((wasmpool_caller_t *)caller, "memory", &fx->data, NULL));
 }
 
+static int case_wasmpool_caller_memory_n__caller(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_memory_n__caller", wasmpool_caller_memory_n(NULL, "memory", 6, &fx->data, &fx->size));
+}
+
+static int case_wasmpool_caller_memory_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_memory_n__name", wasmpool_caller_memory_n((wasmpool_caller_t *)caller, NULL, 6, &fx->data, &fx->size));
+}
+
+static int case_wasmpool_caller_memory_n__data(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_memory_n__data", wasmpool_caller_memory_n((wasmpool_caller_t *)caller, "memory", 6, NULL, &fx->size));
+}
+
+static int case_wasmpool_caller_memory_n__size(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_memory_n__size", wasmpool_caller_memory_n((wasmpool_caller_t *)caller, "memory", 6, &fx->data, NULL));
+}
+
+static int case_wasmpool_caller_global_get__caller(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_global_get__caller", wasmpool_caller_global_get(NULL, "g", &fx->val));
+}
+
+static int case_wasmpool_caller_global_get__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_global_get__name", wasmpool_caller_global_get((wasmpool_caller_t *)caller, NULL, &fx->val));
+}
+
+static int case_wasmpool_caller_global_get__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_global_get__out", wasmpool_caller_global_get((wasmpool_caller_t *)caller, "g", NULL));
+}
+
+static int case_wasmpool_caller_global_get_n__caller(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_global_get_n__caller", wasmpool_caller_global_get_n(NULL, "g", 1, &fx->val));
+}
+
+static int case_wasmpool_caller_global_get_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_global_get_n__name", wasmpool_caller_global_get_n((wasmpool_caller_t *)caller, NULL, 1, &fx->val));
+}
+
+static int case_wasmpool_caller_global_get_n__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_global_get_n__out", wasmpool_caller_global_get_n((wasmpool_caller_t *)caller, "g", 1, NULL));
+}
+
+static int case_wasmpool_caller_call__caller(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_call__caller", wasmpool_caller_call(NULL, "f", &fx->arg, 1, &fx->res, 1));
+}
+
+static int case_wasmpool_caller_call__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_call__name", wasmpool_caller_call((wasmpool_caller_t *)caller, NULL, &fx->arg, 1, &fx->res, 1));
+}
+
+static int case_wasmpool_caller_call__args(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_call__args", wasmpool_caller_call((wasmpool_caller_t *)caller, "f", NULL, 1, &fx->res, 1));
+}
+
+static int case_wasmpool_caller_call__results(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_call__results", wasmpool_caller_call((wasmpool_caller_t *)caller, "f", &fx->arg, 1, NULL, 1));
+}
+
+static int case_wasmpool_caller_call_n__caller(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_call_n__caller", wasmpool_caller_call_n(NULL, "f", 1, &fx->arg, 1, &fx->res, 1));
+}
+
+static int case_wasmpool_caller_call_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_call_n__name", wasmpool_caller_call_n((wasmpool_caller_t *)caller, NULL, 1, &fx->arg, 1, &fx->res, 1));
+}
+
+static int case_wasmpool_caller_call_n__args(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_call_n__args", wasmpool_caller_call_n((wasmpool_caller_t *)caller, "f", 1, NULL, 1, &fx->res, 1));
+}
+
+static int case_wasmpool_caller_call_n__results(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_call_n__results", wasmpool_caller_call_n((wasmpool_caller_t *)caller, "f", 1, &fx->arg, 1, NULL, 1));
+}
+
 static int case_wasmpool_instance_memory__inst(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_memory__inst", wasmpool_instance_memory(NULL, "memory", &fx->data, &fx->size));
@@ -1212,6 +1479,26 @@ static int case_wasmpool_instance_memory__size(fixture_t *fx, void *caller) {
   return expect_invalid("wasmpool_instance_memory__size", wasmpool_instance_memory(fx->inst, "memory", &fx->data, NULL));
 }
 
+static int case_wasmpool_instance_memory_n__inst(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_memory_n__inst", wasmpool_instance_memory_n(NULL, "memory", 6, &fx->data, &fx->size));
+}
+
+static int case_wasmpool_instance_memory_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_memory_n__name", wasmpool_instance_memory_n(fx->inst, NULL, 6, &fx->data, &fx->size));
+}
+
+static int case_wasmpool_instance_memory_n__data(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_memory_n__data", wasmpool_instance_memory_n(fx->inst, "memory", 6, NULL, &fx->size));
+}
+
+static int case_wasmpool_instance_memory_n__size(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_memory_n__size", wasmpool_instance_memory_n(fx->inst, "memory", 6, &fx->data, NULL));
+}
+
 static int case_wasmpool_instance_global_get__inst(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_global_get__inst", wasmpool_instance_global_get(NULL, "g", &fx->val));
@@ -1227,6 +1514,21 @@ static int case_wasmpool_instance_global_get__out(fixture_t *fx, void *caller) {
   return expect_invalid("wasmpool_instance_global_get__out", wasmpool_instance_global_get(fx->inst, "g", NULL));
 }
 
+static int case_wasmpool_instance_global_get_n__inst(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_global_get_n__inst", wasmpool_instance_global_get_n(NULL, "g", 1, &fx->val));
+}
+
+static int case_wasmpool_instance_global_get_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_global_get_n__name", wasmpool_instance_global_get_n(fx->inst, NULL, 1, &fx->val));
+}
+
+static int case_wasmpool_instance_global_get_n__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_global_get_n__out", wasmpool_instance_global_get_n(fx->inst, "g", 1, NULL));
+}
+
 static int case_wasmpool_instance_global_set__inst(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_global_set__inst", wasmpool_instance_global_set(NULL, "g", &fx->gval));
@@ -1240,6 +1542,21 @@ static int case_wasmpool_instance_global_set__name(fixture_t *fx, void *caller) 
 static int case_wasmpool_instance_global_set__value(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_global_set__value", wasmpool_instance_global_set(fx->inst, "g", NULL));
+}
+
+static int case_wasmpool_instance_global_set_n__inst(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_global_set_n__inst", wasmpool_instance_global_set_n(NULL, "g", 1, &fx->gval));
+}
+
+static int case_wasmpool_instance_global_set_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_global_set_n__name", wasmpool_instance_global_set_n(fx->inst, NULL, 1, &fx->gval));
+}
+
+static int case_wasmpool_instance_global_set_n__value(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_global_set_n__value", wasmpool_instance_global_set_n(fx->inst, "g", 1, NULL));
 }
 
 static int case_wasmpool_instance_pre_delete__pre(fixture_t *fx, void *caller) {
@@ -1304,6 +1621,46 @@ static int case_wasmpool_linker_define_func__finalizer(fixture_t *fx, void *call
   return expect_ok("wasmpool_linker_define_func__finalizer", wasmpool_linker_define_func(fx->linker, "env", "h2", fx->kinds, 1, fx->kinds, 1, sweep_callback, NULL, NULL));
 }
 
+static int case_wasmpool_linker_define_func_n__linker(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_func_n__linker", wasmpool_linker_define_func_n(NULL, "env", 3, "h2", 2, fx->kinds, 1, fx->kinds, 1, sweep_callback, NULL, NULL));
+}
+
+static int case_wasmpool_linker_define_func_n__module_name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_func_n__module_name", wasmpool_linker_define_func_n(fx->linker, NULL, 3, "h2", 2, fx->kinds, 1, fx->kinds, 1, sweep_callback, NULL, NULL));
+}
+
+static int case_wasmpool_linker_define_func_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_func_n__name", wasmpool_linker_define_func_n(fx->linker, "env", 3, NULL, 2, fx->kinds, 1, fx->kinds, 1, sweep_callback, NULL, NULL));
+}
+
+static int case_wasmpool_linker_define_func_n__params(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_func_n__params", wasmpool_linker_define_func_n(fx->linker, "env", 3, "h2", 2, NULL, 1, fx->kinds, 1, sweep_callback, NULL, NULL));
+}
+
+static int case_wasmpool_linker_define_func_n__results(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_func_n__results", wasmpool_linker_define_func_n(fx->linker, "env", 3, "h2", 2, fx->kinds, 1, NULL, 1, sweep_callback, NULL, NULL));
+}
+
+static int case_wasmpool_linker_define_func_n__callback(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_func_n__callback", wasmpool_linker_define_func_n(fx->linker, "env", 3, "h2", 2, fx->kinds, 1, fx->kinds, 1, NULL, NULL, NULL));
+}
+
+static int case_wasmpool_linker_define_func_n__env(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_linker_define_func_n__env", wasmpool_linker_define_func_n(fx->linker, "env", 3, "h2", 2, fx->kinds, 1, fx->kinds, 1, sweep_callback, NULL, NULL));
+}
+
+static int case_wasmpool_linker_define_func_n__finalizer(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_linker_define_func_n__finalizer", wasmpool_linker_define_func_n(fx->linker, "env", 3, "h2", 2, fx->kinds, 1, fx->kinds, 1, sweep_callback, NULL, NULL));
+}
+
 static int case_wasmpool_linker_define_unknown_imports_as_traps__linker(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_linker_define_unknown_imports_as_traps__linker", wasmpool_linker_define_unknown_imports_as_traps(NULL, fx->module));
@@ -1342,6 +1699,16 @@ static int case_wasmpool_module_new__bytes(fixture_t *fx, void *caller) {
 static int case_wasmpool_module_new__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_new__out", wasmpool_module_new(fx->engine, (const uint8_t *)fx->wat, strlen(fx->wat), NULL));
+}
+
+static int case_wasmpool_module_validate__engine(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_module_validate__engine", wasmpool_module_validate(NULL, (const uint8_t *)fx->wat, strlen(fx->wat)));
+}
+
+static int case_wasmpool_module_validate__bytes(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_module_validate__bytes", wasmpool_module_validate(fx->engine, NULL, strlen(fx->wat)));
 }
 
 static int case_wasmpool_module_new_file__engine(fixture_t *fx, void *caller) {
@@ -1699,6 +2066,32 @@ static int case_wasmpool_store_new__out(fixture_t *fx, void *caller) {
   return expect_invalid("wasmpool_store_new__out", wasmpool_store_new(fx->engine, NULL));
 }
 
+static int case_wasmpool_store_new_with_data__engine(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_new_with_data__engine", wasmpool_store_new_with_data(NULL, NULL, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_store_new_with_data__data(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_store_new_with_data__data", wasmpool_store_new_with_data(fx->engine, NULL, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_store_new_with_data__finalizer(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_store_new_with_data__finalizer", wasmpool_store_new_with_data(fx->engine, NULL, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_store_new_with_data__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_new_with_data__out", wasmpool_store_new_with_data(fx->engine, NULL, NULL, NULL));
+}
+
+static int case_wasmpool_store_data__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_store_data(NULL);
+  return 0;
+}
+
 static int case_wasmpool_store_delete__store(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   wasmpool_store_delete(NULL);
@@ -1993,7 +2386,7 @@ typedef struct {
   int via_caller;
 } sweep_case_t;
 
-#define SWEPT_FUNCTIONS 198
+#define SWEPT_FUNCTIONS 236
 static const sweep_case_t CASES[] = {
     {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
     {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
@@ -2113,6 +2506,28 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_config_async_support_get__cfg", case_wasmpool_config_async_support_get__cfg, 0},
     {"wasmpool_config_async_stack_size_set__cfg", case_wasmpool_config_async_stack_size_set__cfg, 0},
     {"wasmpool_config_async_stack_size_get__cfg", case_wasmpool_config_async_stack_size_get__cfg, 0},
+    {"wasmpool_config_wasm_simd_set__cfg", case_wasmpool_config_wasm_simd_set__cfg, 0},
+    {"wasmpool_config_wasm_simd_get__cfg", case_wasmpool_config_wasm_simd_get__cfg, 0},
+    {"wasmpool_config_wasm_relaxed_simd_set__cfg", case_wasmpool_config_wasm_relaxed_simd_set__cfg, 0},
+    {"wasmpool_config_wasm_relaxed_simd_get__cfg", case_wasmpool_config_wasm_relaxed_simd_get__cfg, 0},
+    {"wasmpool_config_wasm_multi_memory_set__cfg", case_wasmpool_config_wasm_multi_memory_set__cfg, 0},
+    {"wasmpool_config_wasm_multi_memory_get__cfg", case_wasmpool_config_wasm_multi_memory_get__cfg, 0},
+    {"wasmpool_config_wasm_memory64_set__cfg", case_wasmpool_config_wasm_memory64_set__cfg, 0},
+    {"wasmpool_config_wasm_memory64_get__cfg", case_wasmpool_config_wasm_memory64_get__cfg, 0},
+    {"wasmpool_config_wasm_threads_set__cfg", case_wasmpool_config_wasm_threads_set__cfg, 0},
+    {"wasmpool_config_wasm_threads_get__cfg", case_wasmpool_config_wasm_threads_get__cfg, 0},
+    {"wasmpool_config_wasm_tail_call_set__cfg", case_wasmpool_config_wasm_tail_call_set__cfg, 0},
+    {"wasmpool_config_wasm_tail_call_get__cfg", case_wasmpool_config_wasm_tail_call_get__cfg, 0},
+    {"wasmpool_config_wasm_gc_set__cfg", case_wasmpool_config_wasm_gc_set__cfg, 0},
+    {"wasmpool_config_wasm_gc_get__cfg", case_wasmpool_config_wasm_gc_get__cfg, 0},
+    {"wasmpool_config_wasm_function_references_set__cfg", case_wasmpool_config_wasm_function_references_set__cfg, 0},
+    {"wasmpool_config_wasm_function_references_get__cfg", case_wasmpool_config_wasm_function_references_get__cfg, 0},
+    {"wasmpool_config_wasm_exceptions_set__cfg", case_wasmpool_config_wasm_exceptions_set__cfg, 0},
+    {"wasmpool_config_wasm_exceptions_get__cfg", case_wasmpool_config_wasm_exceptions_get__cfg, 0},
+    {"wasmpool_config_wasm_wide_arithmetic_set__cfg", case_wasmpool_config_wasm_wide_arithmetic_set__cfg, 0},
+    {"wasmpool_config_wasm_wide_arithmetic_get__cfg", case_wasmpool_config_wasm_wide_arithmetic_get__cfg, 0},
+    {"wasmpool_config_wasm_custom_page_sizes_set__cfg", case_wasmpool_config_wasm_custom_page_sizes_set__cfg, 0},
+    {"wasmpool_config_wasm_custom_page_sizes_get__cfg", case_wasmpool_config_wasm_custom_page_sizes_get__cfg, 0},
     {"wasmpool_config_max_unused_warm_slots_set__cfg", case_wasmpool_config_max_unused_warm_slots_set__cfg, 0},
     {"wasmpool_config_max_unused_warm_slots_get__cfg", case_wasmpool_config_max_unused_warm_slots_get__cfg, 0},
     {"wasmpool_config_decommit_batch_size_set__cfg", case_wasmpool_config_decommit_batch_size_set__cfg, 0},
@@ -2164,6 +2579,9 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_instance_func__inst", case_wasmpool_instance_func__inst, 0},
     {"wasmpool_instance_func__name", case_wasmpool_instance_func__name, 0},
     {"wasmpool_instance_func__out", case_wasmpool_instance_func__out, 0},
+    {"wasmpool_instance_func_n__inst", case_wasmpool_instance_func_n__inst, 0},
+    {"wasmpool_instance_func_n__name", case_wasmpool_instance_func_n__name, 0},
+    {"wasmpool_instance_func_n__out", case_wasmpool_instance_func_n__out, 0},
     {"wasmpool_func_call__func", case_wasmpool_func_call__func, 0},
     {"wasmpool_func_call__args", case_wasmpool_func_call__args, 0},
     {"wasmpool_func_call__results", case_wasmpool_func_call__results, 0},
@@ -2171,23 +2589,59 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_instance_call__name", case_wasmpool_instance_call__name, 0},
     {"wasmpool_instance_call__args", case_wasmpool_instance_call__args, 0},
     {"wasmpool_instance_call__results", case_wasmpool_instance_call__results, 0},
+    {"wasmpool_instance_call_n__inst", case_wasmpool_instance_call_n__inst, 0},
+    {"wasmpool_instance_call_n__name", case_wasmpool_instance_call_n__name, 0},
+    {"wasmpool_instance_call_n__args", case_wasmpool_instance_call_n__args, 0},
+    {"wasmpool_instance_call_n__results", case_wasmpool_instance_call_n__results, 0},
     {"wasmpool_instance_func_type__inst", case_wasmpool_instance_func_type__inst, 0},
     {"wasmpool_instance_func_type__name", case_wasmpool_instance_func_type__name, 0},
     {"wasmpool_instance_func_type__out", case_wasmpool_instance_func_type__out, 0},
+    {"wasmpool_instance_func_type_n__inst", case_wasmpool_instance_func_type_n__inst, 0},
+    {"wasmpool_instance_func_type_n__name", case_wasmpool_instance_func_type_n__name, 0},
+    {"wasmpool_instance_func_type_n__out", case_wasmpool_instance_func_type_n__out, 0},
+    {"wasmpool_caller_store_data__caller", case_wasmpool_caller_store_data__caller, 0},
     {"wasmpool_caller_memory__caller", case_wasmpool_caller_memory__caller, 1},
     {"wasmpool_caller_memory__name", case_wasmpool_caller_memory__name, 1},
     {"wasmpool_caller_memory__data", case_wasmpool_caller_memory__data, 1},
     {"wasmpool_caller_memory__size", case_wasmpool_caller_memory__size, 1},
+    {"wasmpool_caller_memory_n__caller", case_wasmpool_caller_memory_n__caller, 1},
+    {"wasmpool_caller_memory_n__name", case_wasmpool_caller_memory_n__name, 1},
+    {"wasmpool_caller_memory_n__data", case_wasmpool_caller_memory_n__data, 1},
+    {"wasmpool_caller_memory_n__size", case_wasmpool_caller_memory_n__size, 1},
+    {"wasmpool_caller_global_get__caller", case_wasmpool_caller_global_get__caller, 1},
+    {"wasmpool_caller_global_get__name", case_wasmpool_caller_global_get__name, 1},
+    {"wasmpool_caller_global_get__out", case_wasmpool_caller_global_get__out, 1},
+    {"wasmpool_caller_global_get_n__caller", case_wasmpool_caller_global_get_n__caller, 1},
+    {"wasmpool_caller_global_get_n__name", case_wasmpool_caller_global_get_n__name, 1},
+    {"wasmpool_caller_global_get_n__out", case_wasmpool_caller_global_get_n__out, 1},
+    {"wasmpool_caller_call__caller", case_wasmpool_caller_call__caller, 1},
+    {"wasmpool_caller_call__name", case_wasmpool_caller_call__name, 1},
+    {"wasmpool_caller_call__args", case_wasmpool_caller_call__args, 1},
+    {"wasmpool_caller_call__results", case_wasmpool_caller_call__results, 1},
+    {"wasmpool_caller_call_n__caller", case_wasmpool_caller_call_n__caller, 1},
+    {"wasmpool_caller_call_n__name", case_wasmpool_caller_call_n__name, 1},
+    {"wasmpool_caller_call_n__args", case_wasmpool_caller_call_n__args, 1},
+    {"wasmpool_caller_call_n__results", case_wasmpool_caller_call_n__results, 1},
     {"wasmpool_instance_memory__inst", case_wasmpool_instance_memory__inst, 0},
     {"wasmpool_instance_memory__name", case_wasmpool_instance_memory__name, 0},
     {"wasmpool_instance_memory__data", case_wasmpool_instance_memory__data, 0},
     {"wasmpool_instance_memory__size", case_wasmpool_instance_memory__size, 0},
+    {"wasmpool_instance_memory_n__inst", case_wasmpool_instance_memory_n__inst, 0},
+    {"wasmpool_instance_memory_n__name", case_wasmpool_instance_memory_n__name, 0},
+    {"wasmpool_instance_memory_n__data", case_wasmpool_instance_memory_n__data, 0},
+    {"wasmpool_instance_memory_n__size", case_wasmpool_instance_memory_n__size, 0},
     {"wasmpool_instance_global_get__inst", case_wasmpool_instance_global_get__inst, 0},
     {"wasmpool_instance_global_get__name", case_wasmpool_instance_global_get__name, 0},
     {"wasmpool_instance_global_get__out", case_wasmpool_instance_global_get__out, 0},
+    {"wasmpool_instance_global_get_n__inst", case_wasmpool_instance_global_get_n__inst, 0},
+    {"wasmpool_instance_global_get_n__name", case_wasmpool_instance_global_get_n__name, 0},
+    {"wasmpool_instance_global_get_n__out", case_wasmpool_instance_global_get_n__out, 0},
     {"wasmpool_instance_global_set__inst", case_wasmpool_instance_global_set__inst, 0},
     {"wasmpool_instance_global_set__name", case_wasmpool_instance_global_set__name, 0},
     {"wasmpool_instance_global_set__value", case_wasmpool_instance_global_set__value, 0},
+    {"wasmpool_instance_global_set_n__inst", case_wasmpool_instance_global_set_n__inst, 0},
+    {"wasmpool_instance_global_set_n__name", case_wasmpool_instance_global_set_n__name, 0},
+    {"wasmpool_instance_global_set_n__value", case_wasmpool_instance_global_set_n__value, 0},
     {"wasmpool_instance_pre_delete__pre", case_wasmpool_instance_pre_delete__pre, 0},
     {"wasmpool_linker_new__engine", case_wasmpool_linker_new__engine, 0},
     {"wasmpool_linker_new__out", case_wasmpool_linker_new__out, 0},
@@ -2200,6 +2654,14 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_linker_define_func__callback", case_wasmpool_linker_define_func__callback, 0},
     {"wasmpool_linker_define_func__env", case_wasmpool_linker_define_func__env, 0},
     {"wasmpool_linker_define_func__finalizer", case_wasmpool_linker_define_func__finalizer, 0},
+    {"wasmpool_linker_define_func_n__linker", case_wasmpool_linker_define_func_n__linker, 0},
+    {"wasmpool_linker_define_func_n__module_name", case_wasmpool_linker_define_func_n__module_name, 0},
+    {"wasmpool_linker_define_func_n__name", case_wasmpool_linker_define_func_n__name, 0},
+    {"wasmpool_linker_define_func_n__params", case_wasmpool_linker_define_func_n__params, 0},
+    {"wasmpool_linker_define_func_n__results", case_wasmpool_linker_define_func_n__results, 0},
+    {"wasmpool_linker_define_func_n__callback", case_wasmpool_linker_define_func_n__callback, 0},
+    {"wasmpool_linker_define_func_n__env", case_wasmpool_linker_define_func_n__env, 0},
+    {"wasmpool_linker_define_func_n__finalizer", case_wasmpool_linker_define_func_n__finalizer, 0},
     {"wasmpool_linker_define_unknown_imports_as_traps__linker", case_wasmpool_linker_define_unknown_imports_as_traps__linker, 0},
     {"wasmpool_linker_define_unknown_imports_as_traps__module", case_wasmpool_linker_define_unknown_imports_as_traps__module, 0},
     {"wasmpool_linker_instantiate_pre__linker", case_wasmpool_linker_instantiate_pre__linker, 0},
@@ -2208,6 +2670,8 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_module_new__engine", case_wasmpool_module_new__engine, 0},
     {"wasmpool_module_new__bytes", case_wasmpool_module_new__bytes, 0},
     {"wasmpool_module_new__out", case_wasmpool_module_new__out, 0},
+    {"wasmpool_module_validate__engine", case_wasmpool_module_validate__engine, 0},
+    {"wasmpool_module_validate__bytes", case_wasmpool_module_validate__bytes, 0},
     {"wasmpool_module_new_file__engine", case_wasmpool_module_new_file__engine, 0},
     {"wasmpool_module_new_file__path", case_wasmpool_module_new_file__path, 0},
     {"wasmpool_module_new_file__out", case_wasmpool_module_new_file__out, 0},
@@ -2276,6 +2740,11 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_http_response_body__len", case_wasmpool_http_response_body__len, 0},
     {"wasmpool_store_new__engine", case_wasmpool_store_new__engine, 0},
     {"wasmpool_store_new__out", case_wasmpool_store_new__out, 0},
+    {"wasmpool_store_new_with_data__engine", case_wasmpool_store_new_with_data__engine, 0},
+    {"wasmpool_store_new_with_data__data", case_wasmpool_store_new_with_data__data, 0},
+    {"wasmpool_store_new_with_data__finalizer", case_wasmpool_store_new_with_data__finalizer, 0},
+    {"wasmpool_store_new_with_data__out", case_wasmpool_store_new_with_data__out, 0},
+    {"wasmpool_store_data__store", case_wasmpool_store_data__store, 0},
     {"wasmpool_store_delete__store", case_wasmpool_store_delete__store, 0},
     {"wasmpool_store_limits_set__store", case_wasmpool_store_limits_set__store, 0},
     {"wasmpool_store_limits_set__limits", case_wasmpool_store_limits_set__limits, 0},

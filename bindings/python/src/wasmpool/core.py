@@ -96,6 +96,12 @@ class Module(Handle):
         m._set(out.value)
         return m
 
+    @staticmethod
+    def validate(engine: Engine, wasm: bytes | bytearray | memoryview | str) -> None:
+        """Check ``wasm`` against ``engine``'s features without compiling; raises CompileError."""
+        data = wasm_bytes(wasm)
+        check(lib.wasmpool_module_validate(engine.ptr, data, len(data)))
+
     @classmethod
     def from_file(cls, engine: Engine, path: PathLike) -> Module:
         """Compile the file at ``path`` (binary or text)."""
@@ -159,6 +165,12 @@ def host_finalizer(env: int | None) -> None:
         _HOSTS.pop(env or 0, None)
 
 
+def host_object(key: int | None) -> Any:
+    """The object registered under ``key`` (None when there is none)."""
+    with _HOSTS_LOCK:
+        return _HOSTS.get(key or 0)
+
+
 def live_host_functions() -> int:
     """How many Python host callables wasmpool still holds (for tests of the finalizer)."""
     with _HOSTS_LOCK:
@@ -177,6 +189,12 @@ def trap_from_exception(exc: BaseException) -> int:
     return lib.wasmpool_trap_new(message)  # type: ignore[no-any-return]
 
 
+def _name(name: str) -> tuple[bytes, int]:
+    """A name as the ``_n`` functions take it: UTF-8 bytes and their length (NUL allowed)."""
+    raw = name.encode()
+    return raw, len(raw)
+
+
 class Caller:
     """The instance calling a host function; valid only during that call."""
 
@@ -187,8 +205,23 @@ class Caller:
         if not self._ptr:
             raise RuntimeError("a Caller is only valid during its host call")
         data, size = ctypes.c_void_p(), ctypes.c_size_t()
-        check(lib.wasmpool_caller_memory(self._ptr, name.encode(), ctypes.byref(data), ctypes.byref(size)))
+        check(lib.wasmpool_caller_memory_n(self._ptr, *_name(name), ctypes.byref(data), ctypes.byref(size)))
         return data.value or 0, size.value
+
+    @property
+    def data(self) -> Any:
+        """The ``data`` of the caller's Store (``Store(engine, data=...)``), or None."""
+        if not self._ptr:
+            raise RuntimeError("a Caller is only valid during its host call")
+        return host_object(lib.wasmpool_caller_store_data(self._ptr))
+
+    def global_get(self, name: str) -> Value:
+        """The value of the caller's exported global ``name``."""
+        if not self._ptr:
+            raise RuntimeError("a Caller is only valid during its host call")
+        out = _ffi.wasmpool_val_t()
+        check(lib.wasmpool_caller_global_get_n(self._ptr, *_name(name), ctypes.byref(out)))
+        return _read(out)
 
     def read(self, offset: int, length: int, memory: str = "memory") -> bytes:
         """Copy ``length`` bytes at ``offset`` of the caller's exported memory."""
@@ -266,8 +299,8 @@ class Linker(Handle):
         key = register_host((cb, fn))
         pa = (ctypes.c_int * max(len(pk), 1))(*pk)
         ra = (ctypes.c_int * max(len(rk), 1))(*rk)
-        err = lib.wasmpool_linker_define_func(
-            self.ptr, module.encode(), name.encode(), pa, len(pk), ra, len(rk), cb, key, host_finalizer
+        err = lib.wasmpool_linker_define_func_n(
+            self.ptr, *_name(module), *_name(name), pa, len(pk), ra, len(rk), cb, key, host_finalizer
         )
         if err:
             host_finalizer(key)  # on failure nothing is kept: the env is ours again
@@ -321,9 +354,9 @@ class Instance:
     def func(self, name: str) -> Func:
         """The exported function ``name`` (look it up once, call it many times)."""
         out = ctypes.c_void_p()
-        check(lib.wasmpool_instance_func(self.ptr, name.encode(), ctypes.byref(out)))
+        check(lib.wasmpool_instance_func_n(self.ptr, *_name(name), ctypes.byref(out)))
         info = _ffi.wasmpool_extern_info_t()
-        check(lib.wasmpool_instance_func_type(self.ptr, name.encode(), ctypes.byref(info)))
+        check(lib.wasmpool_instance_func_type_n(self.ptr, *_name(name), ctypes.byref(info)))
         return Func(self, out.value, _extern_info(info))  # type: ignore[arg-type]
 
     def __getitem__(self, name: str) -> Func:
@@ -332,15 +365,15 @@ class Instance:
     def call(self, name: str, *args: Value) -> Any:
         """Call the export ``name`` by name: None, one value, or a tuple for several results."""
         info = _ffi.wasmpool_extern_info_t()
-        check(lib.wasmpool_instance_func_type(self.ptr, name.encode(), ctypes.byref(info)))
+        check(lib.wasmpool_instance_func_type_n(self.ptr, *_name(name), ctypes.byref(info)))
         t = _extern_info(info)
         a, r = _vals(t.params, args, name), (_ffi.wasmpool_val_t * max(len(t.results), 1))()
-        check(lib.wasmpool_instance_call(self.ptr, name.encode(), a, len(t.params), r, len(t.results)))
+        check(lib.wasmpool_instance_call_n(self.ptr, *_name(name), a, len(t.params), r, len(t.results)))
         return _results(r, len(t.results))
 
     def _memory(self, name: str) -> tuple[int, int]:
         data, size = ctypes.c_void_p(), ctypes.c_size_t()
-        check(lib.wasmpool_instance_memory(self.ptr, name.encode(), ctypes.byref(data), ctypes.byref(size)))
+        check(lib.wasmpool_instance_memory_n(self.ptr, *_name(name), ctypes.byref(data), ctypes.byref(size)))
         return data.value or 0, size.value
 
     def memory_size(self, name: str = "memory") -> int:
@@ -360,13 +393,13 @@ class Instance:
 
     def global_get(self, name: str) -> Value:
         out = _ffi.wasmpool_val_t()
-        check(lib.wasmpool_instance_global_get(self.ptr, name.encode(), ctypes.byref(out)))
+        check(lib.wasmpool_instance_global_get_n(self.ptr, *_name(name), ctypes.byref(out)))
         return _read(out)
 
     def global_set(self, name: str, value: Value, kind: ValKind | str = ValKind.I32) -> None:
         v = _ffi.wasmpool_val_t()
         _write(v, valkind(kind), value)
-        check(lib.wasmpool_instance_global_set(self.ptr, name.encode(), ctypes.byref(v)))
+        check(lib.wasmpool_instance_global_set_n(self.ptr, *_name(name), ctypes.byref(v)))
 
     def run(self) -> int:
         """Run ``_start`` (a WASI command); returns the exit code (``proc_exit(n)`` is ``n``)."""
@@ -454,13 +487,27 @@ class Store(Handle):
 
     _delete = lib.wasmpool_store_delete
 
-    def __init__(self, engine: Engine, wasi: Any = None) -> None:
+    def __init__(self, engine: Engine, wasi: Any = None, data: Any = None) -> None:
         out = ctypes.c_void_p()
-        check(lib.wasmpool_store_new(engine.ptr, ctypes.byref(out)))
+        if data is None:
+            check(lib.wasmpool_store_new(engine.ptr, ctypes.byref(out)))
+        else:
+            # Held by wasmpool until the store is deleted (its finalizer drops it), so host
+            # functions read it through Caller.data whatever the Python side keeps.
+            key = register_host(data)
+            err = lib.wasmpool_store_new_with_data(engine.ptr, key, host_finalizer, ctypes.byref(out))
+            if err:
+                host_finalizer(key)
+                check(err)
         self.engine = engine
         self._set(out.value)
         if wasi is not None:
             self.set_wasi(wasi)
+
+    @property
+    def data(self) -> Any:
+        """The ``data`` given to the constructor, or None."""
+        return host_object(lib.wasmpool_store_data(self.ptr))
 
     def instantiate(self, module: Module) -> Instance:
         """Instantiate a module without imports."""
