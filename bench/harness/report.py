@@ -309,7 +309,7 @@ class Report:
         rows = []
         for x in self.s.prof.values():
             if not all(p in x for p in PATHS):
-                continue  # the components' profiles: section 9
+                continue  # the components' and WASI profiles: sections 9 and 10
             rows.append([x["name"], fmt_num(x["wasmpool"], 0), fmt_num(x["native"], 0), fmt_num(x["upstream"], 0),
                          "%.2f" % (x["wasmpool"] / x["native"]), "%.2f" % (x["wasmpool"] / x["upstream"]),
                          " / ".join(fmt_allocs(x.get(p + "_allocs", 0)) for p in PATHS)])
