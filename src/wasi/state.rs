@@ -32,7 +32,10 @@ impl WasiState {
         if cfg.inherit_env {
             b.inherit_env();
         }
-        b.envs(&cfg.env).args(&cfg.args);
+        b.envs(&cfg.env);
+        for arg in cfg.args() {
+            b.arg(arg);
+        }
         match &cfg.stdin {
             Input::Empty => {}
             Input::Bytes(bytes) => {
