@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use bytes::Bytes;
 
-use crate::abi::{self, Boxed, CEnum, Error, Handle, raw, wasmpool_error_kind_t as K, wasmpool_error_t};
+use crate::abi::{self, Boxed, CEnum, Error, Handle, Result, raw, wasmpool_error_kind_t as K, wasmpool_error_t};
 
 /// What a preopened directory lets the guest do.
 #[repr(C)]
@@ -61,10 +61,7 @@ pub(crate) struct Preopen {
 /// be copied into stores on several threads at once.
 #[derive(Clone, Debug, Default)]
 pub struct wasmpool_wasi_config_t {
-    /// The guest's arguments in one buffer, each followed by a NUL (which no
-    /// C string contains): one allocation per request instead of one per
-    /// argument (`args()` walks them).
-    pub(crate) args: String,
+    pub(crate) args: Vec<String>,
     pub(crate) env: Vec<(String, String)>,
     pub(crate) inherit_env: bool,
     pub(crate) stdin: Input,
@@ -72,13 +69,6 @@ pub struct wasmpool_wasi_config_t {
     pub(crate) stderr: Output,
     pub(crate) preopens: Vec<Preopen>,
     pub(crate) network: bool,
-}
-
-impl wasmpool_wasi_config_t {
-    /// The guest's arguments, in order.
-    pub(crate) fn args(&self) -> impl Iterator<Item = &str> {
-        self.args.split_terminator('\0')
-    }
 }
 
 impl Handle for wasmpool_wasi_config_t {
@@ -120,12 +110,14 @@ pub unsafe extern "C" fn wasmpool_wasi_config_args_set(
         let argv = abi::arg_slice(argv, argc, "argv")?;
         // The element's name (`argv[i]`) is formatted only for the error: a
         // per-request host sets arguments on every request.
-        let mut args = String::new();
-        for (i, &p) in argv.iter().enumerate() {
-            let arg = abi::arg_str(p, "argv").or_else(|_| abi::arg_str(p, &format!("argv[{i}]")))?;
-            args.push_str(arg);
-            args.push('\0');
-        }
+        let args = argv
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| match abi::arg_str(p, "argv") {
+                Ok(arg) => Ok(arg.to_owned()),
+                Err(_) => abi::arg_str(p, &format!("argv[{i}]")).map(str::to_owned),
+            })
+            .collect::<Result<Vec<_>>>()?;
         cfg.args = args;
         Ok(())
     })

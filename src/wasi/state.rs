@@ -32,10 +32,7 @@ impl WasiState {
         if cfg.inherit_env {
             b.inherit_env();
         }
-        b.envs(&cfg.env);
-        for arg in cfg.args() {
-            b.arg(arg);
-        }
+        b.envs(&cfg.env).args(&cfg.args);
         match &cfg.stdin {
             Input::Empty => {}
             Input::Bytes(bytes) => {
