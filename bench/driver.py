@@ -16,7 +16,7 @@ from harness.plots import make_plots
 from harness.report import write_report
 from harness.run import load_raw, run_all
 from harness.stats import Summary, missing_measurements
-from harness.suite import MODES, PATHS
+from harness.suite import COMPONENT_PATHS, MODES, PATHS
 
 
 def arguments():
@@ -28,12 +28,13 @@ def arguments():
     ap.add_argument("--exe", action="append", default=[], help="PATH=executable")
     ap.add_argument("--out", help="directory for REPORT.md and the plots")
     ap.add_argument("--report-only", metavar="RESULTS_JSONL")
+    ap.add_argument("--only", choices=["wasi"], help="run one part alone: its report goes to <build>/<part>/")
     return ap.parse_args()
 
 
-def executables(specs):
+def executables(specs, only):
     exes = dict(e.split("=", 1) for e in specs)
-    for p in PATHS:
+    for p in (COMPONENT_PATHS if only else PATHS):
         if p not in exes:
             raise SystemExit("bench: --exe %s=... missing" % p)
     return exes
@@ -47,17 +48,18 @@ def main():
     if args.report_only:
         results, meta = load_raw(args.report_only)
     else:
-        results, meta, raw = run_all(args.mode, executables(args.exe), build, cache)
+        results, meta, raw = run_all(args.mode, executables(args.exe, args.only), build, cache, args.only)
         print("raw results: %s" % os.path.relpath(raw, args.repo))
     mode = meta.get("mode", args.mode)
-    out = args.out or (bench if mode == "full" else os.path.join(build, "smoke"))
+    only = meta.get("only")
+    out = args.out or (os.path.join(build, only) if only else bench if mode == "full" else os.path.join(build, "smoke"))
     os.makedirs(out, exist_ok=True)
     summary = Summary(results, meta)
-    plots = make_plots(summary, out) if mode == "full" else []
+    plots = make_plots(summary, out) if mode == "full" and not only else []
     write_report(summary, meta, args.repo, out, plots)
     print("report: %s" % os.path.relpath(os.path.join(out, "REPORT.md"), args.repo))
     if mode == "smoke":
-        missing = missing_measurements(results, meta.get("component_skips"))
+        missing = missing_measurements(results, meta.get("component_skips"), meta.get("wasi_skip"), only)
         if missing:
             raise SystemExit("bench: smoke run incomplete: " + "; ".join(missing))
         print("bench smoke: all measurements present")

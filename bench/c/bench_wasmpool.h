@@ -1,7 +1,7 @@
 /*
- * bench_wasmpool.h: what the two source files of bench_wasmpool share (bench_wasmpool.c, the core
- * module measurements, and bench_wasmpool_component.c, the component ones): the error check and
- * the engine configuration every measurement uses.
+ * bench_wasmpool.h: what the source files of bench_wasmpool share (bench_wasmpool.c, the core
+ * module measurements, bench_wasmpool_component.c, the component ones, and bench_wasmpool_wasi.c,
+ * the WASI requests): the error check and the engine configuration every measurement uses.
  *
  * bench_common.h's argument globals are per source file: each file's entry point sets its own.
  */
@@ -52,5 +52,7 @@ static inline wasmpool_engine_t *new_engine(wasmpool_config_t *cfg, bool pooling
 
 /* bench_wasmpool_component.c: `components` and `component_compile` (argv as main's). */
 int component_main(int argc, char **argv);
+/* bench_wasmpool_wasi.c: `wasi` (argv as main's). */
+int wasi_main(int argc, char **argv);
 
 #endif

@@ -5,7 +5,7 @@ from the run's numbers, the declared targets (targets.py) and the reading thresh
 explanations of *why* are attached only when the numbers that support them hold.
 """
 
-from . import components
+from . import components, wasi
 from .markdown import faster, fmt_allocs, listed, slashed
 from .stats import median, ranges_overlap, spread
 from .suite import (CASE_SHORT, CASES, CONC_CASES, CONC_LABELS, DEADLINE_COARSE, DEADLINE_LONG,
@@ -372,5 +372,5 @@ def reading(s, verdicts):
     """The section's paragraphs, for the measurements the run has."""
     parts = [instantiation(s, verdicts), pooling(s, verdicts), calls(s, verdicts), two_threads(s, verdicts),
              compile_times(s), metrics(s, verdicts), footprint(s, verdicts), deadlines(s),
-             components.reading(s, verdicts)]
+             components.reading(s, verdicts), wasi.reading(s, verdicts)]
     return "\n".join(p for p in parts if p)

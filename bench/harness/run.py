@@ -17,8 +17,8 @@ import time
 
 from .modules import write_modules
 from .suite import (COMPONENT_CALL_ARG, COMPONENT_PATHS, DEADLINES, FOOT_K, KEEP, MODES, PATHS, PROFILES,
-                    TOOLCHAIN_COMPONENTS, TUNED, TUNED_LABEL, TWO_CPU_SHARE, component_variants, footprint_settings,
-                    rotated)
+                    TOOLCHAIN_COMPONENTS, TUNED, TUNED_LABEL, TWO_CPU_SHARE, WASI_CAP, WASI_GUESTS, component_variants,
+                    footprint_settings, rotated)
 
 
 def cpu_busy(seconds=0.5):
@@ -154,19 +154,24 @@ def callgrind(cmd, tmpdir):
 PROFILE_POOL = ["pool_total=4", "core_total=32", "warmup=100"]
 
 
-def profile_phase(runner, modules, components, tmpdir):
+def profile_phase(runner, modules, components, wasi, tmpdir, only=None):
     """Instructions and allocator calls per operation under callgrind: deterministic, unlike the
     timings on a shared machine. Two runs with different iteration counts; their difference is
     the measured loop alone. `components`: the component arguments (js=, py=) of this run; a
-    profile of a toolchain component that is missing is left out."""
+    profile of a toolchain component that is missing is left out, and so are the WASI profiles
+    when the WASI guests are (`wasi`: a WasiGuests). `only`: the commands to profile (all when
+    None)."""
     out = []
     for name, unit, args, (lo, hi), per in PROFILES:
         some = next(iter(args.values()))
         if any("cases=%s" % c in some for c in TOOLCHAIN_COMPONENTS if not components.get(c)):
             continue
+        if (some[0] == "wasi" and wasi.skipped) or (only and some[0] not in only):
+            continue
         row = {"name": name, "unit": unit}
         for path, (cmd, *rest) in args.items():
-            files = ["large=none"] if cmd == "round" else ["%s=%s" % kv for kv in components.get_for(path)]
+            files = {"round": ["large=none"], "wasi": wasi.args()}.get(cmd) or \
+                ["%s=%s" % kv for kv in components.get_for(path)]
             base = [runner.exes[path], cmd, "modules=" + modules] + files + PROFILE_POOL + rest
             a, am = callgrind(base + ["iters=%d" % lo], tmpdir)
             b, bm = callgrind(base + ["iters=%d" % hi], tmpdir)
@@ -204,24 +209,46 @@ class Components(dict):
         return [(case, self.compiled(case, path)) for case in self]
 
 
+class WasiGuests(dict):
+    """The WASI guests of a run ({case: file}: tests/guests' `hello` as a module and as a
+    component), or why there are none (`skipped`, a sentence; empty when they are there)."""
+
+    def __init__(self, guests):
+        super().__init__()
+        self.skipped = ""
+        skip = os.path.join(guests, "wasi.skip")
+        for case, rel in WASI_GUESTS.items():
+            self[case] = os.path.join(guests, rel)
+        if os.path.exists(skip):
+            self.skipped = open(skip).read().strip()
+        else:
+            missing = [f for f in self.values() if not os.path.exists(f)]
+            if missing:
+                self.skipped = "not built (%s missing)" % ", ".join(missing)
+
+    def args(self):
+        return ["%s=%s" % kv for kv in self.items()]
+
+
 # ---- the phases of a run ------------------------------------------------------------------------
 
 
 class Session:
     """One run of the benchmark: its settings, where its files go, and its phases in order."""
 
-    def __init__(self, mode, exes, build, cache):
+    def __init__(self, mode, exes, build, cache, suffix=""):
         self.mode = mode
         self.cfg = MODES[mode]
         self.build = build
         self.modules = os.path.join(build, "modules")
         self.cwasm = os.path.join(build, "cwasm")
         self.large_wasm = os.path.join(cache, "starlingmonkey_embedding.wasm")
-        self.raw_path = os.path.join(build, "results-%s.jsonl" % mode)
+        self.raw_path = os.path.join(build, "results-%s%s.jsonl" % (mode, suffix))
         write_modules(self.modules)
         os.makedirs(self.cwasm, exist_ok=True)
         self.runner = Runner(exes, self.raw_path, verbose=True)
         self.components = Components(os.path.join(build, "guests"), self.cwasm)
+        self.wasi = WasiGuests(os.path.join(build, "test-guests", "guests"))
 
     def cwasm_of(self, path):
         return os.path.join(self.cwasm, "large.%s.cwasm" % path)
@@ -265,6 +292,29 @@ class Session:
                                 + self.common(), round=r)
                 if path in COMPONENT_PATHS:
                     self.runner.run(path, self.component_args(path), round=r)
+                    self.wasi_round(path, r)
+
+    def wasi_args(self):
+        return ["wasi", "cap=%d" % WASI_CAP, "target_ms=%d" % self.cfg["target_ms"],
+                "warmup=%d" % self.cfg["warmup"]] + self.wasi.args()
+
+    def wasi_round(self, path, r):
+        if not self.wasi.skipped:
+            self.runner.run(path, self.wasi_args(), round=r)
+
+    def wasi_phase(self):
+        """The WASI rounds alone (driver.py --only wasi): paths interleaved as in rounds_phase."""
+        print("== WASI rounds: a store per request; paths interleaved", flush=True)
+        if self.wasi.skipped:
+            print("   SKIPPED: " + self.wasi.skipped, flush=True)
+            return
+        for r in range(self.cfg["rounds"]):
+            busy = self.runner.wait_quiet(self.cfg["quiet_wait_s"])
+            print("-- WASI round %d/%d (other CPU load before it: %.0f%%)" % (r + 1, self.cfg["rounds"], busy * 100),
+                  flush=True)
+            for path in rotated(r):
+                if path in COMPONENT_PATHS:
+                    self.wasi_round(path, r)
 
     def concurrency_phase(self):
         # Two threads need two idle CPUs: these rounds wait longer for the machine's other load to
@@ -305,31 +355,37 @@ class Session:
             self.runner.run("wasmpool", ["deadline", "tick=%d" % tick, "deadline_ms=%d" % deadline, trials])
         self.runner.run("wasmpool", ["mechanism", trials])
 
-    def profile(self):
+    def profile(self, only=None):
         if not (self.cfg["profile"] and shutil.which("valgrind")):
             return []
         print("== instruction counts under callgrind", flush=True)
-        return profile_phase(self.runner, self.modules, self.components, self.build)
+        return profile_phase(self.runner, self.modules, self.components, self.wasi, self.build, only)
 
 
-def run_all(mode, exes, build, cache):
-    """Runs every phase; returns (results, meta, raw results path)."""
-    s = Session(mode, exes, build, cache)
+def run_all(mode, exes, build, cache, only=None):
+    """Runs every phase (or, with only="wasi", the WASI rounds and profiles alone); returns
+    (results, meta, raw results path)."""
+    s = Session(mode, exes, build, cache, suffix="-" + only if only else "")
     started = time.time()
-    meta = {"mode": mode, "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+    meta = {"mode": mode, "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "only": only}
     meta["busy_before"] = cpu_busy(1.0)
-    s.compile_phase()
-    s.component_compile_phase()
-    s.rounds_phase()
-    s.concurrency_phase()
-    s.footprint_phase()
-    s.deadline_phase()
-    profile = s.profile()
+    if only == "wasi":
+        s.wasi_phase()
+    else:
+        s.compile_phase()
+        s.component_compile_phase()
+        s.rounds_phase()
+        s.concurrency_phase()
+        s.footprint_phase()
+        s.deadline_phase()
+    profile = s.profile(["wasi"] if only else None)
     meta["busy_rounds"] = s.runner.busy
     meta["busy_conc_rounds"] = s.runner.conc_busy
     meta["elapsed_s"] = time.time() - started
     meta["profile"] = profile
     meta["component_skips"] = s.components.skipped
+    meta["wasi_skip"] = s.wasi.skipped
     s.runner.close(meta)
     return s.runner.results, meta, s.raw_path
 

@@ -11,7 +11,7 @@ from collections import namedtuple
 from .suite import (CALL_CASES, CALL_VARIANTS, CASES, COMPILE_VARIANTS, COMPONENT_CALL_VARIANTS, COMPONENT_PATHS,
                     COMPONENTS, TOOLCHAIN_COMPONENTS, CONC_CASES, CONC_LABELS, CONTROLS,
                     DEADLINE_VARIANTS, DEADLINES, FOOT_C, FOOT_N, FOOT_TOTALS, MIB, PATHS, STRATEGIES, TWO_CPU_SHARE,
-                    UNLIMITED, call_variant, expected_warm, footprint_settings, is_n)
+                    UNLIMITED, WASI_CASES, call_variant, expected_warm, footprint_settings, is_n)
 
 
 class Data:
@@ -165,6 +165,10 @@ class Summary:
         for r in d.rows(bench="component_call_refused"):
             self.crefused.setdefault(r["case"], {})[r["path"]] = r["import"]
         self.cskips = meta.get("component_skips") or {}
+        # WASI: {(case, strategy, path): {round: ns per request}}
+        self.wasi = {(c, st, p): d.by_round(bench="wasi_request", case=c, strategy=st, path=p)
+                     for c, st, p in itertools.product(WASI_CASES, STRATEGIES, COMPONENT_PATHS)}
+        self.wasi_skip = meta.get("wasi_skip") or ""
 
     # ---- stats and ratios ----------------------------------------------------------------------
     def inst_stat(self, case, strat, path):
@@ -207,6 +211,21 @@ class Summary:
     def r_ccalls(self, case, num, den):
         return ratio_stat(self.ccalls[case, num], self.ccalls[case, den])
 
+    def wasi_stat(self, case, strat, path):
+        return round_stat(self.wasi[case, strat, path])
+
+    def r_wasi(self, case, strat):
+        """wasmpool / Rust-native time per WASI request, per round."""
+        return ratio_stat(self.wasi[case, strat, "wasmpool"], self.wasi[case, strat, "native"])
+
+    def wasi_speedup(self, case, path):
+        """On-demand / pooled time per WASI request, per round."""
+        return ratio_stat(self.wasi[case, "ondemand", path], self.wasi[case, "pooling", path])
+
+    def measured_wasi(self):
+        """The WASI cases with results, in declaration order."""
+        return [c for c in WASI_CASES if any(self.wasi[c, st, p] for st in STRATEGIES for p in COMPONENT_PATHS)]
+
     def measured_components(self):
         """The components with instantiation results, in declaration order."""
         return [c for c in COMPONENTS if any(self.cinst[c, st, p] for st in STRATEGIES for p in COMPONENT_PATHS)]
@@ -221,11 +240,24 @@ class Summary:
 # ---- completeness of a smoke run ----------------------------------------------------------------------
 
 
-def missing_measurements(results, meta_skips=None):
+def missing_wasi(d, wasi_skip=""):
+    """The WASI measurements a run lacks (none when the guests could not be built: the report
+    says why)."""
+    if wasi_skip:
+        return []
+    return ["wasi_request %s %s %s" % (p, c, st) for p in COMPONENT_PATHS for c in WASI_CASES for st in STRATEGIES
+            if not d.values(bench="wasi_request", case=c, strategy=st, path=p)]
+
+
+def missing_measurements(results, meta_skips=None, wasi_skip="", only=None):
     """What a run lacks (empty when complete): keeps the suite from rotting. `meta_skips`: the
-    toolchain components the run could not build (not missing: the report says why)."""
+    toolchain components the run could not build (not missing: the report says why);
+    `wasi_skip`: why the WASI guests were not built, if they were not. `only`: the part a partial
+    run measured ("wasi")."""
     d = Data(results)
-    missing = []
+    if only == "wasi":
+        return missing_wasi(d, wasi_skip)
+    missing = missing_wasi(d, wasi_skip)
     for path in PATHS:
         for case in CASES:
             for strat in STRATEGIES:

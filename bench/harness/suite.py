@@ -77,6 +77,23 @@ def component_variants(path):
     return ",".join(v for p, v in COMPONENT_CALL_VARIANTS.values() if p == path)
 
 
+# WASI: the cost of one request of a per-request host (a new WASI configuration with the request's
+# arguments and captured stdout, a new store holding it, an instance from a pre, the run of `hello`,
+# the captured stdout read and checked, everything deleted), wasmpool against Rust-native
+# (`WasiP1Ctx`; `WasiCtx` + `ResourceTable` with `CommandPre`). The guests are tests/guests'
+# `hello`, which bench/run builds with the test guests into bench/build/test-guests/guests (or
+# leaves wasi.skip there with the reason).
+WASI_CASES = ("p1", "p2")
+WASI_NAMES = {"p1": "preview 1: `hello` module (wasm32-wasip1)",
+              "p2": "preview 2: `hello` command component (preview-1 adapter)"}
+WASI_SHORT = {"p1": "preview 1", "p2": "preview 2"}
+WASI_GUESTS = {"p1": "wasip1/hello.wasm", "p2": "wasip2/hello.wasm"}
+WASI_OUTPUT = "hello from a wasm32-wasip1 guest\\n"
+WASI_CAP = 65536
+# The pooled vs on-demand speedup is reported for this case (the component).
+WASI_SPEEDUP_CASE = "p2"
+
+
 # Concurrency: Wasmtime's defaults, and a tuned configuration with keep-resident sizes and pagemap
 # scan: the large module's memory (37 pages) and table (7688 elements) fit, so a released slot is
 # reset by scanning for the pages the instance dirtied instead of madvise over the whole slot.
@@ -183,6 +200,11 @@ def _calls(wasmpool_call, others_call=None, *extra):
             for p in PATHS}
 
 
+def _wasi(*args):
+    """WASI profiles: wasmpool and Rust-native, one request per operation."""
+    return {p: ["wasi", "cap=%d" % WASI_CAP] + list(args) for p in COMPONENT_PATHS}
+
+
 PROFILES = [
     ("instantiate empty (pooling)", "instr/op", _every_path("cases=empty", "strategies=pooling"), (2000, 6000), 1),
     ("instantiate 1-page memory (pooling)", "instr/op", _every_path("cases=mem1", "strategies=pooling"),
@@ -211,8 +233,19 @@ PROFILES = [
     ("component: call `echo`, Rust typed `TypedFunc<(String,), (String,)>`", "instr/call",
      {"native": ["components", "only=calls", "cases=wat", "strategies=pooling", "calls=TypedFunc::call"]},
      (2000, 6000), 1),
+    # Wide spans: each run compiles its program first, and Wasmtime's parallel compilation varies
+    # by a few hundred thousand instructions from run to run.
+    ("WASI request: preview 1 module (pooling)", "instr/request", _wasi("cases=p1", "strategies=pooling"),
+     (500, 2500), 1),
+    ("WASI request: preview 2 component (pooling)", "instr/request", _wasi("cases=p2", "strategies=pooling"),
+     (250, 1250), 1),
+    ("WASI request: preview 2 component (on-demand)", "instr/request", _wasi("cases=p2", "strategies=ondemand"),
+     (250, 1250), 1),
 ]
 PROFILE_INST_EMPTY, PROFILE_INST_MEM1, PROFILE_INST_MEM1_ONDEMAND = (p[0] for p in PROFILES[:3])
 PROFILE_HOST_CALL = PROFILES[6][0]
 (PROFILE_COMP_INST_WAT, PROFILE_COMP_INST_WAT_ONDEMAND, PROFILE_COMP_INST_JS, PROFILE_COMP_INST_PY,
  PROFILE_COMP_CALL, PROFILE_COMP_CALL_NAME, PROFILE_COMP_CALL_TYPED) = (p[0] for p in PROFILES[7:14])
+# {(WASI case, strategy): its profile}
+WASI_PROFILES = {("p1", "pooling"): PROFILES[14][0], ("p2", "pooling"): PROFILES[15][0],
+                 ("p2", "ondemand"): PROFILES[16][0]}

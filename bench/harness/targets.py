@@ -12,7 +12,7 @@ from collections import namedtuple
 
 from .stats import median, stat
 from .suite import (CALL_CASES, CASES, COMPONENT_SHORT, CONC_CASE_NAMES, CONC_CASES, HOST_TO_WASM, NAMES, PATHS,
-                    TUNED_LABEL, n_name)
+                    TUNED_LABEL, WASI_PROFILES, WASI_SHORT, n_name)
 
 OPS = {"<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
 
@@ -69,6 +69,10 @@ TARGETS = (
             "(median; every component; on-demand)", "comp_inst_ondemand", "<=", 1.03, "ratio"),
     _target("comp_calls", "components: `wasmpool_component_func_call` / Rust `Func::call` with `Val`s {bound}, "
             "`func(string) -> string`", "comp_calls", "<=", 1.2, "ratio"),
+    _target("wasi_time", "WASI store per request: wasmpool / Rust-native time {bound} (median; preview 1 and 2; "
+            "pooling)", "wasi_time_pooling", "<=", 1.05, "ratio"),
+    _target("wasi_instr", "WASI store per request: wasmpool / Rust-native callgrind instructions {bound} "
+            "(preview 1 and 2; pooling)", "wasi_instr_pooling", "<=", 1.05, "ratio"),
     _target("pooling_speedup", "pooling speedup on the large module {bound} (on-demand / pooling)",
             "speedup_large", ">=", 4.5, "times"),
     _target("two_threads", "2-thread / 1-thread throughput {bound} under pooling (wasmpool; rounds with both "
@@ -120,6 +124,20 @@ def comp_calls(s):
     return _measured(values, _listed(values, "%s %.2f"))
 
 
+def wasi_time_pooling(s):
+    values = {WASI_SHORT[c]: median(s.r_wasi(c, "pooling")) for c in s.measured_wasi()}
+    return _measured(values, _listed(values, "%s %.3f"))
+
+
+def wasi_instr_pooling(s):
+    values = {}
+    for (c, strat), name in WASI_PROFILES.items():
+        x = s.prof.get(name)
+        if strat == "pooling" and x and x.get("native"):
+            values[WASI_SHORT[c]] = x["wasmpool"] / x["native"]
+    return _measured(values, _listed(values, "%s %.3f") or "not profiled (smoke run, or no valgrind)")
+
+
 def speedup_large(s):
     sp = {p: median(s.speedup("large", p)) for p in PATHS}
     others = ", ".join("%s %.2fx" % (NAMES[p], sp[p]) for p in PATHS if p != "wasmpool")
@@ -166,6 +184,8 @@ METRICS = {
     "comp_inst_pooling": _comp_inst_ratio("pooling"),
     "comp_inst_ondemand": _comp_inst_ratio("ondemand"),
     "comp_calls": comp_calls,
+    "wasi_time_pooling": wasi_time_pooling,
+    "wasi_instr_pooling": wasi_instr_pooling,
     "speedup_large": speedup_large,
     "two_threads_defaults": _two_threads("defaults"),
     "two_threads_tuned": _two_threads(TUNED_LABEL),
@@ -197,7 +217,10 @@ class Verdict(namedtuple("Verdict", "target first alt")):
         return self.first.text + ("; " + self.alt.text if self.alt else "")
 
     def word(self):
-        """met / **missed** (with the configuration the alternative meets it in, if any)."""
+        """met / **missed** (with the configuration the alternative meets it in, if any) / not
+        measured (the run has no value for it)."""
+        if not self.first.values:
+            return "not measured"
         if self.met:
             return "met"
         if self.alt_met:

@@ -108,10 +108,15 @@ pub unsafe extern "C" fn wasmpool_wasi_config_args_set(
     abi::guard(|| {
         let cfg = abi::arg_mut(cfg, "cfg")?;
         let argv = abi::arg_slice(argv, argc, "argv")?;
+        // The element's name (`argv[i]`) is formatted only for the error: a
+        // per-request host sets arguments on every request.
         let args = argv
             .iter()
             .enumerate()
-            .map(|(i, &p)| abi::arg_str(p, &format!("argv[{i}]")).map(str::to_owned))
+            .map(|(i, &p)| match abi::arg_str(p, "argv") {
+                Ok(arg) => Ok(arg.to_owned()),
+                Err(_) => abi::arg_str(p, &format!("argv[{i}]")).map(str::to_owned),
+            })
             .collect::<Result<Vec<_>>>()?;
         cfg.args = args;
         Ok(())

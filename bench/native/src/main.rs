@@ -8,6 +8,7 @@
 //! bench_native compile wasm=FILE out=CWASM [trials=3 dtrials=10]
 //! bench_native components ...          (component.rs)
 //! bench_native component_compile ...   (component.rs)
+//! bench_native wasi ...                (wasi.rs)
 //! ```
 //!
 //! Same measurements and JSON lines as bench/c/bench_wasmpool.c's commands of the same name.
@@ -15,6 +16,7 @@
 //! mem_keep=, table_keep=, pagemap=1, label=).
 
 mod component;
+mod wasi;
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -459,7 +461,8 @@ fn main() {
         "compile" => compile(&args),
         "components" => component::components(&args),
         "component_compile" => component::compile(&args),
-        _ => fail("usage: bench_native round|compile|components|component_compile key=value..."),
+        "wasi" => wasi::wasi(&args),
+        _ => fail("usage: bench_native round|compile|components|component_compile|wasi key=value..."),
     };
     if let Err(e) = result {
         fail(&format!("{e:?}"));
