@@ -506,5 +506,7 @@ class Engine : public detail::Owned<wasmpool_engine_t, wasmpool_engine_delete> {
 #include <wasmpool_core.hh>
 // Components: values, Component, ComponentLinker, ComponentPre, ComponentInstance, resources.
 #include <wasmpool_component.hh>
+// wasi:http: HttpConfig, HttpRequest, HttpResponse, define_http, set_http, handle_http.
+#include <wasmpool_http.hh>
 
 #endif  // WASMPOOL_HH
