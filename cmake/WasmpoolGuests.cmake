@@ -271,7 +271,7 @@ endif()
 # --- the real toolchains (a ctest fixture: needs the network once, then its cache) -------------
 if(WASMPOOL_BASH)
   add_test(NAME guests_toolchains
-    COMMAND "${WASMPOOL_BASH}" "${_g_src}/toolchains.sh" "${_g_out}" "${WASMPOOL_GUEST_CACHE_DIR}")
+    COMMAND "${WASMPOOL_BASH}" "${_g_src}/toolchains.sh" "${_g_out}" "${WASMPOOL_GUEST_CACHE_DIR}" "${_http_wit}")
   set_tests_properties(guests_toolchains PROPERTIES
     FIXTURES_SETUP guests_toolchains TIMEOUT 1800 LABELS "guests"
     RESOURCE_LOCK wasmpool_guest_cache)

@@ -2,7 +2,7 @@
 # WASMPOOL_BUILD_TESTS is ON). Fixtures:
 #
 #   stage_install   --(staged)-->    c_tests_build --(c_built)-->        one test per tests/c/<family>/test_*.c[c]
-#   guests_toolchains --(guests_toolchains)--> test_component_real (JavaScript and Python guests)
+#   guests_toolchains --(guests_toolchains)--> test_component_real, test_http_js (JavaScript and Python guests)
 #                                    cpp_tests_build --(cpp_built)--> one test per tests/cpp/test_cpp_*.cc
 #                                    examples_build --(examples_built)--> one test per examples-c/*.c
 #                                    pkgconfig_build, install_layout
@@ -128,6 +128,15 @@ foreach(_src IN LISTS _wasmpool_c_tests)
   endif()
 endforeach()
 # The real-toolchain components (JavaScript, Python) come from a fixture of their own.
+if(TEST test_http_js)
+  # The componentize-js wasi:http handler (js/proxy.wasm, from guests_toolchains); 77 when the
+  # toolchain could not be installed (the test prints why).
+  set_property(TEST test_http_js PROPERTY SKIP_RETURN_CODE 77)
+  set_property(TEST test_http_js PROPERTY TIMEOUT 900)
+  if(TEST guests_toolchains)
+    set_property(TEST test_http_js APPEND PROPERTY FIXTURES_REQUIRED guests_toolchains)
+  endif()
+endif()
 if(TEST test_component_real AND TEST guests_toolchains)
   set_property(TEST test_component_real APPEND PROPERTY FIXTURES_REQUIRED guests_toolchains)
   set_property(TEST test_component_real PROPERTY TIMEOUT 900)

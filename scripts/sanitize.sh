@@ -66,6 +66,7 @@ declare -A valgrind_skip=(
   # Not an address-space limit either: it compiles the 12 and 18 MB JavaScript and Python
   # components with Cranelift (15 s each natively, far more than the timeout under memcheck).
   [test_component_real]="compiles multi-megabyte JavaScript and Python components (minutes each under memcheck)"
+  [test_http_js]="compiles the 12 MB componentize-js handler (minutes under memcheck)"
 )
 
 start=$(date +%s)

@@ -42,26 +42,33 @@ impl WasiHttpView for StoreData {
     }
 }
 
-/// Defines `wasi:http` (`types` and `outgoing-handler`, 0.2.x) and the WASI
-/// preview-2 interfaces it needs in `linker`: what a `wasi:http/proxy`
-/// component imports. Do not also call
-/// `wasmpool_component_linker_define_wasi` on the same linker (it defines a
-/// superset of the same WASI names: LINK error); this one is for proxy
-/// components. Works for engines with and without `async_support`.
+/// Defines `wasi:http` (`types` and `outgoing-handler`, 0.2.x) and all of
+/// WASI preview 2 (what `wasmpool_component_linker_define_wasi` defines) in
+/// `linker`: what a `wasi:http/proxy` component imports, and what
+/// toolchains such as componentize-js import beside it (`wasi:cli` terminal
+/// and environment interfaces, `wasi:filesystem`, `wasi:sockets`), as
+/// `wasmtime serve` provides. What `linker` already defines under those
+/// interface names is replaced, so calling
+/// `wasmpool_component_linker_define_wasi` before this is harmless; calling it
+/// after this is a LINK error (the names are taken). Works for engines with
+/// and without `async_support`.
 ///
-/// Errors: INVALID_ARGUMENT (NULL `linker`); LINK (a name is already
-/// defined in `linker`).
+/// Errors: INVALID_ARGUMENT (NULL `linker`); LINK (Wasmtime refuses a
+/// definition; the message says which).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_component_linker_define_http(
     linker: *mut wasmpool_component_linker_t,
 ) -> *mut wasmpool_error_t {
     abi::guard(|| {
-        let linker = abi::arg_mut(linker, "linker")?;
-        wasmtime_wasi_http::p2::add_to_linker_sync(&mut linker.linker)
-            .map_err(|e| Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define wasi:http: {e}")))
+        let linker = &mut abi::arg_mut(linker, "linker")?.linker;
+        // Shadowing only for these definitions: WASI's may already be there, identical.
+        linker.allow_shadowing(true);
+        let defined = wasmtime_wasi::p2::add_to_linker_sync(linker)
+            .and_then(|()| wasmtime_wasi_http::p2::add_only_http_to_linker_sync(linker));
+        linker.allow_shadowing(false);
+        defined.map_err(|e| Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define wasi:http: {e}")))
     })
 }
-
 
 /// What the guest answered, or why there is no answer.
 enum Answer {

@@ -24,10 +24,12 @@
 #   NODE, NPM, PYTHON                  the programs to use (default node, npm, python3)
 set -uo pipefail
 
-if [[ $# -ne 2 ]]; then
-  echo "usage: $0 OUT_DIR CACHE_DIR" >&2
+if [[ $# -lt 2 || $# -gt 3 ]]; then
+  echo "usage: $0 OUT_DIR CACHE_DIR [HTTP_WIT_DIR]" >&2
   exit 2
 fi
+# The wit/ folder of the pinned wasmtime-wasi-http crate, for the JavaScript wasi:http handler.
+http_wit="${3:-}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mkdir -p "$1" "$2" || exit 1
 out="$(cd "$1" && pwd)"
@@ -45,20 +47,24 @@ if command -v flock >/dev/null 2>&1; then flock 9; fi
 
 now() { date +%s; }
 
-# skip T REASON: no component for T, and say why.
+# skip T REASON [GUEST]: no component GUEST (default hello) for T, and say why. Skipping the
+# JavaScript hello skips the JavaScript wasi:http handler too.
 skip() {
+  local g="${3:-hello}"
   mkdir -p "$out/$1"
-  rm -f "$out/$1/hello.wasm"
-  printf '%s\n' "$2" >"$out/$1/hello.skip"
-  echo "toolchains: $1: SKIPPED: $2"
+  rm -f "$out/$1/$g.wasm"
+  printf '%s\n' "$2" >"$out/$1/$g.skip"
+  echo "toolchains: $1: SKIPPED${3:+ ($g)}: $2"
+  if [[ -z ${3:-} && $1 == js ]]; then skip js "$2" proxy; fi
 }
 
-# done_ T FILE: FILE is T's component.
+# done_ T FILE [GUEST]: FILE is T's component GUEST (default hello).
 done_() {
+  local g="${3:-hello}"
   mkdir -p "$out/$1"
-  rm -f "$out/$1/hello.skip"
-  cp -f "$2" "$out/$1/hello.wasm.tmp" && mv -f "$out/$1/hello.wasm.tmp" "$out/$1/hello.wasm"
-  echo "toolchains: $1: $out/$1/hello.wasm ($(wc -c <"$out/$1/hello.wasm") bytes)"
+  rm -f "$out/$1/$g.skip"
+  cp -f "$2" "$out/$1/$g.wasm.tmp" && mv -f "$out/$1/$g.wasm.tmp" "$out/$1/$g.wasm"
+  echo "toolchains: $1: $out/$1/$g.wasm ($(wc -c <"$out/$1/$g.wasm") bytes)"
 }
 
 # key NAME VERSION FILE...: a cache name for what NAME VERSION makes of FILEs.
@@ -127,6 +133,42 @@ build_js() {
     echo "toolchains: js: componentize-js $js_version built js/hello.js in $(( $(now) - t0 )) s"
   fi
   done_ js "$built"
+  js_proxy "$tool"
+}
+
+# The wasi:http handler js/proxy.js. componentize-js's engine exports
+# wasi:http/incoming-handler at the wasi:http version it was built against
+# (WASMPOOL_COMPONENTIZE_JS_HTTP_VERSION, 0.2.10 for componentize-js 0.23.0), so its world is the
+# pinned crate's WIT with the 0.2.x versions rewritten to that one; Wasmtime links any 0.2.x.
+js_proxy() {
+  local tool=$1 v="${WASMPOOL_COMPONENTIZE_JS_HTTP_VERSION:-0.2.10}"
+  if [[ -z $http_wit || ! -f $http_wit/deps/http.wit ]]; then
+    skip js "the wit/ folder of the wasmtime-wasi-http crate was not found (got '$http_wit')" proxy
+    return
+  fi
+  local k built wit f
+  k=$(key componentize-js-proxy "$js_version $v" "$here/js/proxy.js" "$http_wit"/*.wit "$http_wit"/deps/*.wit)
+  built="$cache/built/js-proxy-$k.wasm"
+  if [[ ! -f $built ]]; then
+    local t0 log="$cache/built/js-proxy-$k.log"
+    t0=$(now)
+    wit="$cache/built/js-proxy-$k.wit"
+    rm -rf "$wit" && mkdir -p "$wit/deps"
+    for f in "$http_wit"/*.wit "$http_wit"/deps/*.wit; do
+      sed -E "s/0\.2\.[0-9]+/$v/g" "$f" >"$wit/${f#"$http_wit"/}"
+    done
+    if ! (cd "$cache" && "$tool" "$here/js/proxy.js" --wit "$wit" --world-name wasi:http/proxy \
+            -o "$built.tmp") >"$log" 2>&1; then
+      echo "toolchains: js: componentize-js $js_version FAILED to build js/proxy.js:" >&2
+      last_lines "$log" 20 >&2
+      rm -f "$built.tmp"
+      status=1
+      return
+    fi
+    mv -f "$built.tmp" "$built"
+    echo "toolchains: js: componentize-js $js_version built js/proxy.js in $(( $(now) - t0 )) s"
+  fi
+  done_ js "$built" proxy
 }
 
 # --- Python: componentize-py ------------------------------------------------------------------
