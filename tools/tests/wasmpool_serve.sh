@@ -4,7 +4,7 @@
 # connection opens none); 10 MiB in and out byte for byte; 413 over --max-body; 500 for a trap
 # and for --timeout-ms, with a line on stderr; 503 when the pool of one instance is busy past
 # --slot-wait-ms; the metrics path (0 live instances at rest); a precompiled component; SIGTERM
-# with requests in flight (all complete whole, new connections refused, exit 0); the one-line
+# with requests in flight (two running, one still uploading 10 MiB: all complete whole, new connections refused, exit 0); the one-line
 # errors of bad command lines (exit code 125).
 #
 #   sh wasmpool_serve.sh <wasmpool-serve or ""> <guests dir> [<why the tool is missing>] [<why the guests are missing>]
@@ -197,15 +197,17 @@ for n in 1 2; do
   curl -sS --max-time 30 -o "$TMP/drain$n" -w '%{http_code}' "$URL/sleep?1200" >"$TMP/drain$n.status" &
   eval "D$n=\$!"
 done
-curl -sS --max-time 30 -o "$TMP/drain3" -w '%{http_code}' "$URL/big?10485760" --limit-rate 8M >"$TMP/drain3.status" &
+# 10 MiB sent slowly: its body is still coming in when the signal arrives.
+curl -sS --max-time 30 -o "$TMP/drain3" -w '%{http_code}' --data-binary "@$TMP/in" --limit-rate 6M "$URL/echo" >"$TMP/drain3.status" &
 D3=$!
 i=0
 while [ $i -lt 100 ]; do # until all three are in the server
-  curl -sS --max-time 5 "$URL/metrics" 2>/dev/null | grep -q '"requests_in_flight":3,' && break
+  curl -sS --max-time 5 -o "$TMP/drain-metrics" "$URL/metrics" 2>/dev/null
+  grep -q '"requests_in_flight":3,' "$TMP/drain-metrics" && break
   sleep 0.05
   i=$((i + 1))
 done
-[ $i -lt 100 ] || fail "drain: the three requests never were in flight together"
+[ $i -lt 100 ] || fail "drain: the three requests never were in flight together: $(cat "$TMP/drain-metrics")"
 kill -TERM "$DRAIN"
 sleep 0.2
 if curl -sS --max-time 5 -o /dev/null "$URL/echo" 2>/dev/null; then fail "drain: a new connection was served after SIGTERM"; else ok "drain: new connections refused after SIGTERM"; fi
@@ -216,7 +218,7 @@ wait "$D1"; wait "$D2"; wait "$D3"
 for n in 1 2; do
   if [ "$(cat "$TMP/drain$n.status")" = 200 ] && [ "$(cat "$TMP/drain$n")" = "slept 1200" ]; then ok "drain: in-flight request $n completed"; else fail "drain: request $n: $(cat "$TMP/drain$n.status") $(cat "$TMP/drain$n")"; fi
 done
-if [ "$(cat "$TMP/drain3.status")" = 200 ] && cmp -s "$TMP/want-big" "$TMP/drain3"; then ok "drain: the 10 MiB response in flight arrived whole"; else fail "drain: the 10 MiB response: $(cat "$TMP/drain3.status"), $(wc -c <"$TMP/drain3") bytes"; fi
+if [ "$(cat "$TMP/drain3.status")" = 200 ] && cmp -s "$TMP/in" "$TMP/drain3"; then ok "drain: the 10 MiB upload in flight was echoed whole"; else fail "drain: the 10 MiB upload: $(cat "$TMP/drain3.status"), $(wc -c <"$TMP/drain3") bytes back"; fi
 grep -q '^wasmpool-serve: SIGTERM: stopped after' "$TMP/drain.err" && ok "drain: $(grep '^wasmpool-serve: SIGTERM' "$TMP/drain.err")"
 
 # ---- bad command lines: one line on stderr, exit code 125 ----------------------------------------
