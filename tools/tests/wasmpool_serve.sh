@@ -4,8 +4,8 @@
 # connection opens none); 10 MiB in and out byte for byte; 413 over --max-body; 500 for a trap
 # and for --timeout-ms, with a line on stderr; 503 when the pool of one instance is busy past
 # --slot-wait-ms; the metrics path (0 live instances at rest); a precompiled component; SIGTERM
-# with requests in flight (two running, one still uploading 10 MiB: all complete whole, new connections refused, exit 0); the one-line
-# errors of bad command lines (exit code 125).
+# with requests in flight (two running, one still uploading 10 MiB: all complete whole, new
+# connections refused, exit 0); the one-line errors of bad command lines (exit code 125).
 #
 #   sh wasmpool_serve.sh <wasmpool-serve or ""> <guests dir> [<why the tool is missing>] [<why the guests are missing>]
 #
