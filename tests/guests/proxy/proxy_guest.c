@@ -11,8 +11,10 @@
  *   /unset       returns without setting a response
  *   /error       sets the response to the error code internal-error
  *   /unfinished  sets a response and writes a body it never finishes
+ *   /sleep?MS    waits MS milliseconds (wasi:clocks monotonic-clock subscribe-duration, then
+ *                pollable.block), then 200 with "slept MS"
  *
- * Uses nothing of WASI but wasi:http and wasi:io (libc only for malloc, memcpy and strlen), so it
+ * Uses nothing of WASI but wasi:http, wasi:io and wasi:clocks (libc only for malloc, memcpy and strlen), so it
  * needs no preview-1 adapter. */
 #include <stdlib.h>
 #include <string.h>
@@ -270,6 +272,18 @@ static void outgoing(own_outparam_t out, const char *authority, size_t len) {
   respond_text(out, 200, text, n + blen);
 }
 
+static void sleep_ms(own_outparam_t out, const char *query, size_t len) {
+  unsigned long long ms = 0;
+  for (size_t i = 0; i < len && query[i] >= '0' && query[i] <= '9'; i++) ms = ms * 10 + (unsigned)(query[i] - '0');
+  wasi_io_poll_own_pollable_t timer = wasi_clocks_monotonic_clock_subscribe_duration(ms * 1000000ull);
+  wasi_io_poll_method_pollable_block(wasi_io_poll_borrow_pollable(timer));
+  wasi_io_poll_pollable_drop_own(timer);
+  char text[40];
+  memcpy(text, "slept ", 6);
+  size_t n = 6 + decimal(text + 6, ms);
+  respond_text(out, 200, text, n);
+}
+
 static int route_is(const char *path, size_t len, const char *route, const char **rest, size_t *rest_len) {
   size_t r = strlen(route);
   if (len < r || memcmp(path, route, r) != 0) return 0;
@@ -309,6 +323,8 @@ void exports_wasi_http_incoming_handler_handle(own_request_t request, own_outpar
     write_bytes(&w, (const uint8_t *)"partial", 7);
     wasi_io_streams_output_stream_drop_own(w.stream);
     wasi_http_types_outgoing_body_drop_own(w.body);
+  } else if (route_is(p, len, "/sleep", &rest, &rest_len)) {
+    sleep_ms(out, rest, rest_len);
   } else {
     respond_text(out, 404, "no such route", 13);
   }
