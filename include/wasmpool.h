@@ -3158,15 +3158,19 @@ struct wasmpool_error_t *wasmpool_store_http_set(struct wasmpool_store_t *store,
                                                  const struct wasmpool_http_config_t *cfg);
 
 /**
- * Defines `wasi:http` (`types` and `outgoing-handler`, 0.2.x) and the WASI
- * preview-2 interfaces it needs in `linker`: what a `wasi:http/proxy`
- * component imports. Do not also call
- * `wasmpool_component_linker_define_wasi` on the same linker (it defines a
- * superset of the same WASI names: LINK error); this one is for proxy
- * components. Works for engines with and without `async_support`.
+ * Defines `wasi:http` (`types` and `outgoing-handler`, 0.2.x) and all of
+ * WASI preview 2 (what `wasmpool_component_linker_define_wasi` defines) in
+ * `linker`: what a `wasi:http/proxy` component imports, and what
+ * toolchains such as componentize-js import beside it (`wasi:cli` terminal
+ * and environment interfaces, `wasi:filesystem`, `wasi:sockets`), as
+ * `wasmtime serve` provides. What `linker` already defines under those
+ * interface names is replaced, so calling
+ * `wasmpool_component_linker_define_wasi` before this is harmless; calling it
+ * after this is a LINK error (the names are taken). Works for engines with
+ * and without `async_support`.
  *
- * Errors: INVALID_ARGUMENT (NULL `linker`); LINK (a name is already
- * defined in `linker`).
+ * Errors: INVALID_ARGUMENT (NULL `linker`); LINK (Wasmtime refuses a
+ * definition; the message says which).
  */
 struct wasmpool_error_t *wasmpool_component_linker_define_http(struct wasmpool_component_linker_t *linker);
 
