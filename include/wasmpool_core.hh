@@ -45,6 +45,12 @@ class Module : public detail::Owned<wasmpool_module_t, wasmpool_module_delete> {
     if (err != nullptr) return Error::adopt(err);
     return Module(out);
   }
+  /// Checks binary wasm or text against `engine`'s proposal switches without compiling: OK, or
+  /// COMPILE with Wasmtime's message. (The pool's per-module limits are checked at compile.)
+  static Status validate(const Engine &engine, std::string_view bytes) {
+    return Status::from_c(
+        wasmpool_module_validate(engine.raw(), reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size()));
+  }
   static Result<Module> from_file(const Engine &engine, const char *path) {
     wasmpool_module_t *out = nullptr;
     wasmpool_error_t *err = wasmpool_module_new_file(engine.raw(), path, &out);
@@ -111,34 +117,37 @@ class Func {
 class Instance {
  public:
   explicit Instance(wasmpool_instance_t *raw) : raw_(raw) {}
+  // Export names are UTF-8 bytes and may hold NUL: every lookup passes (pointer, length).
+
   /// The exported function `name`.
-  Result<Func> func(const char *name) const {
+  Result<Func> func(std::string_view name) const {
     wasmpool_extern_info_t info{};
-    if (wasmpool_error_t *err = wasmpool_instance_func_type(raw_, name, &info)) return Error::adopt(err);
+    if (wasmpool_error_t *err = wasmpool_instance_func_type_n(raw_, name.data(), name.size(), &info))
+      return Error::adopt(err);
     wasmpool_func_t *f = nullptr;
-    if (wasmpool_error_t *err = wasmpool_instance_func(raw_, name, &f)) return Error::adopt(err);
+    if (wasmpool_error_t *err = wasmpool_instance_func_n(raw_, name.data(), name.size(), &f)) return Error::adopt(err);
     return Func(f, info.nresults);
   }
   /// Calls the exported function `name` (its result count comes from its type).
-  Result<std::vector<Val>> call(const char *name, std::initializer_list<Val> args = {}) const {
+  Result<std::vector<Val>> call(std::string_view name, std::initializer_list<Val> args = {}) const {
     Result<Func> f = func(name);
     if (!f.ok()) return f.error();
     return f.value().call(Span<const Val>(args.begin(), args.size()));
   }
   /// The exported memory `name`: valid until the guest grows it or the Store goes.
-  Result<Span<uint8_t>> memory(const char *name) const {
+  Result<Span<uint8_t>> memory(std::string_view name) const {
     uint8_t *data = nullptr;
     size_t size = 0;
-    wasmpool_error_t *err = wasmpool_instance_memory(raw_, name, &data, &size);
+    wasmpool_error_t *err = wasmpool_instance_memory_n(raw_, name.data(), name.size(), &data, &size);
     return detail::make(err, Span<uint8_t>(data, size));
   }
-  Result<Val> global(const char *name) const {
+  Result<Val> global(std::string_view name) const {
     wasmpool_val_t v{};
-    wasmpool_error_t *err = wasmpool_instance_global_get(raw_, name, &v);
+    wasmpool_error_t *err = wasmpool_instance_global_get_n(raw_, name.data(), name.size(), &v);
     return detail::make(err, Val(v));
   }
-  Status set_global(const char *name, const Val &v) const {
-    return Status::from_c(wasmpool_instance_global_set(raw_, name, &v));
+  Status set_global(std::string_view name, const Val &v) const {
+    return Status::from_c(wasmpool_instance_global_set_n(raw_, name.data(), name.size(), &v));
   }
   /// Runs a WASI command module: calls its `_start`. The exit code: 0 for a normal return, n
   /// for `proc_exit(n)` (C's `exit(n)`); neither is an error. Errors: INVALID_ARGUMENT (the
@@ -160,11 +169,31 @@ class Caller {
  public:
   explicit Caller(wasmpool_caller_t *raw) : raw_(raw) {}
   /// The caller's exported memory `name`.
-  Result<Span<uint8_t>> memory(const char *name) const {
+  Result<Span<uint8_t>> memory(std::string_view name) const {
     uint8_t *data = nullptr;
     size_t size = 0;
-    wasmpool_error_t *err = wasmpool_caller_memory(raw_, name, &data, &size);
+    wasmpool_error_t *err = wasmpool_caller_memory_n(raw_, name.data(), name.size(), &data, &size);
     return detail::make(err, Span<uint8_t>(data, size));
+  }
+  /// The value of the caller's exported global `name`.
+  Result<Val> global(std::string_view name) const {
+    wasmpool_val_t v{};
+    wasmpool_error_t *err = wasmpool_caller_global_get_n(raw_, name.data(), name.size(), &v);
+    return detail::make(err, Val(v));
+  }
+  /// Calls the caller's exported function `name` from inside the host function (re-entering its
+  /// store: the guest's `malloc`, say), with `nresults` results. INVALID_ARGUMENT in async
+  /// engines (a fiber cannot block on a nested call); the callee's errors otherwise.
+  Result<std::vector<Val>> call(std::string_view name, Span<const Val> args, size_t nresults) const {
+    std::vector<Val> results(nresults);
+    wasmpool_error_t *err = wasmpool_caller_call_n(raw_, name.data(), name.size(), args.data(), args.size(),
+                                                   results.data(), results.size());
+    return detail::make(err, std::move(results));
+  }
+  /// The data of the calling Store (Store::make with data), or nullptr.
+  template <class T>
+  T *data() const {
+    return static_cast<T *>(wasmpool_caller_store_data(raw_));
   }
   wasmpool_caller_t *raw() const { return raw_; }
 
@@ -203,13 +232,13 @@ class Linker : public detail::Owned<wasmpool_linker_t, wasmpool_linker_delete> {
   /// (destroyed by the C finalizer, exactly once). `f` is called as
   /// `Status f(Caller, Span<const Val> args, Span<Val> results)` on the thread running the guest.
   template <class F>
-  Status define_func(const char *module, const char *name, std::vector<wasmpool_valkind_t> params,
+  Status define_func(std::string_view module, std::string_view name, std::vector<wasmpool_valkind_t> params,
                      std::vector<wasmpool_valkind_t> results, F &&f) {
     using Fn = std::decay_t<F>;
     Fn *env = new Fn(std::forward<F>(f));
-    wasmpool_error_t *err = wasmpool_linker_define_func(
-        raw_, module, name, params.data(), params.size(), results.data(), results.size(), &trampoline<Fn>, env,
-        &detail::finalize<Fn>);
+    wasmpool_error_t *err = wasmpool_linker_define_func_n(
+        raw_, module.data(), module.size(), name.data(), name.size(), params.data(), params.size(), results.data(),
+        results.size(), &trampoline<Fn>, env, &detail::finalize<Fn>);
     if (err != nullptr) delete env;  // on failure nothing is kept and the finalizer is not called
     return Status::from_c(err);
   }
@@ -248,6 +277,21 @@ class Store : public detail::Owned<wasmpool_store_t, wasmpool_store_delete> {
     wasmpool_error_t *err = wasmpool_store_new(engine.raw(), &out);
     if (err != nullptr) return Error::adopt(err);
     return Store(out);
+  }
+  /// A Store owning `data` (deleted exactly once, when the Store is deleted, after its
+  /// instances), read back with data<T>() here and Caller::data<T>() in host functions.
+  template <class T>
+  static Result<Store> make(const Engine &engine, std::unique_ptr<T> data) {
+    wasmpool_store_t *out = nullptr;
+    wasmpool_error_t *err = wasmpool_store_new_with_data(engine.raw(), data.get(), &detail::finalize<T>, &out);
+    if (err != nullptr) return Error::adopt(err);  // not taken: `data` is still ours and goes here
+    data.release();
+    return Store(out);
+  }
+  /// The data given to make, or nullptr.
+  template <class T>
+  T *data() const {
+    return static_cast<T *>(wasmpool_store_data(raw_));
   }
   /// Instantiates a module without imports (or with only those a Linker is not needed for).
   Result<Instance> instantiate(const Module &module) {
