@@ -64,13 +64,7 @@ static void die(const char *what, const char *fmt, ...) {
   exit(EXIT_FAILURE_RUN);
 }
 
-static const char *const TRAP_NAMES[] = {
-    "stack overflow", "memory out of bounds", "heap misaligned", "table out of bounds",
-    "indirect call to null", "bad signature", "integer overflow", "integer division by zero",
-    "bad conversion to integer", "unreachable", "interrupt", "out of fuel", "null reference",
-    "array out of bounds", "allocation too large", "cast failure", "host", "other",
-    "unknown import",
-};
+#include "tool_util.h"
 
 /* Exits with a one-line error for `err` (released), classified by its kind. */
 static void die_error(const char *what, wasmpool_error_t *err) {
@@ -103,36 +97,6 @@ static void die_error(const char *what, wasmpool_error_t *err) {
     if (try_err_ != NULL) die_error(what, try_err_); \
   } while (0)
 
-static uint8_t *read_all(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) die("cannot read", "%s: %s", path, strerror(errno));
-  size_t cap = 1 << 16, n = 0, got;
-  uint8_t *buf = malloc(cap);
-  if (buf == NULL) die("out of memory", "reading %s", path);
-  while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += got;
-    if (n == cap) {
-      cap *= 2;
-      uint8_t *bigger = realloc(buf, cap);
-      if (bigger == NULL) die("out of memory", "reading %s", path);
-      buf = bigger;
-    }
-  }
-  int failed = ferror(f);
-  fclose(f);
-  if (failed) die("cannot read", "%s: read error", path);
-  *len = n;
-  return buf;
-}
-
-static uint64_t parse_u64(const char *opt, const char *s) {
-  char *end = NULL;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (s[0] == '\0' || s[0] == '-' || *end != '\0' || errno != 0)
-    die("usage", "%s takes a non-negative integer, not `%s`", opt, s);
-  return (uint64_t)v;
-}
 
 typedef struct options {
   wasmpool_wasi_config_t *wasi;
