@@ -620,13 +620,16 @@ typedef struct wasmpool_http_config_t wasmpool_http_config_t;
 
 /**
  * An incoming HTTP request: method, scheme, authority, path with query,
- * headers (in order, repeats kept) and a body held whole.
+ * headers (in order, repeats kept) and a body, held whole or read from the
+ * host as the guest reads it.
  *
  * Create with `wasmpool_http_request_new`, add headers with
  * `wasmpool_http_request_header_add`, set the body with
- * `wasmpool_http_request_body_set`, release with
- * `wasmpool_http_request_delete`. `wasmpool_http_handle` only reads it:
- * the same request may be handed in again. Thread safety: one thread at a
+ * `wasmpool_http_request_body_set` (whole) or
+ * `wasmpool_http_request_body_reader_set` (streamed), release with
+ * `wasmpool_http_request_delete`. `wasmpool_http_handle` only reads a
+ * request with a whole body: it may be handed in again; a streamed body
+ * goes to the first guest it is handed to. Thread safety: one thread at a
  * time.
  */
 typedef struct wasmpool_http_request_t wasmpool_http_request_t;
@@ -1282,6 +1285,37 @@ typedef struct wasmpool_metrics_t {
    */
   uint64_t total_gc_heaps;
 } wasmpool_metrics_t;
+
+/**
+ * Receives the head of a streamed response (status and headers, read with
+ * `wasmpool_http_response_status` / `_header_count` / `_header_get`; its
+ * body is empty), borrowed for the duration of the callback. Returning an
+ * error (wasmpool takes it) abandons the response: the guest's writes fail
+ * and `wasmpool_http_handle_stream` returns that error.
+ */
+typedef struct wasmpool_error_t *(*wasmpool_http_head_callback_t)(void *env,
+                                                                  const struct wasmpool_http_response_t *head);
+
+/**
+ * Receives the next `len` bytes of a streamed response body (borrowed for
+ * the duration of the callback); never called with 0 bytes. Returning an
+ * error abandons the response as for the head callback.
+ */
+typedef struct wasmpool_error_t *(*wasmpool_http_body_write_callback_t)(void *env,
+                                                                        const uint8_t *data,
+                                                                        size_t len);
+
+/**
+ * Reads the next part of a request body: writes at most `cap` bytes to
+ * `buf` and their count to `*len`; `*len` = 0 ends the body. May block
+ * until data arrives. Returning an error (made with `wasmpool_trap_new`, or
+ * any `wasmpool_error_t` the host owns; wasmpool takes it) ends the body
+ * with that error: the guest's read fails.
+ */
+typedef struct wasmpool_error_t *(*wasmpool_http_body_read_callback_t)(void *env,
+                                                                       uint8_t *buf,
+                                                                       size_t cap,
+                                                                       size_t *len);
 
 /**
  * Per-store limits. `SIZE_MAX` means unlimited (the default for every
@@ -3190,8 +3224,9 @@ struct wasmpool_error_t *wasmpool_component_linker_define_http(struct wasmpool_c
  * request: the instance stays in `store` until it is deleted. `pre` may be
  * shared by threads, each with its own store.
  *
- * The body is whole in both directions (a streaming variant is future
- * work). Errors, so the host can answer 500 itself: INVALID_ARGUMENT (NULL
+ * The response body is whole (`wasmpool_http_handle_stream` streams it);
+ * the request body is whole or streamed from a reader
+ * (`wasmpool_http_request_body_reader_set`). Errors, so the host can answer 500 itself: INVALID_ARGUMENT (NULL
  * argument, `pre` of another engine); LINK (not a proxy component); POOL_EXHAUSTED; TRAP (with a
  * trap code); INTERRUPTED (epoch deadline); OUT_OF_FUEL; OTHER (the guest
  * set no response, set an error code, or did not finish the body: the
@@ -3201,6 +3236,32 @@ struct wasmpool_error_t *wasmpool_http_handle(const struct wasmpool_component_pr
                                               struct wasmpool_store_t *store,
                                               const struct wasmpool_http_request_t *request,
                                               struct wasmpool_http_response_t **response);
+
+/**
+ * As `wasmpool_http_handle`, with the response streamed to the host while
+ * the guest writes it, so a download of any size never sits in memory
+ * whole: `on_head(env, head)` once, with the status and headers (`head` is
+ * borrowed for that call; its body is empty), then `on_data(env, data,
+ * len)` for each part of the body in order, then the call returns NULL.
+ *
+ * The callbacks run on a thread of wasmpool's runtime (not the caller's),
+ * one at a time, only before this function returns; they may block (a slow
+ * client slows the guest down: the guest's writes wait). `env` is the
+ * caller's and must be usable from that thread for the duration of the
+ * call. A callback that returns an error (wasmpool takes it) abandons the
+ * response: the guest's further writes fail, and that error is returned.
+ *
+ * Errors: as `wasmpool_http_handle` (INVALID_ARGUMENT also for a NULL
+ * callback), and a callback's own error. Some of the body may have gone to
+ * `on_data` before an error (a trap or deadline mid-body): a server has then
+ * sent part of a response and can only cut the connection.
+ */
+struct wasmpool_error_t *wasmpool_http_handle_stream(const struct wasmpool_component_pre_t *pre,
+                                                     struct wasmpool_store_t *store,
+                                                     const struct wasmpool_http_request_t *request,
+                                                     wasmpool_http_head_callback_t on_head,
+                                                     wasmpool_http_body_write_callback_t on_data,
+                                                     void *env);
 
 /**
  * A new request with no header and an empty body, written to `*out`
@@ -3237,13 +3298,43 @@ struct wasmpool_error_t *wasmpool_http_request_header_add(struct wasmpool_http_r
 
 /**
  * Sets the body of `req` to a copy of the `len` bytes at `data` (NULL
- * allowed when `len` is 0), replacing any earlier body.
+ * allowed when `len` is 0), replacing any earlier body (a reader set
+ * earlier is released: its finalizer runs).
  *
  * Errors: INVALID_ARGUMENT (NULL `req`, NULL `data` with `len` > 0).
  */
 struct wasmpool_error_t *wasmpool_http_request_body_set(struct wasmpool_http_request_t *req,
                                                         const uint8_t *data,
                                                         size_t len);
+
+/**
+ * Makes the body of `req` a stream the host supplies: the guest's reads
+ * call `read(env, buf, cap, &len)` for the next part (at most 64 KiB at a
+ * time), so an upload of any size never sits in memory whole. Replaces any
+ * earlier body.
+ *
+ * `read` runs only while `wasmpool_http_handle` (or `_handle_stream`) runs
+ * with this request: on the thread that called it (or, when the guest
+ * forwards the body in an outgoing request, on a thread of wasmpool's
+ * runtime), one call at a time, never after the handle call returns (a
+ * guest that did not read the whole body leaves the rest unread; later
+ * reads fail in the guest). It may block until data arrives. The request
+ * can be handed in once: the first handle call that gets as far as running
+ * the guest takes the reader (one that fails before, e.g. POOL_EXHAUSTED,
+ * leaves it in `req`); a second is INVALID_ARGUMENT.
+ *
+ * `finalizer(env)` (may be NULL) runs exactly once when the reader is no
+ * longer needed: when the body is replaced or `req` deleted before it was
+ * handed in, else when the guest is done with the body, at the latest when
+ * the store it was handed to is deleted; on the thread that lets go of it.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `req` or `read`); then `env` stays the
+ * caller's.
+ */
+struct wasmpool_error_t *wasmpool_http_request_body_reader_set(struct wasmpool_http_request_t *req,
+                                                               wasmpool_http_body_read_callback_t read,
+                                                               void *env,
+                                                               wasmpool_finalizer_t finalizer);
 
 /**
  * Releases `resp`. NULL is accepted and ignored.

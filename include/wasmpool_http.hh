@@ -32,8 +32,9 @@ class HttpConfig : public detail::Owned<wasmpool_http_config_t, wasmpool_http_co
 };
 
 /// One incoming request: method, scheme, authority, path with query, headers, body.
-/// Ownership: owns a `wasmpool_http_request_t`, move-only. It is only read by handle_http, so
-/// one request may be served many times.
+/// Ownership: owns a `wasmpool_http_request_t`, move-only. With a whole body (set_body) it is
+/// only read by handle_http, so it may be served many times; a streamed body (set_body_reader)
+/// goes to the first guest it is handed to.
 class HttpRequest : public detail::Owned<wasmpool_http_request_t, wasmpool_http_request_delete> {
  public:
   /// INVALID_ARGUMENT naming the field HTTP does not allow (method, scheme, authority,
@@ -55,9 +56,28 @@ class HttpRequest : public detail::Owned<wasmpool_http_request_t, wasmpool_http_
     return Status::from_c(
         wasmpool_http_request_body_set(raw_, reinterpret_cast<const uint8_t *>(body.data()), body.size()));
   }
+  /// Makes the body a stream: the guest's reads call `read(buf, cap)`, which returns how many
+  /// bytes it wrote to `buf` (at most `cap`; 0 ends the body) or an Error (the guest's read
+  /// fails). Called on the thread running handle_http, one call at a time, never after it
+  /// returns; `read` is taken over by wasmpool and destroyed exactly once when no longer needed.
+  template <class F>
+  Status set_body_reader(F &&read) {
+    using Fn = std::decay_t<F>;
+    Fn *env = new Fn(std::forward<F>(read));
+    wasmpool_error_t *err = wasmpool_http_request_body_reader_set(raw_, &read_trampoline<Fn>, env, &detail::finalize<Fn>);
+    if (err != nullptr) delete env;  // refused: nothing was kept
+    return Status::from_c(err);
+  }
 
  private:
   explicit HttpRequest(wasmpool_http_request_t *raw) : Owned(raw) {}
+  template <class Fn>
+  static wasmpool_error_t *read_trampoline(void *env, uint8_t *buf, size_t cap, size_t *len) {
+    Result<size_t> n = (*static_cast<Fn *>(env))(buf, cap);
+    if (!n.ok()) return n.error().to_c_trap();
+    *len = n.value();
+    return nullptr;
+  }
 };
 
 /// A guest's response. Ownership: owns a `wasmpool_http_response_t`, move-only; the views it
@@ -124,6 +144,33 @@ inline Result<HttpResponse> handle_http(const ComponentPre &pre, Store &store, c
   wasmpool_error_t *err = wasmpool_http_handle(pre.raw(), store.raw(), request.raw(), &out);
   if (err != nullptr) return Error::adopt(err);
   return HttpResponse(out);
+}
+
+/// As handle_http, with the response streamed while the guest writes it: `on_head(const
+/// HttpResponse &)` once with the status and headers (valid during the call; empty body), then
+/// `on_data(std::string_view chunk)` for each part of the body; each returns Status, and an
+/// Error abandons the response and becomes the result. The callbacks run on another thread,
+/// one at a time, before this returns, and must be safe to run there.
+template <class Head, class Data>
+inline Status handle_http_stream(const ComponentPre &pre, Store &store, const HttpRequest &request, Head &&on_head,
+                                 Data &&on_data) {
+  struct Sink {
+    Head &head;
+    Data &data;
+    static wasmpool_error_t *head_cb(void *env, const wasmpool_http_response_t *resp) {
+      // A view of wasmpool's response that must not delete it.
+      HttpResponse view(const_cast<wasmpool_http_response_t *>(resp));
+      Status s = static_cast<Sink *>(env)->head(static_cast<const HttpResponse &>(view));
+      (void)view.release();
+      return s.ok() ? nullptr : s.error().to_c_trap();
+    }
+    static wasmpool_error_t *data_cb(void *env, const uint8_t *data, size_t len) {
+      Status s = static_cast<Sink *>(env)->data(std::string_view(reinterpret_cast<const char *>(data), len));
+      return s.ok() ? nullptr : s.error().to_c_trap();
+    }
+  } sink{on_head, on_data};
+  return Status::from_c(
+      wasmpool_http_handle_stream(pre.raw(), store.raw(), request.raw(), &Sink::head_cb, &Sink::data_cb, &sink));
 }
 
 }  // namespace wasmpool

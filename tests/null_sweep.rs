@@ -110,6 +110,9 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("params" | "results", "const wasmpool_valkind_t *") => s("fx->kinds"),
         ("nargs" | "nresults" | "nparams", "size_t") => s("1"),
         ("callback", "wasmpool_func_callback_t") => s("sweep_callback"),
+        ("read", "wasmpool_http_body_read_callback_t") => s("sweep_http_read"),
+        ("on_head", "wasmpool_http_head_callback_t") => s("sweep_http_head"),
+        ("on_data", "wasmpool_http_body_write_callback_t") => s("sweep_http_data"),
         ("env", "void *") => s("NULL"),
         ("finalizer", "wasmpool_finalizer_t") => s("NULL"),
         ("limits", "const wasmpool_store_limits_t *") => s("&fx->limits"),
@@ -236,6 +239,23 @@ static wasmpool_error_t *sweep_component_callback(void *env, wasmpool_component_
                                                   wasmpool_component_val_t *results, size_t nresults) {
   (void)env, (void)args, (void)nargs, (void)results, (void)nresults;
   if (in_callback) in_callback_rc = in_callback(&fixture, caller);
+  return NULL;
+}
+
+/* Streamed HTTP bodies: never reached (a swept call fails on its NULL argument first). */
+static wasmpool_error_t *sweep_http_read(void *env, uint8_t *buf, size_t cap, size_t *len) {
+  (void)env, (void)buf, (void)cap;
+  *len = 0;
+  return NULL;
+}
+
+static wasmpool_error_t *sweep_http_head(void *env, const wasmpool_http_response_t *head) {
+  (void)env, (void)head;
+  return NULL;
+}
+
+static wasmpool_error_t *sweep_http_data(void *env, const uint8_t *data, size_t len) {
+  (void)env, (void)data, (void)len;
   return NULL;
 }
 

@@ -34,6 +34,11 @@ pub(crate) fn arg_mut<'a, T>(p: *mut T, name: &str) -> Result<&'a mut T> {
     checked(p, name).map(|mut nn| unsafe { nn.as_mut() })
 }
 
+/// A required callback (a C function pointer, `None` when NULL).
+pub(crate) fn arg_fn<F>(f: Option<F>, name: &str) -> Result<F> {
+    f.ok_or_else(|| Error::invalid(format!("argument `{name}` is NULL")))
+}
+
 /// An optional borrowed pointer (NULL allowed), for functions without errors.
 pub(crate) fn opt_ref<'a, T>(p: *const T) -> Option<&'a T> {
     arg_ref(p, "").ok()

@@ -208,7 +208,7 @@ pub unsafe extern "C" fn wasmpool_component_linker_define_func(
         let linker = abi::arg_mut(linker, "linker")?;
         let instance = abi::arg_str(instance, "instance")?;
         let name = abi::arg_str(name, "name")?;
-        let callback = callback.ok_or_else(|| Error::invalid("argument `callback` is NULL"))?;
+        let callback = abi::arg_fn(callback, "callback")?;
         let host = HostEnv::new(env, finalizer);
         let shared = Arc::clone(&host);
         let full = if instance.is_empty() { name.to_string() } else { format!("{instance}#{name}") };

@@ -58,19 +58,27 @@ unsafe fn take_slice<T>(data: *mut T, len: usize) -> Vec<T> {
     }
 }
 
-/// A string owned by C.
+/// A string owned by C: one `malloc` block holding a copy of `s`'s bytes
+/// (NULL when empty), made and filled directly, as call results are on the
+/// per-request path.
 pub(crate) fn alloc_string(s: &str) -> wasmpool_component_string_t {
-    let (data, len) = alloc_slice(s.as_bytes().to_vec());
-    wasmpool_component_string_t { data: data.cast::<c_char>(), len }
+    if s.is_empty() {
+        return wasmpool_component_string_t { data: ptr::null_mut(), len: 0 };
+    }
+    let data = malloc_array::<u8>(s.len());
+    // SAFETY: a fresh block with room for `s.len()` bytes.
+    unsafe { ptr::copy_nonoverlapping(s.as_ptr(), data, s.len()) };
+    wasmpool_component_string_t { data: data.cast::<c_char>(), len: s.len() }
 }
 
-/// Frees a string made by [`alloc_string`].
+/// Frees a string made by [`alloc_string`] (or by a C host with `malloc`):
+/// bytes need no dropping, so the block is freed as it is.
 ///
 /// # Safety
-/// As [`take_slice`].
+/// `s.data` is NULL or a live `malloc` block.
 unsafe fn free_string(s: &wasmpool_component_string_t) {
-    // SAFETY: per the contract.
-    drop(unsafe { take_slice(s.data.cast::<u8>(), s.len) });
+    // SAFETY: per the contract; free(NULL) does nothing.
+    unsafe { libc::free(s.data.cast()) };
 }
 
 /// A payload owned by C (NULL for none).

@@ -235,7 +235,7 @@ fn define_func(
     callback: wasmpool_func_callback_t,
     host: Arc<HostEnv>,
 ) -> Result<()> {
-    let callback = callback.ok_or_else(|| Error::invalid("argument `callback` is NULL"))?;
+    let callback = abi::arg_fn(callback, "callback")?;
     let param_types = sig
         .params
         .iter()

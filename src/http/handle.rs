@@ -5,14 +5,19 @@
 //! WASI preview-2 ones (`wasi/p2.rs`) they block on Wasmtime WASI's
 //! process-wide tokio runtime when they wait, so the same linker serves
 //! engines with and without `async_support` (an async engine runs the guest
-//! on a fiber stack from the pool). The response body is read by a task on
-//! that runtime while the guest writes it (its stream buffers only a chunk
-//! or two), and once `handle` has returned every byte the guest wrote is in
-//! the body's channel: the task then takes what is there and, if the guest
-//! did not finish the body, reports an invalid response instead of waiting.
+//! on a fiber stack from the pool). The response is read by a task on that
+//! runtime while the guest writes it (its stream buffers only a chunk or
+//! two): into one buffer for `wasmpool_http_handle`, or to the host's
+//! callbacks for `wasmpool_http_handle_stream` (then on a blocking thread of
+//! the runtime, since the callbacks may block). Once `handle` has returned,
+//! every byte the guest wrote is in the body's channel: the task then takes
+//! what is there and, if the guest did not finish the body, reports an
+//! invalid response instead of waiting.
 
+use std::ffi::c_void;
 use std::future::{Future, poll_fn};
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -29,7 +34,10 @@ use wasmtime_wasi_http::{WasiHttpCtxView, WasiHttpView};
 use crate::abi::{self, Error, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
 use crate::component::linker::wasmpool_component_linker_t;
 use crate::component::pre::wasmpool_component_pre_t;
-use crate::http::message::{wasmpool_http_request_t, wasmpool_http_response_t};
+use crate::http::message::{RequestBody, wasmpool_http_request_t, wasmpool_http_response_t};
+use crate::http::stream::{
+    Reader, ReaderBody, Sink, wasmpool_http_body_write_callback_t, wasmpool_http_head_callback_t,
+};
 use crate::store::data::{StoreData, block_on, enter};
 use crate::store::wasmpool_store_t;
 use crate::wasi::state::WasiState;
@@ -77,6 +85,8 @@ enum Answer {
     ErrorCode(ErrorCode),
     /// Never set, or the body was broken off.
     Invalid(String),
+    /// A callback of the host's sink failed: its error.
+    Refused(Error),
 }
 
 /// Whether the guest's `handle` has returned, and the signal that says so.
@@ -104,11 +114,13 @@ impl Returned {
     }
 }
 
-/// Reads the response head and body as the guest produces them; after the
-/// guest's `handle` returned it takes only what is already there.
+/// Reads the response head and body as the guest produces them, into the
+/// response (no `sink`) or to the host's callbacks; after the guest's
+/// `handle` returned it takes only what is already there.
 async fn collect(
     mut head: oneshot::Receiver<std::result::Result<http::Response<HyperOutgoingBody>, ErrorCode>>,
     returned: oneshot::Receiver<()>,
+    sink: Option<Sink>,
 ) -> Answer {
     let mut returned = Returned { signal: returned, seen: false };
     let sent = poll_fn(|cx| returned.poll(cx, |cx| Pin::new(&mut head).poll(cx))).await;
@@ -120,14 +132,28 @@ async fn collect(
         }
     };
     let (parts, mut body) = response.into_parts();
-    let mut bytes = Vec::new();
+    let mut headers = Vec::with_capacity(parts.headers.len());
+    for (name, value) in &parts.headers {
+        let name = std::ffi::CString::new(name.as_str()).expect("header names hold no NUL byte");
+        headers.push((name, value.as_bytes().to_vec()));
+    }
+    let mut answer = wasmpool_http_response_t { status: parts.status.as_u16(), headers, body: Vec::new() };
+    if let Some(sink) = &sink
+        && let Err(e) = sink.head(&answer)
+    {
+        return Answer::Refused(e);
+    }
     loop {
         match poll_fn(|cx| returned.poll(cx, |cx| Pin::new(&mut body).poll_frame(cx))).await {
-            Some(Some(Ok(frame))) => {
-                if let Some(data) = frame.data_ref() {
-                    bytes.extend_from_slice(data);
+            Some(Some(Ok(frame))) => match (frame.data_ref(), &sink) {
+                (Some(data), Some(sink)) if !data.is_empty() => {
+                    if let Err(e) = sink.data(data) {
+                        return Answer::Refused(e);
+                    }
                 }
-            }
+                (Some(data), None) => answer.body.extend_from_slice(data),
+                _ => {}
+            },
             Some(None) => break,
             Some(Some(Err(e))) => {
                 return Answer::Invalid(format!(
@@ -142,18 +168,18 @@ async fn collect(
             }
         }
     }
-    let mut headers = Vec::with_capacity(parts.headers.len());
-    for (name, value) in &parts.headers {
-        let name = std::ffi::CString::new(name.as_str()).expect("header names hold no NUL byte");
-        headers.push((name, value.as_bytes().to_vec()));
-    }
-    Answer::Response(wasmpool_http_response_t { status: parts.status.as_u16(), headers, body: bytes })
+    Answer::Response(answer)
 }
 
-/// The request as `wasmtime-wasi-http` takes it: whole body, already in memory.
-fn incoming(
-    req: &wasmpool_http_request_t,
-) -> Result<http::Request<http_body_util::combinators::UnsyncBoxBody<Bytes, wasmtime_wasi_http::Error>>> {
+fn spent() -> Error {
+    Error::invalid("the request's streamed body was already handed to a guest (a request with a body reader is handed in once)")
+}
+
+type IncomingBody = http_body_util::combinators::UnsyncBoxBody<Bytes, wasmtime_wasi_http::Error>;
+
+/// The request as `wasmtime-wasi-http` takes it, and its body's reader if it
+/// is streamed (taken from `req`: a streamed body is handed in once).
+fn incoming(req: &wasmpool_http_request_t) -> Result<(http::Request<IncomingBody>, Option<Arc<Reader>>)> {
     let uri = http::Uri::builder()
         .scheme(req.scheme.clone())
         .authority(req.authority.clone())
@@ -164,8 +190,17 @@ fn incoming(
     if let Some(h) = builder.headers_mut() {
         h.clone_from(&req.headers);
     }
-    let body = http_body_util::Full::new(req.body.clone()).map_err(|never| match never {}).boxed_unsync();
-    builder.body(body).map_err(|e| Error::invalid(format!("the request is not valid: {e}")))
+    let mut slot = req.body.borrow_mut();
+    let (body, reader) = match &*slot {
+        RequestBody::Whole(bytes) => (http_body_util::Full::new(bytes.clone()).map_err(|never| match never {}).boxed_unsync(), None),
+        RequestBody::Reader(reader) => (ReaderBody::new(reader.clone()).boxed_unsync(), Some(reader.clone())),
+        RequestBody::Taken => return Err(spent()),
+    };
+    let request = builder.body(body).map_err(|e| Error::invalid(format!("the request is not valid: {e}")))?;
+    if reader.is_some() {
+        *slot = RequestBody::Taken;
+    }
+    Ok((request, reader))
 }
 
 fn scheme(s: &http::uri::Scheme) -> Scheme {
@@ -178,8 +213,18 @@ fn scheme(s: &http::uri::Scheme) -> Scheme {
     }
 }
 
-fn serve(pre: &wasmpool_component_pre_t, store: &mut wasmpool_store_t, req: &wasmpool_http_request_t) -> Result<wasmpool_http_response_t> {
-    let request = incoming(req)?;
+/// Hands `req` to a new instance of `pre` in `store` and collects the
+/// answer: the whole response, or (with a `sink`) its head, the body having
+/// gone to the sink.
+fn serve(
+    pre: &wasmpool_component_pre_t,
+    store: &mut wasmpool_store_t,
+    req: &wasmpool_http_request_t,
+    sink: Option<Sink>,
+) -> Result<wasmpool_http_response_t> {
+    if matches!(&*req.body.borrow(), RequestBody::Taken) {
+        return Err(spent());
+    }
     // Every proxy guest uses wasi:io (its bodies are streams): a store the host gave no WASI
     // configuration gets the defaults (no args or env, empty stdin, output discarded).
     if store.store.data().wasi.is_none() {
@@ -198,6 +243,8 @@ fn serve(pre: &wasmpool_component_pre_t, store: &mut wasmpool_store_t, req: &was
         Some(_) => Some(AsyncProxy::new(&mut *wstore, &inst.instance).map_err(not_proxy)?),
         None => None,
     };
+    // Only now, with an instance to run, is a streamed body taken from the request.
+    let (request, reader) = incoming(req)?;
     let (head_tx, head_rx) = oneshot::channel();
     let (returned_tx, returned_rx) = oneshot::channel();
     let (req_res, out_res) = {
@@ -210,7 +257,12 @@ fn serve(pre: &wasmpool_component_pre_t, store: &mut wasmpool_store_t, req: &was
     let (req_res, out_res) = (req_res.map_err(internal)?, out_res.map_err(internal)?);
     // Unconstrained: tokio's cooperative budget would otherwise make a ready channel look pending
     // now and then, and a pending body after the guest returned is taken for an unfinished one.
-    let collector = wasmtime_wasi::runtime::spawn(tokio::task::unconstrained(collect(head_rx, returned_rx)));
+    let collecting = tokio::task::unconstrained(collect(head_rx, returned_rx, sink));
+    let collector = match sink {
+        None => wasmtime_wasi::runtime::spawn(collecting),
+        // The host's callbacks may block: not on a worker of the runtime.
+        Some(_) => wasmtime_wasi::runtime::spawn_blocking(move || wasmtime_wasi::runtime::in_tokio(collecting)),
+    };
     let mut args = Some((req_res, out_res));
     let called = enter(wstore, "wasi:http/incoming-handler#handle", |s, _| {
         let Some((r, o)) = args.take() else {
@@ -221,12 +273,21 @@ fn serve(pre: &wasmpool_component_pre_t, store: &mut wasmpool_store_t, req: &was
             None => proxy.wasi_http_incoming_handler().call_handle(s, r, o),
         }
     });
+    if let Some(reader) = reader {
+        reader.close();
+    }
     let _ = returned_tx.send(());
+    // Waited for even when the guest failed: a sink's callbacks must be over before returning.
+    let answer = block_on(collector);
+    if let Answer::Refused(e) = answer {
+        return Err(e);
+    }
     called?;
-    match block_on(collector) {
+    match answer {
         Answer::Response(r) => Ok(r),
         Answer::ErrorCode(code) => Err(Error::new(K::WASMPOOL_ERROR_OTHER, format!("the guest answered with the error code {code:?}"))),
         Answer::Invalid(why) => Err(Error::new(K::WASMPOOL_ERROR_OTHER, why)),
+        Answer::Refused(e) => Err(e),
     }
 }
 
@@ -245,8 +306,9 @@ fn serve(pre: &wasmpool_component_pre_t, store: &mut wasmpool_store_t, req: &was
 /// request: the instance stays in `store` until it is deleted. `pre` may be
 /// shared by threads, each with its own store.
 ///
-/// The body is whole in both directions (a streaming variant is future
-/// work). Errors, so the host can answer 500 itself: INVALID_ARGUMENT (NULL
+/// The response body is whole (`wasmpool_http_handle_stream` streams it);
+/// the request body is whole or streamed from a reader
+/// (`wasmpool_http_request_body_reader_set`). Errors, so the host can answer 500 itself: INVALID_ARGUMENT (NULL
 /// argument, `pre` of another engine); LINK (not a proxy component); POOL_EXHAUSTED; TRAP (with a
 /// trap code); INTERRUPTED (epoch deadline); OUT_OF_FUEL; OTHER (the guest
 /// set no response, set an error code, or did not finish the body: the
@@ -263,8 +325,43 @@ pub unsafe extern "C" fn wasmpool_http_handle(
         let store = abi::arg_mut(store, "store")?;
         let request = abi::arg_ref(request, "request")?;
         let out = abi::out(response, "response")?;
-        let resp = serve(pre, store, request)?;
+        let resp = serve(pre, store, request, None)?;
         out.write(abi::into_boxed(resp));
         Ok(())
+    })
+}
+
+/// As `wasmpool_http_handle`, with the response streamed to the host while
+/// the guest writes it, so a download of any size never sits in memory
+/// whole: `on_head(env, head)` once, with the status and headers (`head` is
+/// borrowed for that call; its body is empty), then `on_data(env, data,
+/// len)` for each part of the body in order, then the call returns NULL.
+///
+/// The callbacks run on a thread of wasmpool's runtime (not the caller's),
+/// one at a time, only before this function returns; they may block (a slow
+/// client slows the guest down: the guest's writes wait). `env` is the
+/// caller's and must be usable from that thread for the duration of the
+/// call. A callback that returns an error (wasmpool takes it) abandons the
+/// response: the guest's further writes fail, and that error is returned.
+///
+/// Errors: as `wasmpool_http_handle` (INVALID_ARGUMENT also for a NULL
+/// callback), and a callback's own error. Some of the body may have gone to
+/// `on_data` before an error (a trap or deadline mid-body): a server has then
+/// sent part of a response and can only cut the connection.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_http_handle_stream(
+    pre: *const wasmpool_component_pre_t,
+    store: *mut wasmpool_store_t,
+    request: *const wasmpool_http_request_t,
+    on_head: wasmpool_http_head_callback_t,
+    on_data: wasmpool_http_body_write_callback_t,
+    env: *mut c_void,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let pre = abi::arg_ref(pre, "pre")?;
+        let store = abi::arg_mut(store, "store")?;
+        let request = abi::arg_ref(request, "request")?;
+        let sink = Sink { head: abi::arg_fn(on_head, "on_head")?, data: abi::arg_fn(on_data, "on_data")?, env };
+        serve(pre, store, request, Some(sink)).map(drop)
     })
 }

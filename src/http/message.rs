@@ -1,18 +1,34 @@
-//! The request a C host hands in and the response it gets back, both whole
-//! buffers owned by the caller.
+//! The request a C host hands in and the response it gets back, owned by
+//! the caller; a request's body is a whole buffer or a host reader
+//! (`stream.rs`).
 
-use std::ffi::c_char;
+use std::cell::RefCell;
+use std::ffi::{c_char, c_void};
+use std::sync::Arc;
 
-use crate::abi::{self, Boxed, Error, Handle, wasmpool_error_t};
+use crate::abi::{self, Boxed, Error, Handle, wasmpool_error_t, wasmpool_finalizer_t};
+use crate::http::stream::{Reader, wasmpool_http_body_read_callback_t};
+
+/// A request's body: bytes that may be handed in any number of times, or a
+/// host reader, handed in once.
+pub(crate) enum RequestBody {
+    Whole(bytes::Bytes),
+    Reader(Arc<Reader>),
+    /// The reader went to a guest.
+    Taken,
+}
 
 /// An incoming HTTP request: method, scheme, authority, path with query,
-/// headers (in order, repeats kept) and a body held whole.
+/// headers (in order, repeats kept) and a body, held whole or read from the
+/// host as the guest reads it.
 ///
 /// Create with `wasmpool_http_request_new`, add headers with
 /// `wasmpool_http_request_header_add`, set the body with
-/// `wasmpool_http_request_body_set`, release with
-/// `wasmpool_http_request_delete`. `wasmpool_http_handle` only reads it:
-/// the same request may be handed in again. Thread safety: one thread at a
+/// `wasmpool_http_request_body_set` (whole) or
+/// `wasmpool_http_request_body_reader_set` (streamed), release with
+/// `wasmpool_http_request_delete`. `wasmpool_http_handle` only reads a
+/// request with a whole body: it may be handed in again; a streamed body
+/// goes to the first guest it is handed to. Thread safety: one thread at a
 /// time.
 pub struct wasmpool_http_request_t {
     pub(crate) method: http::Method,
@@ -20,7 +36,7 @@ pub struct wasmpool_http_request_t {
     pub(crate) authority: http::uri::Authority,
     pub(crate) path: http::uri::PathAndQuery,
     pub(crate) headers: http::HeaderMap,
-    pub(crate) body: bytes::Bytes,
+    pub(crate) body: RefCell<RequestBody>,
 }
 
 impl Handle for wasmpool_http_request_t {
@@ -77,7 +93,7 @@ pub unsafe extern "C" fn wasmpool_http_request_new(
             authority,
             path,
             headers: http::HeaderMap::new(),
-            body: bytes::Bytes::new(),
+            body: RefCell::new(RequestBody::Whole(bytes::Bytes::new())),
         }));
         Ok(())
     })
@@ -115,7 +131,8 @@ pub unsafe extern "C" fn wasmpool_http_request_header_add(
 }
 
 /// Sets the body of `req` to a copy of the `len` bytes at `data` (NULL
-/// allowed when `len` is 0), replacing any earlier body.
+/// allowed when `len` is 0), replacing any earlier body (a reader set
+/// earlier is released: its finalizer runs).
 ///
 /// Errors: INVALID_ARGUMENT (NULL `req`, NULL `data` with `len` > 0).
 #[unsafe(no_mangle)]
@@ -127,7 +144,44 @@ pub unsafe extern "C" fn wasmpool_http_request_body_set(
     abi::guard(|| {
         let req = abi::arg_mut(req, "req")?;
         let data = abi::arg_slice(data, len, "data")?;
-        req.body = bytes::Bytes::copy_from_slice(data);
+        *req.body.get_mut() = RequestBody::Whole(bytes::Bytes::copy_from_slice(data));
+        Ok(())
+    })
+}
+
+/// Makes the body of `req` a stream the host supplies: the guest's reads
+/// call `read(env, buf, cap, &len)` for the next part (at most 64 KiB at a
+/// time), so an upload of any size never sits in memory whole. Replaces any
+/// earlier body.
+///
+/// `read` runs only while `wasmpool_http_handle` (or `_handle_stream`) runs
+/// with this request: on the thread that called it (or, when the guest
+/// forwards the body in an outgoing request, on a thread of wasmpool's
+/// runtime), one call at a time, never after the handle call returns (a
+/// guest that did not read the whole body leaves the rest unread; later
+/// reads fail in the guest). It may block until data arrives. The request
+/// can be handed in once: the first handle call that gets as far as running
+/// the guest takes the reader (one that fails before, e.g. POOL_EXHAUSTED,
+/// leaves it in `req`); a second is INVALID_ARGUMENT.
+///
+/// `finalizer(env)` (may be NULL) runs exactly once when the reader is no
+/// longer needed: when the body is replaced or `req` deleted before it was
+/// handed in, else when the guest is done with the body, at the latest when
+/// the store it was handed to is deleted; on the thread that lets go of it.
+///
+/// Errors: INVALID_ARGUMENT (NULL `req` or `read`); then `env` stays the
+/// caller's.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_http_request_body_reader_set(
+    req: *mut wasmpool_http_request_t,
+    read: wasmpool_http_body_read_callback_t,
+    env: *mut c_void,
+    finalizer: wasmpool_finalizer_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let req = abi::arg_mut(req, "req")?;
+        let read = abi::arg_fn(read, "read")?;
+        *req.body.get_mut() = RequestBody::Reader(Reader::new(read, env, finalizer));
         Ok(())
     })
 }

@@ -1,6 +1,8 @@
 // wasi:http through wasmpool.hh with the proxy test guest (tests/guests/proxy): requests with
 // headers and bodies echoed back exactly, each in a fresh Store; a trap and an invalid answer as
 // errors of their kinds; an outgoing request denied without a policy; a bad request field named.
+// A body streamed up through a reader and down through a sink, and a sink that refuses.
+#include <algorithm>
 #include <string>
 
 #include "check.hh"
@@ -49,6 +51,42 @@ int main() {
     OK(set_http(store, policy));
     HttpResponse resp = OK(handle_http(pre, store, req));
     CHECK(resp.status() == 502 && resp.body() == "error 15");
+  }
+  {
+    // Streamed both ways: 3 MiB of a pattern up through a reader and back through the sink.
+    const size_t total = 3u << 20;
+    size_t sent = 0, received = 0, mismatches = 0;
+    auto pattern = [](size_t i) { return static_cast<char>(i % 251); };
+    HttpRequest req = OK(HttpRequest::make("POST", "/echo?streamed"));
+    OK(req.set_body_reader([&sent, total, pattern](uint8_t *buf, size_t cap) -> Result<size_t> {
+      size_t k = std::min(cap, total - sent);
+      for (size_t i = 0; i < k; i++) buf[i] = static_cast<uint8_t>(pattern(sent + i));
+      sent += k;
+      return k;
+    }));
+    Store store = OK(Store::make(engine));
+    uint16_t status = 0;
+    OK(handle_http_stream(
+        pre, store, req,
+        [&status](const HttpResponse &head) -> Status {
+          status = head.status();
+          return {};
+        },
+        [&](std::string_view chunk) -> Status {
+          for (size_t i = 0; i < chunk.size(); i++)
+            if (chunk[i] != pattern(received + i)) mismatches++;
+          received += chunk.size();
+          return {};
+        }));
+    CHECK(status == 200 && sent == total && received == total && mismatches == 0);
+    // A sink that refuses: its error is the call's.
+    HttpRequest big = OK(HttpRequest::make("GET", "/big?1000000"));
+    Store store2 = OK(Store::make(engine));
+    Error e = EXPECT_ERR(handle_http_stream(
+                             pre, store2, big, [](const HttpResponse &) -> Status { return {}; },
+                             [](std::string_view) -> Status { return Error::trap("client gone"); }),
+                         ErrorKind::Trap);
+    CHECK(e.message().find("client gone") != std::string::npos);
   }
   Error bad = EXPECT_ERR(HttpRequest::make("GET", "no-slash"), ErrorKind::InvalidArgument);
   CHECK(bad.message().find("path_with_query") != std::string::npos);

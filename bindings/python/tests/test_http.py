@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterator
+
 import pytest
 
 import wasmpool
@@ -49,3 +51,39 @@ def test_outgoing_denied(engine: wasmpool.Engine, proxy: wasmpool.ComponentPre) 
 def test_bad_request_fields(engine: wasmpool.Engine, proxy: wasmpool.ComponentPre) -> None:
     with wasmpool.Store(engine) as store, pytest.raises(wasmpool.InvalidArgument, match="path_with_query"):
         http.handle(proxy, store, "GET", "no-slash")
+
+
+def test_streamed_bodies(engine: wasmpool.Engine, proxy: wasmpool.ComponentPre) -> None:
+    import io
+
+    size = 5 * 1024 * 1024
+    payload = bytes(i % 251 for i in range(size))
+    got: list[bytes] = []
+    heads: list[http.Response] = []
+    with wasmpool.Store(engine) as store:
+        head = http.handle_stream(proxy, store, "POST", "/echo?s", got.append, on_head=heads.append,
+                                  body=io.BytesIO(payload))
+    assert head.status == 200 and head.body == b"" and heads == [head]
+    assert head.header("x-path") == b"/echo?s"
+    assert len(got) > 1 and b"".join(got) == payload
+
+    chunks = [b"ab" * 40000, b"", b"c" * 70000]
+    with wasmpool.Store(engine) as store:
+        resp = http.handle(proxy, store, "PUT", "/echo", body=iter(chunks))
+    assert resp.body == b"".join(chunks)
+
+
+def test_streamed_failures(engine: wasmpool.Engine, proxy: wasmpool.ComponentPre) -> None:
+    def broken() -> Iterator[bytes]:
+        yield b"x" * 1000
+        raise ConnectionError("the client went away")
+
+    with wasmpool.Store(engine) as store, pytest.raises(wasmpool.Trap):
+        http.handle(proxy, store, "POST", "/echo", body=broken())
+
+    def refuse(chunk: bytes) -> None:
+        raise BrokenPipeError("the client closed the connection")
+
+    with wasmpool.Store(engine) as store, pytest.raises(wasmpool.Trap, match="the client closed the connection"):
+        http.handle_stream(proxy, store, "GET", "/big?1000000", refuse)
+    assert engine.metrics().component_instances == 0

@@ -100,6 +100,23 @@ static wasmpool_error_t *sweep_component_callback(void *env, wasmpool_component_
   return NULL;
 }
 
+/* Streamed HTTP bodies: never reached (a swept call fails on its NULL argument first). */
+static wasmpool_error_t *sweep_http_read(void *env, uint8_t *buf, size_t cap, size_t *len) {
+  (void)env, (void)buf, (void)cap;
+  *len = 0;
+  return NULL;
+}
+
+static wasmpool_error_t *sweep_http_head(void *env, const wasmpool_http_response_t *head) {
+  (void)env, (void)head;
+  return NULL;
+}
+
+static wasmpool_error_t *sweep_http_data(void *env, const uint8_t *data, size_t len) {
+  (void)env, (void)data, (void)len;
+  return NULL;
+}
+
 static void die(const char *what, wasmpool_error_t *err) {
   if (err == NULL) return;
   fprintf(stderr, "fixture: %s: %s\n", what, wasmpool_error_message(err));
@@ -1939,6 +1956,36 @@ static int case_wasmpool_http_handle__response(fixture_t *fx, void *caller) {
   return expect_invalid("wasmpool_http_handle__response", wasmpool_http_handle(http_fixture(fx)->hpre, http_fixture(fx)->hstore, http_fixture(fx)->req, NULL));
 }
 
+static int case_wasmpool_http_handle_stream__pre(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_handle_stream__pre", wasmpool_http_handle_stream(NULL, http_fixture(fx)->hstore, http_fixture(fx)->req, sweep_http_head, sweep_http_data, NULL));
+}
+
+static int case_wasmpool_http_handle_stream__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_handle_stream__store", wasmpool_http_handle_stream(http_fixture(fx)->hpre, NULL, http_fixture(fx)->req, sweep_http_head, sweep_http_data, NULL));
+}
+
+static int case_wasmpool_http_handle_stream__request(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_handle_stream__request", wasmpool_http_handle_stream(http_fixture(fx)->hpre, http_fixture(fx)->hstore, NULL, sweep_http_head, sweep_http_data, NULL));
+}
+
+static int case_wasmpool_http_handle_stream__on_head(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_handle_stream__on_head", wasmpool_http_handle_stream(http_fixture(fx)->hpre, http_fixture(fx)->hstore, http_fixture(fx)->req, NULL, sweep_http_data, NULL));
+}
+
+static int case_wasmpool_http_handle_stream__on_data(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_handle_stream__on_data", wasmpool_http_handle_stream(http_fixture(fx)->hpre, http_fixture(fx)->hstore, http_fixture(fx)->req, sweep_http_head, NULL, NULL));
+}
+
+static int case_wasmpool_http_handle_stream__env(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_http_handle_stream__env", wasmpool_http_handle_stream(http_fixture(fx)->hpre, http_fixture(fx)->hstore, http_fixture(fx)->req, sweep_http_head, sweep_http_data, NULL));
+}
+
 static int case_wasmpool_http_request_new__method(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_http_request_new__method", wasmpool_http_request_new(NULL, "http", "localhost:8080", "/echo?x=1", (void *)&fx->out_ptr));
@@ -1993,6 +2040,26 @@ static int case_wasmpool_http_request_body_set__req(fixture_t *fx, void *caller)
 static int case_wasmpool_http_request_body_set__data(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_http_request_body_set__data", wasmpool_http_request_body_set(http_fixture(fx)->req, NULL, 1));
+}
+
+static int case_wasmpool_http_request_body_reader_set__req(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_request_body_reader_set__req", wasmpool_http_request_body_reader_set(NULL, sweep_http_read, NULL, NULL));
+}
+
+static int case_wasmpool_http_request_body_reader_set__read(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_request_body_reader_set__read", wasmpool_http_request_body_reader_set(http_fixture(fx)->req, NULL, NULL, NULL));
+}
+
+static int case_wasmpool_http_request_body_reader_set__env(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_http_request_body_reader_set__env", wasmpool_http_request_body_reader_set(http_fixture(fx)->req, sweep_http_read, NULL, NULL));
+}
+
+static int case_wasmpool_http_request_body_reader_set__finalizer(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_http_request_body_reader_set__finalizer", wasmpool_http_request_body_reader_set(http_fixture(fx)->req, sweep_http_read, NULL, NULL));
 }
 
 static int case_wasmpool_http_response_delete__resp(fixture_t *fx, void *caller) {
@@ -2386,7 +2453,7 @@ typedef struct {
   int via_caller;
 } sweep_case_t;
 
-#define SWEPT_FUNCTIONS 236
+#define SWEPT_FUNCTIONS 238
 static const sweep_case_t CASES[] = {
     {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
     {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
@@ -2715,6 +2782,12 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_http_handle__store", case_wasmpool_http_handle__store, 0},
     {"wasmpool_http_handle__request", case_wasmpool_http_handle__request, 0},
     {"wasmpool_http_handle__response", case_wasmpool_http_handle__response, 0},
+    {"wasmpool_http_handle_stream__pre", case_wasmpool_http_handle_stream__pre, 0},
+    {"wasmpool_http_handle_stream__store", case_wasmpool_http_handle_stream__store, 0},
+    {"wasmpool_http_handle_stream__request", case_wasmpool_http_handle_stream__request, 0},
+    {"wasmpool_http_handle_stream__on_head", case_wasmpool_http_handle_stream__on_head, 0},
+    {"wasmpool_http_handle_stream__on_data", case_wasmpool_http_handle_stream__on_data, 0},
+    {"wasmpool_http_handle_stream__env", case_wasmpool_http_handle_stream__env, 0},
     {"wasmpool_http_request_new__method", case_wasmpool_http_request_new__method, 0},
     {"wasmpool_http_request_new__scheme", case_wasmpool_http_request_new__scheme, 0},
     {"wasmpool_http_request_new__authority", case_wasmpool_http_request_new__authority, 0},
@@ -2726,6 +2799,10 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_http_request_header_add__value", case_wasmpool_http_request_header_add__value, 0},
     {"wasmpool_http_request_body_set__req", case_wasmpool_http_request_body_set__req, 0},
     {"wasmpool_http_request_body_set__data", case_wasmpool_http_request_body_set__data, 0},
+    {"wasmpool_http_request_body_reader_set__req", case_wasmpool_http_request_body_reader_set__req, 0},
+    {"wasmpool_http_request_body_reader_set__read", case_wasmpool_http_request_body_reader_set__read, 0},
+    {"wasmpool_http_request_body_reader_set__env", case_wasmpool_http_request_body_reader_set__env, 0},
+    {"wasmpool_http_request_body_reader_set__finalizer", case_wasmpool_http_request_body_reader_set__finalizer, 0},
     {"wasmpool_http_response_delete__resp", case_wasmpool_http_response_delete__resp, 0},
     {"wasmpool_http_response_status__resp", case_wasmpool_http_response_status__resp, 0},
     {"wasmpool_http_response_status__status", case_wasmpool_http_response_status__status, 0},

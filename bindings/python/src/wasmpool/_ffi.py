@@ -387,6 +387,9 @@ wasmpool_component_func_callback_t = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_
 wasmpool_finalizer_t = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 wasmpool_component_resource_destructor_t = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
 wasmpool_func_callback_t = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(wasmpool_val_t), ctypes.c_size_t, ctypes.POINTER(wasmpool_val_t), ctypes.c_size_t)
+wasmpool_http_head_callback_t = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
+wasmpool_http_body_write_callback_t = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)
+wasmpool_http_body_read_callback_t = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t))
 
 wasmpool_component_string_t._fields_ = [
     ("data", ctypes.c_void_p),
@@ -712,10 +715,12 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
     "wasmpool_store_http_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p]),
     "wasmpool_component_linker_define_http": (ctypes.c_void_p, [ctypes.c_void_p]),
     "wasmpool_http_handle": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    "wasmpool_http_handle_stream": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, wasmpool_http_head_callback_t, wasmpool_http_body_write_callback_t, ctypes.c_void_p]),
     "wasmpool_http_request_new": (ctypes.c_void_p, [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_http_request_delete": (None, [ctypes.c_void_p]),
     "wasmpool_http_request_header_add": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_size_t]),
     "wasmpool_http_request_body_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t]),
+    "wasmpool_http_request_body_reader_set": (ctypes.c_void_p, [ctypes.c_void_p, wasmpool_http_body_read_callback_t, ctypes.c_void_p, wasmpool_finalizer_t]),
     "wasmpool_http_response_delete": (None, [ctypes.c_void_p]),
     "wasmpool_http_response_status": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint16)]),
     "wasmpool_http_response_header_count": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t)]),
