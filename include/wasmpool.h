@@ -607,6 +607,17 @@ typedef struct wasmpool_error_t wasmpool_error_t;
 typedef struct wasmpool_func_t wasmpool_func_t;
 
 /**
+ * A request being served on a wasmpool thread (`wasmpool_http_handle_start`).
+ *
+ * Owned by the caller: `wasmpool_http_call_delete`. While it runs it uses
+ * the pre, store and request it was started with: the host must not use or
+ * delete them until `wasmpool_http_call_poll` reported it done (or
+ * `wasmpool_http_call_delete` returned). Thread safety: one thread at a
+ * time; it may move between threads.
+ */
+typedef struct wasmpool_http_call_t wasmpool_http_call_t;
+
+/**
  * An HTTP configuration: what `wasmpool_store_http_set` gives each store.
  *
  * Create with `wasmpool_http_config_new` (no outgoing request allowed),
@@ -3157,6 +3168,55 @@ bool wasmpool_error_trap_code(const struct wasmpool_error_t *err, enum wasmpool_
  * obtained from it, after this call is undefined behaviour.
  */
 void wasmpool_error_delete(struct wasmpool_error_t *err);
+
+/**
+ * Starts serving `request` with a new instance of `pre` in `store`, as
+ * `wasmpool_http_handle` does, on a thread of wasmpool's runtime, and
+ * writes the call to `*out` at once (owned by the caller:
+ * `wasmpool_http_call_delete`). The caller's thread never runs the guest.
+ *
+ * `pre`, `store` and `request` are borrowed by the call until it is done:
+ * do not use or delete them before `wasmpool_http_call_poll` says so (or
+ * `wasmpool_http_call_delete` returned). A streamed request body's reader
+ * runs on the call's thread. Use `wasmpool_http_call_fd` to wait in an
+ * event loop.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument); IO (no eventfd). Errors of the
+ * request itself come from `wasmpool_http_call_poll`.
+ */
+struct wasmpool_error_t *wasmpool_http_handle_start(const struct wasmpool_component_pre_t *pre,
+                                                    struct wasmpool_store_t *store,
+                                                    const struct wasmpool_http_request_t *request,
+                                                    struct wasmpool_http_call_t **out);
+
+/**
+ * A file descriptor that becomes readable when `call` is done (an
+ * eventfd: poll it for reading; it stays readable; the host must not
+ * read or close it). Valid until `call` is deleted. -1 for NULL.
+ */
+int wasmpool_http_call_fd(const struct wasmpool_http_call_t *call);
+
+/**
+ * Whether `call` is done, without waiting: `*done` = false while the guest
+ * runs (nothing else written, NULL returned). Once done, `*done` = true and
+ * the call's outcome is handed over, once: on success the response goes to
+ * `*response` (owned by the caller: `wasmpool_http_response_delete`) and
+ * NULL is returned; on failure the request's error is returned (the kinds
+ * of `wasmpool_http_handle`) and `*response` is not written. From then on
+ * the pre, store and request are the caller's again.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument; the outcome was already
+ * collected); the request's own errors.
+ */
+struct wasmpool_error_t *wasmpool_http_call_poll(struct wasmpool_http_call_t *call,
+                                                 bool *done,
+                                                 struct wasmpool_http_response_t **response);
+
+/**
+ * Releases `call`. A call still running is waited for first (its response,
+ * if never collected, is deleted). NULL is accepted and ignored.
+ */
+void wasmpool_http_call_delete(struct wasmpool_http_call_t *call);
 
 /**
  * A new HTTP configuration that allows no outgoing request; release with

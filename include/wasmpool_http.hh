@@ -146,6 +146,35 @@ inline Result<HttpResponse> handle_http(const ComponentPre &pre, Store &store, c
   return HttpResponse(out);
 }
 
+/// A request served on a wasmpool thread (start_http): poll fd() in an event loop, then poll()
+/// for the outcome. Ownership: owns a `wasmpool_http_call_t`, move-only; destroying it waits for
+/// a call still running. The ComponentPre, Store and HttpRequest it was started with are borrowed
+/// until poll() has returned the outcome (or the HttpCall is destroyed).
+class HttpCall : public detail::Owned<wasmpool_http_call_t, wasmpool_http_call_delete> {
+ public:
+  explicit HttpCall(wasmpool_http_call_t *raw) : Owned(raw) {}
+  /// An eventfd that becomes readable when the call is done (do not read or close it).
+  int fd() const { return wasmpool_http_call_fd(raw_); }
+  /// std::nullopt while the guest runs; then the outcome, once (a second poll is an
+  /// INVALID_ARGUMENT error).
+  std::optional<Result<HttpResponse>> poll() {
+    bool done = false;
+    wasmpool_http_response_t *out = nullptr;
+    wasmpool_error_t *err = wasmpool_http_call_poll(raw_, &done, &out);
+    if (err != nullptr) return Result<HttpResponse>(Error::adopt(err));
+    if (!done) return std::nullopt;
+    return Result<HttpResponse>(HttpResponse(out));
+  }
+};
+
+/// Starts serving `request` as handle_http does, on a wasmpool thread; returns at once.
+inline Result<HttpCall> start_http(const ComponentPre &pre, Store &store, const HttpRequest &request) {
+  wasmpool_http_call_t *out = nullptr;
+  wasmpool_error_t *err = wasmpool_http_handle_start(pre.raw(), store.raw(), request.raw(), &out);
+  if (err != nullptr) return Error::adopt(err);
+  return HttpCall(out);
+}
+
 /// As handle_http, with the response streamed while the guest writes it: `on_head(const
 /// HttpResponse &)` once with the status and headers (valid during the call; empty body), then
 /// `on_data(std::string_view chunk)` for each part of the body; each returns Status, and an

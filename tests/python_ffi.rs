@@ -38,6 +38,7 @@ fn scalar(base: &str) -> Option<&'static str> {
         "int16_t" => "ctypes.c_int16",
         "uint16_t" => "ctypes.c_uint16",
         "int32_t" => "ctypes.c_int32",
+        "int" => "ctypes.c_int",
         "uint32_t" => "ctypes.c_uint32",
         "int64_t" => "ctypes.c_int64",
         "uint64_t" => "ctypes.c_uint64",

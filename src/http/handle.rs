@@ -216,7 +216,7 @@ fn scheme(s: &http::uri::Scheme) -> Scheme {
 /// Hands `req` to a new instance of `pre` in `store` and collects the
 /// answer: the whole response, or (with a `sink`) its head, the body having
 /// gone to the sink.
-fn serve(
+pub(crate) fn serve(
     pre: &wasmpool_component_pre_t,
     store: &mut wasmpool_store_t,
     req: &wasmpool_http_request_t,

@@ -1,7 +1,10 @@
 // wasi:http through wasmpool.hh with the proxy test guest (tests/guests/proxy): requests with
 // headers and bodies echoed back exactly, each in a fresh Store; a trap and an invalid answer as
 // errors of their kinds; an outgoing request denied without a policy; a bad request field named.
-// A body streamed up through a reader and down through a sink, and a sink that refuses.
+// A body streamed up through a reader and down through a sink, and a sink that refuses; a
+// request started without blocking and finished through its eventfd.
+#include <poll.h>
+
 #include <algorithm>
 #include <string>
 
@@ -87,6 +90,21 @@ int main() {
                              [](std::string_view) -> Status { return Error::trap("client gone"); }),
                          ErrorKind::Trap);
     CHECK(e.message().find("client gone") != std::string::npos);
+  }
+  {
+    // Started without blocking, finished through the eventfd.
+    HttpRequest req = OK(HttpRequest::make("POST", "/echo?started"));
+    OK(req.set_body("polled"));
+    Store store = OK(Store::make(engine));
+    HttpCall call = OK(start_http(pre, store, req));
+    pollfd fd{call.fd(), POLLIN, 0};
+    CHECK(::poll(&fd, 1, 10000) == 1);
+    std::optional<Result<HttpResponse>> outcome = call.poll();
+    CHECK(outcome.has_value());
+    HttpResponse resp = OK(std::move(*outcome));
+    CHECK(resp.status() == 200 && resp.body() == "polled");
+    std::optional<Result<HttpResponse>> again = call.poll();
+    CHECK(again.has_value() && !again->ok() && again->error().kind() == ErrorKind::InvalidArgument);
   }
   Error bad = EXPECT_ERR(HttpRequest::make("GET", "no-slash"), ErrorKind::InvalidArgument);
   CHECK(bad.message().find("path_with_query") != std::string::npos);

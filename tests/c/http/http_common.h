@@ -3,7 +3,10 @@
 #ifndef WASMPOOL_TESTS_HTTP_COMMON_H
 #define WASMPOOL_TESTS_HTTP_COMMON_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "guests.h"
@@ -86,6 +89,20 @@ static inline uint64_t live_component_instances(const wasmpool_engine_t *engine)
   m.struct_size = sizeof m;
   OK(wasmpool_engine_metrics(engine, &m));
   return m.component_instances;
+}
+
+/* Under ASan or valgrind, which slow every byte 20-50 times, serialise threads (valgrind) and
+ * keep freed blocks and shadow memory: timings and peak RSS say nothing there. */
+static inline bool under_memory_checker(void) {
+#if defined(__SANITIZE_ADDRESS__)
+  return true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  return true;
+#endif
+#endif
+  const char *preload = getenv("LD_PRELOAD");
+  return preload != NULL && strstr(preload, "vgpreload") != NULL;
 }
 
 #endif

@@ -138,19 +138,6 @@ static uint64_t peak_rss(void) {
   return kib * 1024;
 }
 
-/* Memory checkers keep freed blocks and shadow memory: the peak says nothing under them. */
-static bool under_memory_checker(void) {
-#if defined(__SANITIZE_ADDRESS__)
-  return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  return true;
-#endif
-#endif
-  const char *preload = getenv("LD_PRELOAD");
-  return preload != NULL && strstr(preload, "vgpreload") != NULL;
-}
-
 /* --- the cases ----------------------------------------------------------------------------------- */
 
 static void large_streams(const wasmpool_engine_t *engine, const wasmpool_component_pre_t *pre, uint64_t size,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -75,6 +76,9 @@ struct http_fixture {
   wasmpool_store_t *hstore;
   wasmpool_http_request_t *req;
   wasmpool_http_response_t *resp;
+  wasmpool_http_request_t *call_req;
+  wasmpool_http_call_t *hcall; /* done, its outcome not collected */
+  bool done;
 };
 
 /* `caller` is a wasmpool_caller_t or a wasmpool_component_caller_t (see via_caller). */
@@ -212,6 +216,12 @@ static struct http_fixture *http_fixture(fixture_t *fx) {
   wasmpool_store_t *store;
   die("response store", wasmpool_store_new(fx->engine, &store));
   die("response", wasmpool_http_handle(h.hpre, store, h.req, &h.resp));
+  wasmpool_store_t *call_store;
+  die("call store", wasmpool_store_new(fx->engine, &call_store));
+  die("call request", wasmpool_http_request_new("GET", "http", "localhost", "/echo", &h.call_req));
+  die("call", wasmpool_http_handle_start(h.hpre, call_store, h.call_req, &h.hcall));
+  struct pollfd pfd = {.fd = wasmpool_http_call_fd(h.hcall), .events = POLLIN};
+  if (poll(&pfd, 1, 60000) != 1) die("call", wasmpool_trap_new("the fixture's call did not finish"));
   fx->http = &h;
   return fx->http;
 }
@@ -1905,6 +1915,53 @@ static int case_wasmpool_error_delete__err(fixture_t *fx, void *caller) {
   return 0;
 }
 
+static int case_wasmpool_http_handle_start__pre(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_handle_start__pre", wasmpool_http_handle_start(NULL, http_fixture(fx)->hstore, http_fixture(fx)->req, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_http_handle_start__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_handle_start__store", wasmpool_http_handle_start(http_fixture(fx)->hpre, NULL, http_fixture(fx)->req, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_http_handle_start__request(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_handle_start__request", wasmpool_http_handle_start(http_fixture(fx)->hpre, http_fixture(fx)->hstore, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_http_handle_start__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_handle_start__out", wasmpool_http_handle_start(http_fixture(fx)->hpre, http_fixture(fx)->hstore, http_fixture(fx)->req, NULL));
+}
+
+static int case_wasmpool_http_call_fd__call(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_http_call_fd(NULL);
+  return 0;
+}
+
+static int case_wasmpool_http_call_poll__call(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_call_poll__call", wasmpool_http_call_poll(NULL, &http_fixture(fx)->done, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_http_call_poll__done(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_call_poll__done", wasmpool_http_call_poll(http_fixture(fx)->hcall, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_http_call_poll__response(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_http_call_poll__response", wasmpool_http_call_poll(http_fixture(fx)->hcall, &http_fixture(fx)->done, NULL));
+}
+
+static int case_wasmpool_http_call_delete__call(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  wasmpool_http_call_delete(NULL);
+  return 0;
+}
+
 static int case_wasmpool_http_config_delete__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   wasmpool_http_config_delete(NULL);
@@ -2453,7 +2510,7 @@ typedef struct {
   int via_caller;
 } sweep_case_t;
 
-#define SWEPT_FUNCTIONS 238
+#define SWEPT_FUNCTIONS 242
 static const sweep_case_t CASES[] = {
     {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
     {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
@@ -2772,6 +2829,15 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_error_trap_code__err", case_wasmpool_error_trap_code__err, 0},
     {"wasmpool_error_trap_code__out", case_wasmpool_error_trap_code__out, 0},
     {"wasmpool_error_delete__err", case_wasmpool_error_delete__err, 0},
+    {"wasmpool_http_handle_start__pre", case_wasmpool_http_handle_start__pre, 0},
+    {"wasmpool_http_handle_start__store", case_wasmpool_http_handle_start__store, 0},
+    {"wasmpool_http_handle_start__request", case_wasmpool_http_handle_start__request, 0},
+    {"wasmpool_http_handle_start__out", case_wasmpool_http_handle_start__out, 0},
+    {"wasmpool_http_call_fd__call", case_wasmpool_http_call_fd__call, 0},
+    {"wasmpool_http_call_poll__call", case_wasmpool_http_call_poll__call, 0},
+    {"wasmpool_http_call_poll__done", case_wasmpool_http_call_poll__done, 0},
+    {"wasmpool_http_call_poll__response", case_wasmpool_http_call_poll__response, 0},
+    {"wasmpool_http_call_delete__call", case_wasmpool_http_call_delete__call, 0},
     {"wasmpool_http_config_delete__cfg", case_wasmpool_http_config_delete__cfg, 0},
     {"wasmpool_http_config_allow_authority__cfg", case_wasmpool_http_config_allow_authority__cfg, 0},
     {"wasmpool_http_config_allow_authority__authority", case_wasmpool_http_config_allow_authority__authority, 0},
