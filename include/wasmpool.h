@@ -2737,6 +2737,14 @@ struct wasmpool_error_t *wasmpool_func_call(const struct wasmpool_func_t *func,
                                             size_t nresults);
 
 /**
+ * Describes `func` (its parameter and result kinds; for a table element,
+ * the name `table element <index>`) in `*out`; borrowed until the store is
+ * deleted. Errors: INVALID_ARGUMENT (NULL argument).
+ */
+struct wasmpool_error_t *wasmpool_func_type(const struct wasmpool_func_t *func,
+                                            struct wasmpool_extern_info_t *out);
+
+/**
  * Calls the exported function `name` of `inst` with `nargs` arguments and
  * room for `nresults` results.
  *

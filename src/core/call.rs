@@ -139,6 +139,21 @@ pub unsafe extern "C" fn wasmpool_func_call(
     })
 }
 
+/// Describes `func` (its parameter and result kinds; for a table element,
+/// the name `table element <index>`) in `*out`; borrowed until the store is
+/// deleted. Errors: INVALID_ARGUMENT (NULL argument).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_func_type(
+    func: *const wasmpool_func_t,
+    out: *mut wasmpool_extern_info_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let func = abi::arg_ref(func, "func")?;
+        abi::out(out, "out")?.write(func.ty().to_c());
+        Ok(())
+    })
+}
+
 /// Calls the exported function `name` of `inst` with `nargs` arguments and
 /// room for `nresults` results.
 ///

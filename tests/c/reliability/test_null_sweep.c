@@ -1289,6 +1289,16 @@ static int case_wasmpool_func_call__results(fixture_t *fx, void *caller) {
   return expect_invalid("wasmpool_func_call__results", wasmpool_func_call(fx->func, &fx->arg, 1, NULL, 1));
 }
 
+static int case_wasmpool_func_type__func(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_func_type__func", wasmpool_func_type(NULL, &fx->info));
+}
+
+static int case_wasmpool_func_type__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_func_type__out", wasmpool_func_type(fx->func, NULL));
+}
+
 static int case_wasmpool_instance_call__inst(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_call__inst", wasmpool_instance_call(NULL, "f", &fx->arg, 1, &fx->res, 1));
@@ -2874,7 +2884,7 @@ typedef struct {
   int via_caller;
 } sweep_case_t;
 
-#define SWEPT_FUNCTIONS 266
+#define SWEPT_FUNCTIONS 267
 static const sweep_case_t CASES[] = {
     {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
     {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
@@ -3073,6 +3083,8 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_func_call__func", case_wasmpool_func_call__func, 0},
     {"wasmpool_func_call__args", case_wasmpool_func_call__args, 0},
     {"wasmpool_func_call__results", case_wasmpool_func_call__results, 0},
+    {"wasmpool_func_type__func", case_wasmpool_func_type__func, 0},
+    {"wasmpool_func_type__out", case_wasmpool_func_type__out, 0},
     {"wasmpool_instance_call__inst", case_wasmpool_instance_call__inst, 0},
     {"wasmpool_instance_call__name", case_wasmpool_instance_call__name, 0},
     {"wasmpool_instance_call__args", case_wasmpool_instance_call__args, 0},
