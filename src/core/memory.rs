@@ -255,12 +255,18 @@ pub unsafe extern "C" fn wasmpool_memory_grow(
                     Mem::Local(m) => m.ty(unsafe { memory.store() }),
                     Mem::Shared(m) => m.ty(),
                 };
-                let why = match (ty.maximum(), refused) {
-                    (Some(max), _) if before.checked_add(delta).is_none_or(|want| want > max) => {
+                let want = before.checked_add(delta);
+                let why = match (ty.maximum(), refused, &memory.memory) {
+                    (Some(max), _, _) if want.is_none_or(|want| want > max) => {
                         format!("the memory's maximum is {max} pages")
                     }
-                    (_, Some(why)) => why,
-                    (_, None) => format!("{e}"),
+                    (_, Some(why), _) => why,
+                    // A pooled memory cannot move: it grows within its slot only.
+                    (_, None, Mem::Local(_)) => format!(
+                        "{e}: beyond what the engine allows this memory (for an instance's memory under pooling, \
+                         the pool's max_memory_size)"
+                    ),
+                    (_, None, Mem::Shared(_)) => format!("{e}"),
                 };
                 Err(Error::new(
                     K::WASMPOOL_ERROR_LIMIT_EXCEEDED,

@@ -321,11 +321,14 @@ pub unsafe extern "C" fn wasmpool_table_grow(
             }
             Err(e) => {
                 let max = table.table.ty(&*store).maximum();
+                let want = before.checked_add(delta);
+                let limit = store.data().limiter.limits.table_elements;
                 let why = match (max, refused) {
-                    (Some(max), _) if before.checked_add(delta).is_none_or(|want| want > max) => {
+                    (Some(max), _) if want.is_none_or(|want| want > max) => {
                         format!("the table's maximum is {max} elements")
                     }
-                    (_, Some(why)) => why,
+                    (_, Some(why)) if want.is_none_or(|w| w > limit as u64) => why,
+                    (_, Some(_)) => "the engine refused (for an instance's table: the pool's table_elements)".to_string(),
                     (_, None) => format!("{e}"),
                 };
                 Err(Error::new(

@@ -295,6 +295,28 @@ static void exports_and_linking(wasmpool_engine_t *engine) {
   wasmpool_store_delete(store);
 }
 
+/* Under pooling, an instance's memory and table cannot grow past the pool's per-slot sizes. */
+static void pool_limits(wasmpool_engine_t *engine) {
+  wasmpool_store_t *store = new_store(engine);
+  wasmpool_module_t *module =
+      compile_wat(engine, "(module (memory (export \"m\") 1) (table (export \"t\") 1 funcref))");
+  wasmpool_instance_t *inst = NULL;
+  OK(wasmpool_instantiate(store, module, &inst));
+  wasmpool_memory_t *memory = NULL;
+  OK(wasmpool_instance_export_memory(inst, "m", &memory));
+  /* small_pool: max_memory_size is 16 MiB, 256 pages. */
+  expect_message(wasmpool_memory_grow(memory, 300, NULL), WASMPOOL_ERROR_LIMIT_EXCEEDED, "max_memory_size", NULL);
+  CHECK(wasmpool_memory_size(memory) == 1);
+  OK(wasmpool_memory_grow(memory, 255, NULL));
+  wasmpool_table_t *table = NULL;
+  OK(wasmpool_instance_export_table(inst, "t", &table));
+  /* table_elements is the pool's per-table size (its default, 20,000, here). */
+  expect_message(wasmpool_table_grow(table, 30000, NULL, NULL), WASMPOOL_ERROR_LIMIT_EXCEEDED, "table_elements", NULL);
+  CHECK(wasmpool_table_size(table) == 1);
+  wasmpool_module_delete(module);
+  wasmpool_store_delete(store);
+}
+
 /* A host memory of another engine is refused by the linker. */
 static void other_engine(wasmpool_engine_t *engine) {
   wasmpool_config_t *cfg = wasmpool_config_new();
@@ -440,6 +462,7 @@ int main(void) {
           (pooling ? WASMPOOL_STRATEGY_POOLING : WASMPOOL_STRATEGY_ON_DEMAND));
     host_externs(engine);
     exports_and_linking(engine);
+    if (pooling) pool_limits(engine);
     other_engine(engine);
     shared_memories(engine);
     toolchain_guest(engine);
