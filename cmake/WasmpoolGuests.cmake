@@ -8,6 +8,8 @@
 #                                        (clang + wasi-libc): core command modules
 #   <build>/guests/wasip2/<name>.wasm    the same as preview-2 command components
 #                                        (wasm-tools component new --adapt, command adapter)
+#   <build>/guests/import_memory.wasm    tests/guests/import_memory: a freestanding core module
+#                                        importing env.memory and env.__indirect_function_table
 #   <build>/guests/echo.wasm             tests/guests/echo: every WIT type echoed, C with
 #                                        wit-bindgen bindings, a component with no WASI imports
 #   <build>/guests/res.wasm              tests/guests/resources: host-defined resources, the same
@@ -213,6 +215,20 @@ if(NOT _missing)
       VERBATIM)
     list(APPEND _guest_outputs "${_core}" "${_component}")
   endforeach()
+
+  # A freestanding core module that imports its memory and function table (wasm-ld's
+  # --import-memory and --import-table: `env.memory`, 2 pages, and `env.__indirect_function_table`),
+  # which the host creates; no libc, no WASI.
+  set(_import_memory "${_g_out}/import_memory.wasm")
+  add_custom_command(
+    OUTPUT "${_import_memory}"
+    COMMAND "${_clang}" ${_wasm_cflags} -nostdlib -Wl,--no-entry -Wl,--import-memory
+            -Wl,--import-table -Wl,--initial-memory=131072 -Wl,-z,stack-size=16384
+            "${_g_src}/import_memory/import_memory.c" -o "${_import_memory}"
+    DEPENDS "${_g_src}/import_memory/import_memory.c"
+    COMMENT "guest import_memory: core module importing its memory and table"
+    VERBATIM)
+  list(APPEND _guest_outputs "${_import_memory}")
 
   # Components written in C on wit-bindgen's bindings, linked as reactors (libraries: exports
   # only, `_initialize` runs the constructors once, which wasm-tools turns into the component's

@@ -285,6 +285,29 @@ typedef enum wasmpool_externkind_t {
 } wasmpool_externkind_t;
 
 /**
+ * The element type of a table: the top of its reference type's hierarchy
+ * (a table of typed function references is a `FUNCREF` table).
+ */
+typedef enum wasmpool_reftype_t {
+  /**
+   * Function references (`funcref`); elements are `wasmpool_func_t`.
+   */
+  WASMPOOL_REFTYPE_FUNCREF = 0,
+  /**
+   * External references (`externref`); only null elements pass today.
+   */
+  WASMPOOL_REFTYPE_EXTERNREF = 1,
+  /**
+   * GC references (`anyref` and below); only null elements pass today.
+   */
+  WASMPOOL_REFTYPE_ANYREF = 2,
+  /**
+   * Exception references (`exnref`); only null elements pass today.
+   */
+  WASMPOOL_REFTYPE_EXNREF = 3,
+} wasmpool_reftype_t;
+
+/**
  * Why a guest trapped (see `wasmpool_error_trap_code`).
  */
 typedef enum wasmpool_trap_code_t {
@@ -597,14 +620,25 @@ typedef struct wasmpool_engine_t wasmpool_engine_t;
 typedef struct wasmpool_error_t wasmpool_error_t;
 
 /**
- * An exported function of an instance, looked up once by
- * `wasmpool_instance_func` and called with `wasmpool_func_call` without a
- * lookup by name each time.
+ * A function of a store: an exported function of an instance, looked up
+ * once by `wasmpool_instance_func` and called with `wasmpool_func_call`
+ * without a lookup by name each time, or a table's element
+ * (`wasmpool_table_get`).
  *
- * Owned by the instance's store (no delete): valid until
- * `wasmpool_store_delete`. Thread safety: as its store.
+ * Owned by the store (no delete): valid until `wasmpool_store_delete`.
+ * Thread safety: as its store.
  */
 typedef struct wasmpool_func_t wasmpool_func_t;
+
+/**
+ * A global of a store: made by `wasmpool_global_new`, or an instance's
+ * export (`wasmpool_instance_export_global`).
+ *
+ * Owned by its store (no delete): valid until `wasmpool_store_delete`;
+ * every call that returns one makes a new handle, kept until then. Thread
+ * safety: as its store.
+ */
+typedef struct wasmpool_global_t wasmpool_global_t;
 
 /**
  * A request being served on a wasmpool thread (`wasmpool_http_handle_start`).
@@ -684,6 +718,18 @@ typedef struct wasmpool_instance_t wasmpool_instance_t;
 typedef struct wasmpool_linker_t wasmpool_linker_t;
 
 /**
+ * A linear memory of a store: made by `wasmpool_memory_new`, or an
+ * instance's export (`wasmpool_instance_export_memory`).
+ *
+ * Owned by its store (no delete): valid until `wasmpool_store_delete`.
+ * Every call that returns one makes a new handle, kept until then: look a
+ * memory up once, not per access. Thread safety: as its store (one thread
+ * at a time); a shared memory's bytes may also be accessed by other
+ * threads' instances, with atomics.
+ */
+typedef struct wasmpool_memory_t wasmpool_memory_t;
+
+/**
  * A module compiled for one engine. It can be instantiated any number of
  * times, in any store of the same engine.
  *
@@ -705,6 +751,16 @@ typedef struct wasmpool_module_t wasmpool_module_t;
  * thread at a time (it may move between threads).
  */
 typedef struct wasmpool_store_t wasmpool_store_t;
+
+/**
+ * A table of a store: made by `wasmpool_table_new`, or an instance's
+ * export (`wasmpool_instance_export_table`).
+ *
+ * Owned by its store (no delete): valid until `wasmpool_store_delete`;
+ * every call that returns one makes a new handle, kept until then. Thread
+ * safety: as its store.
+ */
+typedef struct wasmpool_table_t wasmpool_table_t;
 
 /**
  * A WASI configuration: what `wasmpool_store_wasi_set` gives each store.
@@ -1181,6 +1237,24 @@ typedef struct wasmpool_extern_info_t {
 } wasmpool_extern_info_t;
 
 /**
+ * The type of a global: the kind of its value and whether it can be set.
+ *
+ * Plain data: filled by the host for `wasmpool_global_new`, by wasmpool for
+ * `wasmpool_global_type` (where a reference-typed global shows
+ * `WASMPOOL_VALKIND_REF`).
+ */
+typedef struct wasmpool_globaltype_t {
+  /**
+   * One of `wasmpool_valkind_t` (not `WASMPOOL_VALKIND_REF` when creating).
+   */
+  enum wasmpool_valkind_t kind;
+  /**
+   * Whether the global can be written (`mut` in WebAssembly).
+   */
+  bool is_mutable;
+} wasmpool_globaltype_t;
+
+/**
  * A host function implemented in C.
  *
  * Called on the thread that runs the guest, with the `env` given to
@@ -1200,6 +1274,65 @@ typedef struct wasmpool_error_t *(*wasmpool_func_callback_t)(void *env,
                                                              size_t nargs,
                                                              struct wasmpool_val_t *results,
                                                              size_t nresults);
+
+/**
+ * The type of a linear memory, in pages of 64 KiB.
+ *
+ * Plain data: filled by the host for `wasmpool_memory_new`, by wasmpool for
+ * `wasmpool_memory_type`.
+ */
+typedef struct wasmpool_memorytype_t {
+  /**
+   * Pages the memory starts with (and never shrinks below).
+   */
+  uint64_t minimum;
+  /**
+   * Pages the memory may grow to, when `has_maximum` is true.
+   */
+  uint64_t maximum;
+  /**
+   * Whether `maximum` applies (a shared memory needs one).
+   */
+  bool has_maximum;
+  /**
+   * A 64-bit memory (the memory64 proposal): addressed by i64.
+   */
+  bool is_64;
+  /**
+   * A shared memory (the threads proposal): needs `has_maximum`, and an
+   * engine with `wasm_threads` on.
+   */
+  bool shared;
+} wasmpool_memorytype_t;
+
+/**
+ * The type of a table.
+ *
+ * Plain data: filled by the host for `wasmpool_table_new`, by wasmpool for
+ * `wasmpool_table_type`.
+ */
+typedef struct wasmpool_tabletype_t {
+  /**
+   * One of `wasmpool_reftype_t`.
+   */
+  enum wasmpool_reftype_t element;
+  /**
+   * Elements the table starts with.
+   */
+  uint64_t minimum;
+  /**
+   * Elements the table may grow to, when `has_maximum` is true.
+   */
+  uint64_t maximum;
+  /**
+   * Whether `maximum` applies.
+   */
+  bool has_maximum;
+  /**
+   * A table indexed by i64 (the memory64 proposal's table64).
+   */
+  bool is_64;
+} wasmpool_tabletype_t;
 
 /**
  * A snapshot of an engine's pool: what is live now, what is warm but unused
@@ -2649,6 +2782,14 @@ struct wasmpool_error_t *wasmpool_func_call(const struct wasmpool_func_t *func,
                                             size_t nresults);
 
 /**
+ * Describes `func` (its parameter and result kinds; for a table element,
+ * the name `table element <index>`) in `*out`; borrowed until the store is
+ * deleted. Errors: INVALID_ARGUMENT (NULL argument).
+ */
+struct wasmpool_error_t *wasmpool_func_type(const struct wasmpool_func_t *func,
+                                            struct wasmpool_extern_info_t *out);
+
+/**
  * Calls the exported function `name` of `inst` with `nargs` arguments and
  * room for `nresults` results.
  *
@@ -2852,6 +2993,59 @@ struct wasmpool_error_t *wasmpool_instance_global_set_n(struct wasmpool_instance
                                                         const struct wasmpool_val_t *value);
 
 /**
+ * Creates a global of type `*ty` holding `*value` in `store` and writes its
+ * handle to `*out` (owned by the store).
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument, an unknown or reference kind,
+ * `value` of another kind than `ty->kind`).
+ */
+struct wasmpool_error_t *wasmpool_global_new(struct wasmpool_store_t *store,
+                                             const struct wasmpool_globaltype_t *ty,
+                                             const struct wasmpool_val_t *value,
+                                             struct wasmpool_global_t **out);
+
+/**
+ * Writes the type of `global` to `*out`. Errors: INVALID_ARGUMENT (NULL
+ * argument).
+ */
+struct wasmpool_error_t *wasmpool_global_type(const struct wasmpool_global_t *global,
+                                              struct wasmpool_globaltype_t *out);
+
+/**
+ * Reads the value of `global` into `*out` (kind and value).
+ * Errors: INVALID_ARGUMENT (NULL argument, a reference-typed global).
+ */
+struct wasmpool_error_t *wasmpool_global_get(const struct wasmpool_global_t *global,
+                                             struct wasmpool_val_t *out);
+
+/**
+ * Writes `*value` to the mutable `global`.
+ * Errors: INVALID_ARGUMENT (NULL argument, an immutable global, a value of
+ * another kind than the global's).
+ */
+struct wasmpool_error_t *wasmpool_global_set(const struct wasmpool_global_t *global,
+                                             const struct wasmpool_val_t *value);
+
+/**
+ * Writes a handle for the exported global `name` of `inst` to `*out`
+ * (owned by the instance's store; a new handle per call).
+ * Errors: INVALID_ARGUMENT (NULL argument); LINK (no exported global of
+ * that name).
+ */
+struct wasmpool_error_t *wasmpool_instance_export_global(const struct wasmpool_instance_t *inst,
+                                                         const char *name,
+                                                         struct wasmpool_global_t **out);
+
+/**
+ * `wasmpool_instance_export_global` with the name given as `name_len` bytes
+ * at `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+ */
+struct wasmpool_error_t *wasmpool_instance_export_global_n(const struct wasmpool_instance_t *inst,
+                                                           const char *name,
+                                                           size_t name_len,
+                                                           struct wasmpool_global_t **out);
+
+/**
  * Releases `pre`. NULL is accepted and ignored. Instances made from it are
  * not affected.
  */
@@ -2932,13 +3126,195 @@ struct wasmpool_error_t *wasmpool_linker_define_unknown_imports_as_traps(struct 
  *
  * The result is owned by the caller (`wasmpool_instance_pre_delete`) and
  * keeps what it needs of `linker` and `module`: both may be deleted
- * afterwards. Errors: INVALID_ARGUMENT (NULL argument, module of another
+ * afterwards. A linker holding a store's memories, tables, globals or
+ * instances (`wasmpool_linker_define_memory` and the like) makes a
+ * pre-linked instance for that store only, typed with the sizes those
+ * memories and tables had when defined: `wasmpool_linker_instantiate` reads
+ * their sizes now. Errors: INVALID_ARGUMENT (NULL argument, module of another
  * engine); LINK (an import is missing or has the wrong type; the message
  * names it).
  */
 struct wasmpool_error_t *wasmpool_linker_instantiate_pre(const struct wasmpool_linker_t *linker,
                                                          const struct wasmpool_module_t *module,
                                                          struct wasmpool_instance_pre_t **out);
+
+/**
+ * Defines the import `module_name`.`name` as `memory`, a memory of `store`.
+ *
+ * Modules instantiated from this linker then share the memory (and see
+ * what the host or other instances wrote to it). A module whose import has
+ * another type (a table, say, or limits the memory does not meet) fails to
+ * link with LINK, naming both types, when it is instantiated. From now on
+ * the linker makes instances for `store` only (see
+ * `wasmpool_linker_instantiate`); it borrows nothing of `memory`, which
+ * lives as long as its store.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument; `memory` of another store, or
+ * `store` of another engine than the linker, or the linker holding another
+ * store's definitions); LINK (the name is already defined).
+ */
+struct wasmpool_error_t *wasmpool_linker_define_memory(struct wasmpool_linker_t *linker,
+                                                       struct wasmpool_store_t *store,
+                                                       const char *module_name,
+                                                       const char *name,
+                                                       const struct wasmpool_memory_t *memory);
+
+/**
+ * `wasmpool_linker_define_memory` with the names given as (pointer, length)
+ * bytes (UTF-8, NUL allowed; NULL only with a length of 0).
+ */
+struct wasmpool_error_t *wasmpool_linker_define_memory_n(struct wasmpool_linker_t *linker,
+                                                         struct wasmpool_store_t *store,
+                                                         const char *module_name,
+                                                         size_t module_name_len,
+                                                         const char *name,
+                                                         size_t name_len,
+                                                         const struct wasmpool_memory_t *memory);
+
+/**
+ * Defines the import `module_name`.`name` as `table`, a table of `store`.
+ * Same rules, lifetimes and errors as `wasmpool_linker_define_memory`.
+ */
+struct wasmpool_error_t *wasmpool_linker_define_table(struct wasmpool_linker_t *linker,
+                                                      struct wasmpool_store_t *store,
+                                                      const char *module_name,
+                                                      const char *name,
+                                                      const struct wasmpool_table_t *table);
+
+/**
+ * `wasmpool_linker_define_table` with the names given as (pointer, length)
+ * bytes (UTF-8, NUL allowed; NULL only with a length of 0).
+ */
+struct wasmpool_error_t *wasmpool_linker_define_table_n(struct wasmpool_linker_t *linker,
+                                                        struct wasmpool_store_t *store,
+                                                        const char *module_name,
+                                                        size_t module_name_len,
+                                                        const char *name,
+                                                        size_t name_len,
+                                                        const struct wasmpool_table_t *table);
+
+/**
+ * Defines the import `module_name`.`name` as `global`, a global of `store`.
+ * Same rules, lifetimes and errors as `wasmpool_linker_define_memory` (a
+ * module importing a mutable global shares it; one importing an immutable
+ * global needs an immutable one of the same kind).
+ */
+struct wasmpool_error_t *wasmpool_linker_define_global(struct wasmpool_linker_t *linker,
+                                                       struct wasmpool_store_t *store,
+                                                       const char *module_name,
+                                                       const char *name,
+                                                       const struct wasmpool_global_t *global);
+
+/**
+ * `wasmpool_linker_define_global` with the names given as (pointer, length)
+ * bytes (UTF-8, NUL allowed; NULL only with a length of 0).
+ */
+struct wasmpool_error_t *wasmpool_linker_define_global_n(struct wasmpool_linker_t *linker,
+                                                         struct wasmpool_store_t *store,
+                                                         const char *module_name,
+                                                         size_t module_name_len,
+                                                         const char *name,
+                                                         size_t name_len,
+                                                         const struct wasmpool_global_t *global);
+
+/**
+ * Defines every export of `instance` (an instance of `store`) under the
+ * module name `name`: its functions, memories, tables and globals satisfy
+ * the imports `name`.`<export>` of modules linked afterwards (the spec
+ * tests' `register`). Same rules, lifetimes and errors as
+ * `wasmpool_linker_define_memory`; LINK if one of the names is already
+ * defined (the exports before it stay defined: use a fresh module name).
+ */
+struct wasmpool_error_t *wasmpool_linker_define_instance(struct wasmpool_linker_t *linker,
+                                                         struct wasmpool_store_t *store,
+                                                         const char *name,
+                                                         const struct wasmpool_instance_t *instance);
+
+/**
+ * `wasmpool_linker_define_instance` with the name given as `name_len` bytes
+ * at `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+ */
+struct wasmpool_error_t *wasmpool_linker_define_instance_n(struct wasmpool_linker_t *linker,
+                                                           struct wasmpool_store_t *store,
+                                                           const char *name,
+                                                           size_t name_len,
+                                                           const struct wasmpool_instance_t *instance);
+
+/**
+ * Creates a memory of type `*ty` in `store`, zero-filled, and writes its
+ * handle to `*out` (owned by the store).
+ *
+ * A memory that is not shared is allocated for this store (not from the
+ * engine's pool: pools hold instances' memories) and counts toward the
+ * store's limits (`memory_size`, `memories`). A shared memory (`ty->shared`)
+ * belongs to the engine and may be imported by instances of several stores
+ * and threads; it lives while any of them or this handle does.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument, an invalid type, a shared memory
+ * without a maximum or in an engine with `wasm_threads` off);
+ * LIMIT_EXCEEDED (the store's limits refuse it); OTHER (the system refused
+ * the memory).
+ */
+struct wasmpool_error_t *wasmpool_memory_new(struct wasmpool_store_t *store,
+                                             const struct wasmpool_memorytype_t *ty,
+                                             struct wasmpool_memory_t **out);
+
+/**
+ * Writes the current type of `memory` to `*out` (`minimum` is its size in
+ * pages now). Errors: INVALID_ARGUMENT (NULL argument).
+ */
+struct wasmpool_error_t *wasmpool_memory_type(const struct wasmpool_memory_t *memory,
+                                              struct wasmpool_memorytype_t *out);
+
+/**
+ * The size of `memory` in pages of 64 KiB; 0 if `memory` is NULL.
+ */
+uint64_t wasmpool_memory_size(const struct wasmpool_memory_t *memory);
+
+/**
+ * Writes the base address of `memory` to `*data` and its size in bytes to
+ * `*size`.
+ *
+ * The pointer is valid until the memory grows (from the host or a guest:
+ * any call into a guest of the store may grow it) or the store is deleted.
+ * A shared memory never moves, but other threads may write it at any time.
+ * Errors: INVALID_ARGUMENT (NULL argument).
+ */
+struct wasmpool_error_t *wasmpool_memory_data(const struct wasmpool_memory_t *memory,
+                                              uint8_t **data,
+                                              size_t *size);
+
+/**
+ * Grows `memory` by `delta` pages (0 is allowed) and writes its previous
+ * size in pages to `*previous` (may be NULL). Pointers from
+ * `wasmpool_memory_data` may be invalid afterwards.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `memory`); LIMIT_EXCEEDED (beyond the
+ * memory's maximum, the store's `memory_size` limit, or, for an instance's
+ * memory, the pool's `max_memory_size`; the memory is unchanged).
+ */
+struct wasmpool_error_t *wasmpool_memory_grow(const struct wasmpool_memory_t *memory,
+                                              uint64_t delta,
+                                              uint64_t *previous);
+
+/**
+ * Writes a handle for the exported memory `name` of `inst` to `*out`
+ * (owned by the instance's store; a new handle per call).
+ * Errors: INVALID_ARGUMENT (NULL argument); LINK (no exported memory of
+ * that name).
+ */
+struct wasmpool_error_t *wasmpool_instance_export_memory(const struct wasmpool_instance_t *inst,
+                                                         const char *name,
+                                                         struct wasmpool_memory_t **out);
+
+/**
+ * `wasmpool_instance_export_memory` with the name given as `name_len` bytes
+ * at `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+ */
+struct wasmpool_error_t *wasmpool_instance_export_memory_n(const struct wasmpool_instance_t *inst,
+                                                           const char *name,
+                                                           size_t name_len,
+                                                           struct wasmpool_memory_t **out);
 
 /**
  * Compiles a module from `len` bytes at `bytes`: the WebAssembly binary
@@ -3059,6 +3435,91 @@ size_t wasmpool_module_export_count(const struct wasmpool_module_t *module);
 struct wasmpool_error_t *wasmpool_module_export(const struct wasmpool_module_t *module,
                                                 size_t index,
                                                 struct wasmpool_extern_info_t *out);
+
+/**
+ * Creates a table of type `*ty` in `store`, every element null, and writes
+ * its handle to `*out` (owned by the store).
+ *
+ * The table is allocated for this store (not from the engine's pool) and
+ * counts toward the store's limits (`table_elements`, `tables`).
+ * Errors: INVALID_ARGUMENT (NULL argument, an unknown element type, a
+ * maximum below the minimum, a type the engine's proposals do not allow);
+ * LIMIT_EXCEEDED (the store's limits refuse it).
+ */
+struct wasmpool_error_t *wasmpool_table_new(struct wasmpool_store_t *store,
+                                            const struct wasmpool_tabletype_t *ty,
+                                            struct wasmpool_table_t **out);
+
+/**
+ * Writes the current type of `table` to `*out` (`minimum` is its size
+ * now). Errors: INVALID_ARGUMENT (NULL argument).
+ */
+struct wasmpool_error_t *wasmpool_table_type(const struct wasmpool_table_t *table,
+                                             struct wasmpool_tabletype_t *out);
+
+/**
+ * The number of elements of `table`; 0 if `table` is NULL.
+ */
+uint64_t wasmpool_table_size(const struct wasmpool_table_t *table);
+
+/**
+ * Writes element `index` of `table` to `*out`: a function handle (owned by
+ * the store, a new one per call, kept until the store is deleted) or NULL
+ * for a null reference.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `table` or `out`; `index` out of bounds; a
+ * non-null element of a table that is not a function table, which
+ * wasmpool cannot pass yet).
+ */
+struct wasmpool_error_t *wasmpool_table_get(const struct wasmpool_table_t *table,
+                                            uint64_t index,
+                                            struct wasmpool_func_t **out);
+
+/**
+ * Sets element `index` of `table` to `func` (a function of the same store),
+ * or to a null reference when `func` is NULL.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `table`; `index` out of bounds; `func` of
+ * another store, or whose type the table's element type does not accept; a
+ * function for a table that is not a function table).
+ */
+struct wasmpool_error_t *wasmpool_table_set(const struct wasmpool_table_t *table,
+                                            uint64_t index,
+                                            const struct wasmpool_func_t *func);
+
+/**
+ * Grows `table` by `delta` elements set to `init` (a function of the same
+ * store, or NULL for null), and writes its previous size to `*previous`
+ * (may be NULL).
+ *
+ * Errors: INVALID_ARGUMENT (NULL `table`, `init` as for
+ * `wasmpool_table_set`); LIMIT_EXCEEDED (beyond the table's maximum, the
+ * store's `table_elements` limit or, for an instance's table, the pool's
+ * `table_elements`; the table is unchanged).
+ */
+struct wasmpool_error_t *wasmpool_table_grow(const struct wasmpool_table_t *table,
+                                             uint64_t delta,
+                                             const struct wasmpool_func_t *init,
+                                             uint64_t *previous);
+
+/**
+ * Writes a handle for the exported table `name` of `inst` to `*out` (owned
+ * by the instance's store; a new handle per call).
+ * Errors: INVALID_ARGUMENT (NULL argument); LINK (no exported table of that
+ * name).
+ */
+struct wasmpool_error_t *wasmpool_instance_export_table(const struct wasmpool_instance_t *inst,
+                                                        const char *name,
+                                                        struct wasmpool_table_t **out);
+
+/**
+ * `wasmpool_instance_export_table` with the name given as `name_len` bytes
+ * at `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+ */
+struct wasmpool_error_t *wasmpool_instance_export_table_n(const struct wasmpool_instance_t *inst,
+                                                          const char *name,
+                                                          size_t name_len,
+                                                          struct wasmpool_table_t **out);
 
 /**
  * Builds an engine from `cfg` and writes it to `*out`.
@@ -3580,6 +4041,27 @@ struct wasmpool_error_t *wasmpool_instance_pre_instantiate(const struct wasmpool
 struct wasmpool_error_t *wasmpool_instantiate(struct wasmpool_store_t *store,
                                               const struct wasmpool_module_t *module,
                                               struct wasmpool_instance_t **out);
+
+/**
+ * Links `module` against `linker` and instantiates it in `store` in one
+ * step, writing the instance (owned by the store) to `*out`.
+ *
+ * The way to instantiate with a linker that holds a store's memories,
+ * tables, globals or instances (`wasmpool_linker_define_memory` and the
+ * like): imports are matched against their sizes now (a memory grown after
+ * it was defined satisfies an import asking for the larger size). Slots,
+ * waiting and limits as for `wasmpool_instantiate`.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument; module, linker or store of
+ * different engines; a linker holding another store's definitions); LINK
+ * (an import is missing or has another type: the message names the import
+ * and both types); POOL_EXHAUSTED; LIMIT_EXCEEDED; TRAP (the start
+ * function trapped); OTHER.
+ */
+struct wasmpool_error_t *wasmpool_linker_instantiate(const struct wasmpool_linker_t *linker,
+                                                     struct wasmpool_store_t *store,
+                                                     const struct wasmpool_module_t *module,
+                                                     struct wasmpool_instance_t **out);
 
 /**
  * Instantiates the pre-instantiated component `pre` in `store` and writes

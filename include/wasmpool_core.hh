@@ -1,5 +1,5 @@
 // wasmpool_core.hh: the core-module part of wasmpool.hh (C++17, header-only): values, Module,
-// Linker and host functions, InstancePre, Store, Instance, Func. Include <wasmpool.hh>, which
+// Linker and host functions, InstancePre, Store, Instance, Func, and Memory, Table, Global. Include <wasmpool.hh>, which
 // includes this file; see there for the ownership, error and thread-safety conventions.
 #ifndef WASMPOOL_CORE_HH
 #define WASMPOOL_CORE_HH
@@ -112,6 +112,10 @@ class Func {
   size_t nresults_;
 };
 
+class Memory;
+class Table;
+class Global;
+
 /// A core instance. A view: its Store owns it; valid while that Store lives; one thread at a
 /// time (the Store's).
 class Instance {
@@ -149,6 +153,10 @@ class Instance {
   Status set_global(std::string_view name, const Val &v) const {
     return Status::from_c(wasmpool_instance_global_set_n(raw_, name.data(), name.size(), &v));
   }
+  /// The exported memory, table or global `name` as a handle (a view, owned by the Store).
+  inline Result<Memory> export_memory(std::string_view name) const;
+  inline Result<Table> export_table(std::string_view name) const;
+  inline Result<Global> export_global(std::string_view name) const;
   /// Runs a WASI command module: calls its `_start`. The exit code: 0 for a normal return, n
   /// for `proc_exit(n)` (C's `exit(n)`); neither is an error. Errors: INVALID_ARGUMENT (the
   /// guest called WASI in a Store without Store::set_wasi), LINK (no `_start`), TRAP,
@@ -248,6 +256,17 @@ class Linker : public detail::Owned<wasmpool_linker_t, wasmpool_linker_delete> {
   /// Defines every `wasi_snapshot_preview1` function, for modules built for wasm32-wasip1.
   /// Each Store running them needs Store::set_wasi. LINK error if a WASI name is taken.
   Status define_wasi() { return Status::from_c(wasmpool_linker_define_wasi(raw_)); }
+  /// Defines `module.name` as a memory, table or global of `store` (a Linker holding them links
+  /// for that Store only). INVALID_ARGUMENT for a handle of another Store or a Store of another
+  /// Engine; a module importing another type fails to link (LINK, both types named).
+  inline Status define_memory(Store &store, std::string_view module, std::string_view name, const Memory &m);
+  inline Status define_table(Store &store, std::string_view module, std::string_view name, const Table &t);
+  inline Status define_global(Store &store, std::string_view module, std::string_view name, const Global &g);
+  /// Defines every export of `instance` (of `store`) under the module name `name`.
+  inline Status define_instance(Store &store, std::string_view name, const Instance &instance);
+  /// Links and instantiates `module` in `store` in one step (memories and tables matched at
+  /// their sizes now).
+  inline Result<Instance> instantiate(Store &store, const Module &module) const;
   Result<InstancePre> instantiate_pre(const Module &module) const {
     wasmpool_instance_pre_t *out = nullptr;
     wasmpool_error_t *err = wasmpool_linker_instantiate_pre(raw_, module.raw(), &out);
@@ -357,6 +376,153 @@ class Store : public detail::Owned<wasmpool_store_t, wasmpool_store_delete> {
     return std::string_view(reinterpret_cast<const char *>(data), len);
   }
 };
+
+// ---------------------------------------------------------------------------------------------
+// Memories, tables and globals: views, owned by their Store (valid while it lives; each lookup
+// makes a new handle, kept until then), used by the Store's thread.
+// ---------------------------------------------------------------------------------------------
+
+/// A linear memory, made by Memory::make or Instance::export_memory.
+class Memory {
+ public:
+  explicit Memory(wasmpool_memory_t *raw) : raw_(raw) {}
+  /// A zero-filled memory of `type` (pages of 64 KiB) in `store`.
+  static Result<Memory> make(Store &store, const wasmpool_memorytype_t &type) {
+    wasmpool_memory_t *out = nullptr;
+    wasmpool_error_t *err = wasmpool_memory_new(store.raw(), &type, &out);
+    return detail::make(err, Memory(out));
+  }
+  /// The bytes: valid until the memory grows (here or in a guest) or the Store goes.
+  Result<Span<uint8_t>> data() const {
+    uint8_t *data = nullptr;
+    size_t size = 0;
+    wasmpool_error_t *err = wasmpool_memory_data(raw_, &data, &size);
+    return detail::make(err, Span<uint8_t>(data, size));
+  }
+  uint64_t pages() const { return wasmpool_memory_size(raw_); }
+  /// Grows by `delta` pages; the previous size (LIMIT_EXCEEDED beyond a maximum or limit).
+  Result<uint64_t> grow(uint64_t delta) const {
+    uint64_t previous = 0;
+    wasmpool_error_t *err = wasmpool_memory_grow(raw_, delta, &previous);
+    return detail::make(err, previous);
+  }
+  Result<wasmpool_memorytype_t> type() const {
+    wasmpool_memorytype_t out{};
+    wasmpool_error_t *err = wasmpool_memory_type(raw_, &out);
+    return detail::make(err, out);
+  }
+  wasmpool_memory_t *raw() const { return raw_; }
+
+ private:
+  wasmpool_memory_t *raw_;
+};
+
+/// A table, made by Table::make (every element null) or Instance::export_table. Elements of
+/// function tables are Funcs; a null element is a Func whose raw() is nullptr.
+class Table {
+ public:
+  explicit Table(wasmpool_table_t *raw) : raw_(raw) {}
+  static Result<Table> make(Store &store, const wasmpool_tabletype_t &type) {
+    wasmpool_table_t *out = nullptr;
+    wasmpool_error_t *err = wasmpool_table_new(store.raw(), &type, &out);
+    return detail::make(err, Table(out));
+  }
+  uint64_t size() const { return wasmpool_table_size(raw_); }
+  Result<Func> get(uint64_t index) const {
+    wasmpool_func_t *f = nullptr;
+    if (wasmpool_error_t *err = wasmpool_table_get(raw_, index, &f)) return Error::adopt(err);
+    if (f == nullptr) return Func(nullptr, 0);
+    wasmpool_extern_info_t info{};
+    if (wasmpool_error_t *err = wasmpool_func_type(f, &info)) return Error::adopt(err);
+    return Func(f, info.nresults);
+  }
+  /// Sets element `index` to `f` (a function of the same Store; raw() nullptr for null).
+  Status set(uint64_t index, const Func &f) const { return Status::from_c(wasmpool_table_set(raw_, index, f.raw())); }
+  /// Grows by `delta` elements set to `init` (null by default); the previous size.
+  Result<uint64_t> grow(uint64_t delta, const Func &init = Func(nullptr, 0)) const {
+    uint64_t previous = 0;
+    wasmpool_error_t *err = wasmpool_table_grow(raw_, delta, init.raw(), &previous);
+    return detail::make(err, previous);
+  }
+  Result<wasmpool_tabletype_t> type() const {
+    wasmpool_tabletype_t out{};
+    wasmpool_error_t *err = wasmpool_table_type(raw_, &out);
+    return detail::make(err, out);
+  }
+  wasmpool_table_t *raw() const { return raw_; }
+
+ private:
+  wasmpool_table_t *raw_;
+};
+
+/// A global, made by Global::make or Instance::export_global.
+class Global {
+ public:
+  explicit Global(wasmpool_global_t *raw) : raw_(raw) {}
+  /// A global holding `value` (its kind is the global's); `is_mutable` allows set().
+  static Result<Global> make(Store &store, const Val &value, bool is_mutable) {
+    wasmpool_globaltype_t type{};
+    type.kind = value.kind;
+    type.is_mutable = is_mutable;
+    wasmpool_global_t *out = nullptr;
+    wasmpool_error_t *err = wasmpool_global_new(store.raw(), &type, &value, &out);
+    return detail::make(err, Global(out));
+  }
+  Result<Val> get() const {
+    wasmpool_val_t v{};
+    wasmpool_error_t *err = wasmpool_global_get(raw_, &v);
+    return detail::make(err, Val(v));
+  }
+  /// INVALID_ARGUMENT on an immutable global or a value of another kind.
+  Status set(const Val &v) const { return Status::from_c(wasmpool_global_set(raw_, &v)); }
+  Result<wasmpool_globaltype_t> type() const {
+    wasmpool_globaltype_t out{};
+    wasmpool_error_t *err = wasmpool_global_type(raw_, &out);
+    return detail::make(err, out);
+  }
+  wasmpool_global_t *raw() const { return raw_; }
+
+ private:
+  wasmpool_global_t *raw_;
+};
+
+inline Result<Memory> Instance::export_memory(std::string_view name) const {
+  wasmpool_memory_t *out = nullptr;
+  wasmpool_error_t *err = wasmpool_instance_export_memory_n(raw_, name.data(), name.size(), &out);
+  return detail::make(err, Memory(out));
+}
+inline Result<Table> Instance::export_table(std::string_view name) const {
+  wasmpool_table_t *out = nullptr;
+  wasmpool_error_t *err = wasmpool_instance_export_table_n(raw_, name.data(), name.size(), &out);
+  return detail::make(err, Table(out));
+}
+inline Result<Global> Instance::export_global(std::string_view name) const {
+  wasmpool_global_t *out = nullptr;
+  wasmpool_error_t *err = wasmpool_instance_export_global_n(raw_, name.data(), name.size(), &out);
+  return detail::make(err, Global(out));
+}
+
+inline Status Linker::define_memory(Store &store, std::string_view module, std::string_view name, const Memory &m) {
+  return Status::from_c(wasmpool_linker_define_memory_n(raw_, store.raw(), module.data(), module.size(), name.data(),
+                                                        name.size(), m.raw()));
+}
+inline Status Linker::define_table(Store &store, std::string_view module, std::string_view name, const Table &t) {
+  return Status::from_c(wasmpool_linker_define_table_n(raw_, store.raw(), module.data(), module.size(), name.data(),
+                                                       name.size(), t.raw()));
+}
+inline Status Linker::define_global(Store &store, std::string_view module, std::string_view name, const Global &g) {
+  return Status::from_c(wasmpool_linker_define_global_n(raw_, store.raw(), module.data(), module.size(), name.data(),
+                                                        name.size(), g.raw()));
+}
+inline Status Linker::define_instance(Store &store, std::string_view name, const Instance &instance) {
+  return Status::from_c(
+      wasmpool_linker_define_instance_n(raw_, store.raw(), name.data(), name.size(), instance.raw()));
+}
+inline Result<Instance> Linker::instantiate(Store &store, const Module &module) const {
+  wasmpool_instance_t *out = nullptr;
+  wasmpool_error_t *err = wasmpool_linker_instantiate(raw_, store.raw(), module.raw(), &out);
+  return detail::make(err, Instance(out));
+}
 
 inline Result<Instance> InstancePre::instantiate(Store &store) const {
   wasmpool_instance_t *out = nullptr;

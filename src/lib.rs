@@ -57,10 +57,13 @@ pub use config::{wasmpool_config_delete, wasmpool_config_new, wasmpool_memory_pr
 pub use core::call::*;
 pub use core::caller::*;
 pub use core::externs::*;
+pub use core::global::*;
 pub use core::instance::{wasmpool_func_t, wasmpool_instance_t};
 pub use core::instance_pre::*;
 pub use core::linker::*;
+pub use core::memory::*;
 pub use core::module::*;
+pub use core::table::*;
 pub use core::module_info::{wasmpool_extern_info_t, wasmpool_externkind_t, wasmpool_module_export, wasmpool_module_export_count, wasmpool_module_import, wasmpool_module_import_count};
 pub use core::val::*;
 pub use engine::metrics::*;

@@ -22,9 +22,11 @@ fn is_pointer(p: &Param) -> bool {
 }
 
 /// Parameters for which NULL is a valid value (documented as optional).
-fn nullable(p: &Param) -> bool {
-    // `data` is a host object's pointer, which wasmpool never reads.
-    matches!((p.name.as_str(), p.ty.as_str()), ("env" | "finalizer" | "applied", _) | ("data", "void *"))
+fn nullable(f: &str, p: &Param) -> bool {
+    // `data` is a host object's pointer, which wasmpool never reads; a NULL
+    // function for a table element is a null reference.
+    matches!((p.name.as_str(), p.ty.as_str()), ("env" | "finalizer" | "applied" | "previous", _) | ("data", "void *"))
+        || (f.starts_with("wasmpool_table_") && matches!(p.name.as_str(), "func" | "init"))
 }
 
 /// A valid C expression for parameter `p` of function `f`, or None when the
@@ -70,7 +72,18 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("inst", _) => s("fx->inst"),
         ("linker", _) => s("fx->linker"),
         ("pre", _) => s("fx->pre"),
-        ("func", "const wasmpool_func_t *") => s("fx->func"),
+        ("func" | "init", "const wasmpool_func_t *") => s("fx->func"),
+        ("memory", "const wasmpool_memory_t *") => s("fx->memory"),
+        ("table", "const wasmpool_table_t *") => s("fx->table"),
+        ("global", "const wasmpool_global_t *") => s("fx->global"),
+        ("instance", "const wasmpool_instance_t *") => s("fx->inst"),
+        ("ty", "const wasmpool_memorytype_t *") => s("&fx->mtype"),
+        ("ty", "const wasmpool_tabletype_t *") => s("&fx->ttype"),
+        ("ty", "const wasmpool_globaltype_t *") => s("&fx->gtype"),
+        ("out", "wasmpool_memorytype_t *") => s("&fx->mtype_out"),
+        ("out", "wasmpool_tabletype_t *") => s("&fx->ttype_out"),
+        ("out", "wasmpool_globaltype_t *") => s("&fx->gtype_out"),
+        ("previous", "uint64_t *") => s("&fx->u64"),
         ("err", _) => s("fx->err"),
         ("caller", "wasmpool_caller_t *") => s("(wasmpool_caller_t *)caller"),
         ("caller", "wasmpool_component_caller_t *") => s("(wasmpool_component_caller_t *)caller"),
@@ -96,6 +109,7 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("path", "const char *") => s("fx->wat_path"),
         ("name", "const char *") if f.contains("global") => s("\"g\""),
         ("name", "const char *") if f.contains("memory") => s("\"memory\""),
+        ("name", "const char *") if f.contains("table") => s("\"t\""),
         ("name", "const char *") if f.contains("define_func") => s("\"h2\""),
         ("name", "const char *") => s("\"f\""),
         ("module_name", "const char *") => s("\"env\""),
@@ -202,6 +216,14 @@ typedef struct {
   /* A host resource type and an object of it in the component's store. */
   wasmpool_component_resource_type_t *rtype;
   wasmpool_component_resource_t *resource;
+  /* A host memory (1 page, at most 10), table (2 funcref elements, at most 10) and mutable i32
+   * global in `store`, their types, and what the type getters write. */
+  wasmpool_memory_t *memory;
+  wasmpool_table_t *table;
+  wasmpool_global_t *global;
+  wasmpool_memorytype_t mtype, mtype_out;
+  wasmpool_tabletype_t ttype, ttype_out;
+  wasmpool_globaltype_t gtype, gtype_out;
   /* A WASI configuration (the defaults), and what the WASI functions write. */
   wasmpool_wasi_config_t *wcfg;
   const char *argv[1];
@@ -280,6 +302,7 @@ static const char WAT[] =
     "(module (import \"env\" \"h\" (func $h))"
     "  (memory (export \"memory\") 1)"
     "  (global (export \"g\") (mut i32) (i32.const 0))"
+    "  (table (export \"t\") 2 funcref)"
     "  (func (export \"f\") (param i32) (result i32) local.get 0)"
     "  (func (export \"run\") call $h))";
 
@@ -343,6 +366,13 @@ static void fixture_setup(fixture_t *fx) {
   die("resource", wasmpool_component_resource_new(fx->cstore, fx->rtype, NULL, &fx->resource));
   fx->wcfg = wasmpool_wasi_config_new();
   fx->argv[0] = "a";
+  fx->mtype = (wasmpool_memorytype_t){.minimum = 1, .maximum = 10, .has_maximum = true};
+  fx->ttype = (wasmpool_tabletype_t){.element = WASMPOOL_REFTYPE_FUNCREF, .minimum = 2, .maximum = 10,
+                                     .has_maximum = true};
+  fx->gtype = (wasmpool_globaltype_t){.kind = WASMPOOL_VALKIND_I32, .is_mutable = true};
+  die("memory", wasmpool_memory_new(fx->store, &fx->mtype, &fx->memory));
+  die("table", wasmpool_table_new(fx->store, &fx->ttype, &fx->table));
+  die("global", wasmpool_global_new(fx->store, &fx->gtype, &fx->gval, &fx->global));
 }
 
 static struct http_fixture *http_fixture(fixture_t *fx) {
@@ -478,7 +508,7 @@ fn generate(header: &str) -> Result<String, String> {
                 .join(", ");
             let call = format!("{}({args})", f.name);
             let body = if f.ret == "wasmpool_error_t *" {
-                let check = if nullable(&f.params[i]) { "expect_ok" } else { "expect_invalid" };
+                let check = if nullable(&f.name, &f.params[i]) { "expect_ok" } else { "expect_invalid" };
                 format!("  return {check}(\"{case}\", {call});")
             } else if f.ret == "void" {
                 format!("  {call};\n  return 0;")

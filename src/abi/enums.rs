@@ -20,6 +20,7 @@ pub(crate) mod raw {
     pub type wasmpool_trap_code_t = u32;
     pub type wasmpool_component_valkind_t = u32;
     pub type wasmpool_wasi_perms_t = u32;
+    pub type wasmpool_reftype_t = u32;
 }
 
 /// A fieldless `#[repr(C)]` enum shared with C.

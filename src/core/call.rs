@@ -3,10 +3,10 @@
 //! Also the type of an exported function.
 
 use std::ffi::c_char;
-use std::ptr::NonNull;
 
 use crate::abi::{self, Error, OutSlice, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
-use crate::core::instance::{wasmpool_func_t, wasmpool_instance_t};
+use crate::core::externs::StoreRef;
+use crate::core::instance::{FuncTy, wasmpool_func_t, wasmpool_instance_t};
 use crate::core::names::arg_name;
 use crate::core::module_info::{ExternInfo, wasmpool_extern_info_t, wasmpool_externkind_t};
 use crate::core::val::{wasmpool_val_t, wasmpool_valkind_t};
@@ -18,7 +18,7 @@ const INLINE_SLOTS: usize = 16;
 
 /// Calls `func`, whose type is `ty`, with arguments checked against it.
 pub(crate) fn invoke(
-    inst: &wasmpool_instance_t,
+    store: &mut WStore,
     func: wasmtime::Func,
     ty: &ExternInfo,
     name: &str,
@@ -49,8 +49,6 @@ pub(crate) fn invoke(
     for (i, (arg, &want)) in args.iter().zip(&ty.params).enumerate() {
         slots[i] = arg.to_raw(want, &|| format!("argument {i} of `{name}`"))?;
     }
-    // SAFETY: the instance's store is alive (caller contract).
-    let store: &mut WStore = unsafe { inst.store_mut() };
     // SAFETY: every parameter was checked against the function's type and
     // none is a reference; `slots` has room for all parameters and results;
     // `func` belongs to `store`.
@@ -113,7 +111,7 @@ fn func_handle(inst: &wasmpool_instance_t, name: &str, out: *mut *mut wasmpool_f
     let out = abi::out(out, "out")?;
     let (func, _) = inst.func(name)?;
     let export = inst.info.export_index(name).expect("func() found it");
-    let mut handle = Box::new(wasmpool_func_t { func, instance: NonNull::from(inst), export });
+    let mut handle = Box::new(wasmpool_func_t { func, store: StoreRef(inst.store), ty: FuncTy::Export(inst.info.clone(), export) });
     let ptr: *mut wasmpool_func_t = &mut *handle;
     inst.handles.borrow_mut().push(handle);
     out.write(ptr);
@@ -134,12 +132,25 @@ pub unsafe extern "C" fn wasmpool_func_call(
         let func = abi::arg_ref(func, "func")?;
         let args = abi::arg_slice(args, nargs, "args")?;
         let results = abi::out_slice(results, nresults, "results")?;
-        // SAFETY: the instance handle lives as long as the store that owns
-        // both it and this function handle.
-        let inst = unsafe { func.instance.as_ref() };
-        let ty = &inst.info.exports[func.export];
+        let ty = func.ty();
         let name = ty.name.to_str().unwrap_or("?");
-        invoke(inst, func.func, ty, name, args, results)
+        // SAFETY: the function's store is alive (caller contract).
+        invoke(unsafe { func.store.get() }, func.func, ty, name, args, results)
+    })
+}
+
+/// Describes `func` (its parameter and result kinds; for a table element,
+/// the name `table element <index>`) in `*out`; borrowed until the store is
+/// deleted. Errors: INVALID_ARGUMENT (NULL argument).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_func_type(
+    func: *const wasmpool_func_t,
+    out: *mut wasmpool_extern_info_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let func = abi::arg_ref(func, "func")?;
+        abi::out(out, "out")?.write(func.ty().to_c());
+        Ok(())
     })
 }
 
@@ -199,7 +210,8 @@ fn call_by_name(
     results: OutSlice<wasmpool_val_t>,
 ) -> Result<()> {
     let (func, ty) = inst.func(name)?;
-    invoke(inst, func, ty, name, args, results)
+    // SAFETY: the instance's store is alive (caller contract).
+    invoke(unsafe { inst.store_mut() }, func, ty, name, args, results)
 }
 
 /// Describes the exported function `name` of `inst` (its parameter and

@@ -1,12 +1,75 @@
 //! What an instance exports besides functions: its memories and globals,
-//! read and written from C.
+//! read and written from C by name; and what the extern handles
+//! (`wasmpool_memory_t`, `wasmpool_table_t`, `wasmpool_global_t`, in
+//! `memory.rs`, `table.rs`, `global.rs`) share: where they live and how a
+//! handle of another store is refused.
 
 use std::ffi::c_char;
+use std::ptr::NonNull;
 
 use crate::abi::{self, Error, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
 use crate::core::instance::wasmpool_instance_t;
 use crate::core::names::arg_name;
 use crate::core::val::wasmpool_val_t;
+use crate::store::data::WStore;
+use crate::store::wasmpool_store_t;
+
+/// An extern handle's store. Handles hold a pointer to the Wasmtime store
+/// that owns what they name (it lives in the heap-allocated store handle,
+/// which never moves, as instance handles do).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StoreRef(pub(crate) NonNull<WStore>);
+
+// SAFETY: a handle is used with its store, by one thread at a time
+// (documented on every handle type); the pointer travels with the store.
+// Linkers and pre-linked instances, which may be shared by threads, only
+// compare it.
+unsafe impl Send for StoreRef {}
+unsafe impl Sync for StoreRef {}
+
+impl StoreRef {
+    /// The store.
+    ///
+    /// # Safety
+    /// The store must be alive (it owns the handle holding this pointer, so
+    /// it is while the caller respects the handle's lifetime) and not
+    /// borrowed elsewhere while the result is used.
+    pub(crate) unsafe fn get<'s>(self) -> &'s mut WStore {
+        let mut store = self.0;
+        // SAFETY: per the contract above.
+        unsafe { store.as_mut() }
+    }
+
+    /// Refuses a handle (`what`) used with a store it does not belong to.
+    pub(crate) fn check(self, store: &mut wasmpool_store_t, what: &str) -> Result<()> {
+        if self.0 == store.store_ptr() {
+            Ok(())
+        } else {
+            Err(Error::invalid(format!("the {what} belongs to another store than `store`")))
+        }
+    }
+}
+
+/// Keeps a new handle in `store` until the store is deleted and returns its
+/// stable address.
+pub(crate) fn keep<T: Send + 'static>(store: &mut WStore, handle: T) -> *mut T {
+    store.data_mut().keep(handle)
+}
+
+/// The export `name` of `inst`, which must be a `what` (`memory`, `table`,
+/// `global`): `pick` takes it out of the extern. LINK when there is none.
+pub(crate) fn instance_export<T>(
+    inst: &wasmpool_instance_t,
+    name: &str,
+    what: &str,
+    pick: impl FnOnce(wasmtime::Extern) -> Option<T>,
+) -> Result<(T, StoreRef)> {
+    // SAFETY: the instance's store is alive (caller contract).
+    let store = unsafe { inst.store_mut() };
+    let found = inst.instance.get_export(&mut *store, name).and_then(pick);
+    let item = found.ok_or_else(|| export_missing("the instance", what, name))?;
+    Ok((item, StoreRef(inst.store)))
+}
 
 pub(crate) fn export_missing(who: &str, what: &str, name: &str) -> Error {
     Error::new(K::WASMPOOL_ERROR_LINK, format!("{who} exports no {what} `{name}`"))

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use crate::abi::{Error, Handle, Result, StoreOwned, wasmpool_error_kind_t as K};
 use crate::core::module_info::{ExternInfo, ModuleInfo, wasmpool_externkind_t};
+use crate::core::externs::StoreRef;
 use crate::store::data::WStore;
 
 /// An instance of a module. Owned by its store: there is no delete; it is
@@ -33,16 +34,35 @@ impl Handle for wasmpool_instance_t {
     type Ownership = StoreOwned;
 }
 
-/// An exported function of an instance, looked up once by
-/// `wasmpool_instance_func` and called with `wasmpool_func_call` without a
-/// lookup by name each time.
+/// A function of a store: an exported function of an instance, looked up
+/// once by `wasmpool_instance_func` and called with `wasmpool_func_call`
+/// without a lookup by name each time, or a table's element
+/// (`wasmpool_table_get`).
 ///
-/// Owned by the instance's store (no delete): valid until
-/// `wasmpool_store_delete`. Thread safety: as its store.
+/// Owned by the store (no delete): valid until `wasmpool_store_delete`.
+/// Thread safety: as its store.
 pub struct wasmpool_func_t {
     pub(crate) func: wasmtime::Func,
-    pub(crate) instance: NonNull<wasmpool_instance_t>,
-    pub(crate) export: usize,
+    pub(crate) store: StoreRef,
+    pub(crate) ty: FuncTy,
+}
+
+/// Where a function handle's type description lives.
+pub(crate) enum FuncTy {
+    /// Export number `.1` of the instance's module.
+    Export(Arc<ModuleInfo>, usize),
+    /// Its own, for functions that are not looked up by name.
+    Own(ExternInfo),
+}
+
+impl wasmpool_func_t {
+    /// The function's parameter and result kinds, and its name for messages.
+    pub(crate) fn ty(&self) -> &ExternInfo {
+        match &self.ty {
+            FuncTy::Export(info, index) => &info.exports[*index],
+            FuncTy::Own(info) => info,
+        }
+    }
 }
 
 impl Handle for wasmpool_func_t {

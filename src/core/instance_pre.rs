@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use crate::abi::{self, Boxed, Handle};
+use crate::core::externs::StoreRef;
 use crate::core::module_info::ModuleInfo;
 use crate::store::data::{StoreData, WStore, block_on};
 
@@ -17,6 +18,9 @@ use crate::store::data::{StoreData, WStore, block_on};
 pub struct wasmpool_instance_pre_t {
     pre: wasmtime::InstancePre<StoreData>,
     info: Arc<ModuleInfo>,
+    /// The store its linker's memories, tables, globals or instances belong
+    /// to: the only store it can be instantiated in.
+    bound: Option<StoreRef>,
 }
 
 impl Handle for wasmpool_instance_pre_t {
@@ -24,8 +28,19 @@ impl Handle for wasmpool_instance_pre_t {
 }
 
 impl wasmpool_instance_pre_t {
-    pub(crate) fn new(pre: wasmtime::InstancePre<StoreData>, info: Arc<ModuleInfo>) -> Self {
-        wasmpool_instance_pre_t { pre, info }
+    pub(crate) fn new(pre: wasmtime::InstancePre<StoreData>, info: Arc<ModuleInfo>, bound: Option<StoreRef>) -> Self {
+        wasmpool_instance_pre_t { pre, info, bound }
+    }
+
+    /// Refuses a store other than the one this pre-linked instance's
+    /// definitions belong to.
+    pub(crate) fn check_store(&self, store: &mut crate::store::wasmpool_store_t) -> abi::Result<()> {
+        match self.bound {
+            Some(bound) if bound.0 != store.store_ptr() => Err(abi::Error::invalid(
+                "the pre-linked instance holds memories, tables, globals or instances of another store than `store`",
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// The engine the module was compiled for.

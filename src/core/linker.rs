@@ -9,12 +9,18 @@ use std::sync::Arc;
 use crate::abi::{self, Boxed, CEnum, Error, Handle, HostEnv, HostTrap, Result, raw, wasmpool_finalizer_t};
 use crate::abi::{wasmpool_error_kind_t as K, wasmpool_error_t, wasmpool_trap_code_t};
 use crate::core::caller::wasmpool_caller_t;
+use crate::core::externs::StoreRef;
+use crate::core::global::wasmpool_global_t;
+use crate::core::instance::wasmpool_instance_t;
+use crate::core::memory::wasmpool_memory_t;
+use crate::core::table::wasmpool_table_t;
 use crate::core::instance_pre::wasmpool_instance_pre_t;
 use crate::core::module::wasmpool_module_t;
 use crate::core::names::arg_name;
 use crate::core::val::{wasmpool_val_t, wasmpool_valkind_t, wasmpool_valunion_t};
 use crate::engine::wasmpool_engine_t;
 use crate::store::data::StoreData;
+use crate::store::wasmpool_store_t;
 
 /// A host function implemented in C.
 ///
@@ -50,6 +56,10 @@ pub type wasmpool_func_callback_t = Option<
 /// may run on several threads at once when no thread defines.
 pub struct wasmpool_linker_t {
     pub(crate) linker: wasmtime::Linker<StoreData>,
+    /// The store whose memories, tables, globals or instance exports were
+    /// defined (`wasmpool_linker_define_memory` and the like), if any: what
+    /// is linked from this linker can be instantiated in that store only.
+    pub(crate) bound: Option<StoreRef>,
 }
 
 impl Handle for wasmpool_linker_t {
@@ -57,7 +67,7 @@ impl Handle for wasmpool_linker_t {
 }
 
 
-fn valtype(raw_kind: raw::wasmpool_valkind_t, what: &dyn Fn() -> String) -> Result<wasmtime::ValType> {
+pub(crate) fn valtype(raw_kind: raw::wasmpool_valkind_t, what: &dyn Fn() -> String) -> Result<wasmtime::ValType> {
     use wasmpool_valkind_t as V;
     let kind = wasmpool_valkind_t::from_c(raw_kind).map_err(|e| Error::invalid(format!("{}: {}", what(), e.message)))?;
     Ok(match kind {
@@ -145,7 +155,7 @@ pub unsafe extern "C" fn wasmpool_linker_new(
     abi::guard(|| {
         let engine = abi::arg_ref(engine, "engine")?;
         let out = abi::out(out, "out")?;
-        out.write(abi::into_boxed(wasmpool_linker_t { linker: wasmtime::Linker::new(&engine.engine) }));
+        out.write(abi::into_boxed(wasmpool_linker_t { linker: wasmtime::Linker::new(&engine.engine), bound: None }));
         Ok(())
     })
 }
@@ -292,7 +302,11 @@ pub unsafe extern "C" fn wasmpool_linker_define_unknown_imports_as_traps(
 ///
 /// The result is owned by the caller (`wasmpool_instance_pre_delete`) and
 /// keeps what it needs of `linker` and `module`: both may be deleted
-/// afterwards. Errors: INVALID_ARGUMENT (NULL argument, module of another
+/// afterwards. A linker holding a store's memories, tables, globals or
+/// instances (`wasmpool_linker_define_memory` and the like) makes a
+/// pre-linked instance for that store only, typed with the sizes those
+/// memories and tables had when defined: `wasmpool_linker_instantiate` reads
+/// their sizes now. Errors: INVALID_ARGUMENT (NULL argument, module of another
 /// engine); LINK (an import is missing or has the wrong type; the message
 /// names it).
 #[unsafe(no_mangle)]
@@ -312,7 +326,248 @@ pub unsafe extern "C" fn wasmpool_linker_instantiate_pre(
             .linker
             .instantiate_pre(&module.module)
             .map_err(|e| Error::new(K::WASMPOOL_ERROR_LINK, format!("{e:?}")))?;
-        out.write(abi::into_boxed(wasmpool_instance_pre_t::new(pre, module.info())));
+        out.write(abi::into_boxed(wasmpool_instance_pre_t::new(pre, module.info(), linker.bound)));
         Ok(())
+    })
+}
+
+/// Checks that `store` may give definitions to `linker`: the same engine,
+/// and the only store the linker holds definitions of.
+fn bind(linker: &mut wasmpool_linker_t, store: &mut wasmpool_store_t) -> Result<()> {
+    if !wasmtime::Engine::same(linker.linker.engine(), store.store.engine()) {
+        return Err(Error::invalid("the store belongs to another engine than the linker"));
+    }
+    let this = StoreRef(store.store_ptr());
+    match linker.bound {
+        Some(bound) if bound != this => {
+            Err(Error::invalid("the linker already holds definitions of another store; use one linker per store"))
+        }
+        _ => {
+            linker.bound = Some(this);
+            Ok(())
+        }
+    }
+}
+
+/// Defines `module_name`.`name` as `item` of `store` (checked by the caller).
+fn define_extern(
+    linker: &mut wasmpool_linker_t,
+    store: &mut wasmpool_store_t,
+    module_name: &str,
+    name: &str,
+    item: wasmtime::Extern,
+) -> Result<()> {
+    let before = linker.bound;
+    bind(linker, store)?;
+    linker.linker.define(&store.store, module_name, name, item).map(|_| ()).map_err(|e| {
+        linker.bound = before;
+        Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define `{module_name}`.`{name}`: {e}"))
+    })
+}
+
+/// Defines the import `module_name`.`name` as `memory`, a memory of `store`.
+///
+/// Modules instantiated from this linker then share the memory (and see
+/// what the host or other instances wrote to it). A module whose import has
+/// another type (a table, say, or limits the memory does not meet) fails to
+/// link with LINK, naming both types, when it is instantiated. From now on
+/// the linker makes instances for `store` only (see
+/// `wasmpool_linker_instantiate`); it borrows nothing of `memory`, which
+/// lives as long as its store.
+///
+/// Errors: INVALID_ARGUMENT (NULL argument; `memory` of another store, or
+/// `store` of another engine than the linker, or the linker holding another
+/// store's definitions); LINK (the name is already defined).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_linker_define_memory(
+    linker: *mut wasmpool_linker_t,
+    store: *mut wasmpool_store_t,
+    module_name: *const c_char,
+    name: *const c_char,
+    memory: *const wasmpool_memory_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let (linker, store) = (abi::arg_mut(linker, "linker")?, abi::arg_mut(store, "store")?);
+        let (module_name, name) = (abi::arg_str(module_name, "module_name")?, abi::arg_str(name, "name")?);
+        define_memory(linker, store, module_name, name, abi::arg_ref(memory, "memory")?)
+    })
+}
+
+/// `wasmpool_linker_define_memory` with the names given as (pointer, length)
+/// bytes (UTF-8, NUL allowed; NULL only with a length of 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_linker_define_memory_n(
+    linker: *mut wasmpool_linker_t,
+    store: *mut wasmpool_store_t,
+    module_name: *const c_char,
+    module_name_len: usize,
+    name: *const c_char,
+    name_len: usize,
+    memory: *const wasmpool_memory_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let (linker, store) = (abi::arg_mut(linker, "linker")?, abi::arg_mut(store, "store")?);
+        let module_name = arg_name(module_name, module_name_len, "module_name")?;
+        let name = arg_name(name, name_len, "name")?;
+        define_memory(linker, store, module_name, name, abi::arg_ref(memory, "memory")?)
+    })
+}
+
+fn define_memory(
+    linker: &mut wasmpool_linker_t,
+    store: &mut wasmpool_store_t,
+    module_name: &str,
+    name: &str,
+    memory: &wasmpool_memory_t,
+) -> Result<()> {
+    memory.store.check(store, "memory")?;
+    define_extern(linker, store, module_name, name, memory.memory.to_extern())
+}
+
+/// Defines the import `module_name`.`name` as `table`, a table of `store`.
+/// Same rules, lifetimes and errors as `wasmpool_linker_define_memory`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_linker_define_table(
+    linker: *mut wasmpool_linker_t,
+    store: *mut wasmpool_store_t,
+    module_name: *const c_char,
+    name: *const c_char,
+    table: *const wasmpool_table_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let (linker, store) = (abi::arg_mut(linker, "linker")?, abi::arg_mut(store, "store")?);
+        let (module_name, name) = (abi::arg_str(module_name, "module_name")?, abi::arg_str(name, "name")?);
+        define_table(linker, store, module_name, name, abi::arg_ref(table, "table")?)
+    })
+}
+
+/// `wasmpool_linker_define_table` with the names given as (pointer, length)
+/// bytes (UTF-8, NUL allowed; NULL only with a length of 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_linker_define_table_n(
+    linker: *mut wasmpool_linker_t,
+    store: *mut wasmpool_store_t,
+    module_name: *const c_char,
+    module_name_len: usize,
+    name: *const c_char,
+    name_len: usize,
+    table: *const wasmpool_table_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let (linker, store) = (abi::arg_mut(linker, "linker")?, abi::arg_mut(store, "store")?);
+        let module_name = arg_name(module_name, module_name_len, "module_name")?;
+        let name = arg_name(name, name_len, "name")?;
+        define_table(linker, store, module_name, name, abi::arg_ref(table, "table")?)
+    })
+}
+
+fn define_table(
+    linker: &mut wasmpool_linker_t,
+    store: &mut wasmpool_store_t,
+    module_name: &str,
+    name: &str,
+    table: &wasmpool_table_t,
+) -> Result<()> {
+    table.store.check(store, "table")?;
+    define_extern(linker, store, module_name, name, table.table.into())
+}
+
+/// Defines the import `module_name`.`name` as `global`, a global of `store`.
+/// Same rules, lifetimes and errors as `wasmpool_linker_define_memory` (a
+/// module importing a mutable global shares it; one importing an immutable
+/// global needs an immutable one of the same kind).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_linker_define_global(
+    linker: *mut wasmpool_linker_t,
+    store: *mut wasmpool_store_t,
+    module_name: *const c_char,
+    name: *const c_char,
+    global: *const wasmpool_global_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let (linker, store) = (abi::arg_mut(linker, "linker")?, abi::arg_mut(store, "store")?);
+        let (module_name, name) = (abi::arg_str(module_name, "module_name")?, abi::arg_str(name, "name")?);
+        define_global(linker, store, module_name, name, abi::arg_ref(global, "global")?)
+    })
+}
+
+/// `wasmpool_linker_define_global` with the names given as (pointer, length)
+/// bytes (UTF-8, NUL allowed; NULL only with a length of 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_linker_define_global_n(
+    linker: *mut wasmpool_linker_t,
+    store: *mut wasmpool_store_t,
+    module_name: *const c_char,
+    module_name_len: usize,
+    name: *const c_char,
+    name_len: usize,
+    global: *const wasmpool_global_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let (linker, store) = (abi::arg_mut(linker, "linker")?, abi::arg_mut(store, "store")?);
+        let module_name = arg_name(module_name, module_name_len, "module_name")?;
+        let name = arg_name(name, name_len, "name")?;
+        define_global(linker, store, module_name, name, abi::arg_ref(global, "global")?)
+    })
+}
+
+fn define_global(
+    linker: &mut wasmpool_linker_t,
+    store: &mut wasmpool_store_t,
+    module_name: &str,
+    name: &str,
+    global: &wasmpool_global_t,
+) -> Result<()> {
+    global.store.check(store, "global")?;
+    define_extern(linker, store, module_name, name, global.global.into())
+}
+
+/// Defines every export of `instance` (an instance of `store`) under the
+/// module name `name`: its functions, memories, tables and globals satisfy
+/// the imports `name`.`<export>` of modules linked afterwards (the spec
+/// tests' `register`). Same rules, lifetimes and errors as
+/// `wasmpool_linker_define_memory`; LINK if one of the names is already
+/// defined (the exports before it stay defined: use a fresh module name).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_linker_define_instance(
+    linker: *mut wasmpool_linker_t,
+    store: *mut wasmpool_store_t,
+    name: *const c_char,
+    instance: *const wasmpool_instance_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let (linker, store) = (abi::arg_mut(linker, "linker")?, abi::arg_mut(store, "store")?);
+        define_instance(linker, store, abi::arg_str(name, "name")?, abi::arg_ref(instance, "instance")?)
+    })
+}
+
+/// `wasmpool_linker_define_instance` with the name given as `name_len` bytes
+/// at `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_linker_define_instance_n(
+    linker: *mut wasmpool_linker_t,
+    store: *mut wasmpool_store_t,
+    name: *const c_char,
+    name_len: usize,
+    instance: *const wasmpool_instance_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let (linker, store) = (abi::arg_mut(linker, "linker")?, abi::arg_mut(store, "store")?);
+        define_instance(linker, store, arg_name(name, name_len, "name")?, abi::arg_ref(instance, "instance")?)
+    })
+}
+
+fn define_instance(
+    linker: &mut wasmpool_linker_t,
+    store: &mut wasmpool_store_t,
+    name: &str,
+    instance: &wasmpool_instance_t,
+) -> Result<()> {
+    StoreRef(instance.store).check(store, "instance")?;
+    let before = linker.bound;
+    bind(linker, store)?;
+    linker.linker.instance(&mut store.store, name, instance.instance).map(|_| ()).map_err(|e| {
+        linker.bound = before;
+        Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define the instance as `{name}`: {e}"))
     })
 }

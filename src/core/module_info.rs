@@ -66,7 +66,7 @@ pub(crate) struct ExternInfo {
 }
 
 impl ExternInfo {
-    fn new(module: Option<&str>, name: &str, ty: &wasmtime::ExternType) -> Self {
+    pub(crate) fn new(module: Option<&str>, name: &str, ty: &wasmtime::ExternType) -> Self {
         let c = |s: &str| CString::new(s.replace('\0', "\\0")).unwrap_or_default();
         let (kind, params, results) = match ty {
             wasmtime::ExternType::Func(f) => (

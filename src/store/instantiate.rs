@@ -10,6 +10,7 @@ use crate::component::instance::wasmpool_component_instance_t;
 use crate::component::pre::wasmpool_component_pre_t;
 use crate::core::instance::wasmpool_instance_t;
 use crate::core::instance_pre::wasmpool_instance_pre_t;
+use crate::core::linker::wasmpool_linker_t;
 use crate::core::module::wasmpool_module_t;
 use crate::core::module_info::{ModuleInfo, extern_kind_name};
 use crate::store::data::{WStore, block_on};
@@ -78,6 +79,7 @@ fn with_slot<T>(
 
 fn instantiate_pre(store: &mut wasmpool_store_t, pre: &wasmpool_instance_pre_t) -> Result<*mut wasmpool_instance_t> {
     same_engine(store, pre.engine(), "pre-linked instance")?;
+    pre.check_store(store)?;
     store.check_instance_limit()?;
     with_slot(store, |store| match pre.instantiate(&mut store.store) {
         Ok(instance) => Ok(adopt(store, instance, pre.info())),
@@ -133,6 +135,67 @@ pub unsafe extern "C" fn wasmpool_instantiate(
     })
 }
 
+fn instantiate_linked(
+    linker: &wasmpool_linker_t,
+    store: &mut wasmpool_store_t,
+    module: &wasmpool_module_t,
+) -> Result<*mut wasmpool_instance_t> {
+    same_engine(store, module.module.engine(), "module")?;
+    same_engine(store, linker.linker.engine(), "linker")?;
+    if linker.bound.is_some_and(|b| b.0 != store.store_ptr()) {
+        return Err(Error::invalid("the linker holds memories, tables, globals or instances of another store than `store`"));
+    }
+    store.check_instance_limit()?;
+    let new = |store: &mut WStore| {
+        if store.data().stacks.is_some() {
+            block_on(linker.linker.instantiate_async(&mut *store, &module.module))
+        } else {
+            linker.linker.instantiate(store, &module.module)
+        }
+    };
+    with_slot(store, |store| match new(&mut store.store) {
+        Ok(instance) => Ok(adopt(store, instance, module.info())),
+        Err(e) if is_link_error(&e) => Err(Error::new(K::WASMPOOL_ERROR_LINK, format!("{e:?}"))),
+        Err(e) => Err(store.instantiate_error(e)),
+    })
+}
+
+/// Whether Wasmtime refused an instantiation while matching imports (a
+/// missing import has a type; a mismatch only its fixed context).
+fn is_link_error(e: &wasmtime::Error) -> bool {
+    e.is::<wasmtime::UnknownImportError>() || e.chain().any(|c| c.to_string().starts_with("incompatible import type for"))
+}
+
+/// Links `module` against `linker` and instantiates it in `store` in one
+/// step, writing the instance (owned by the store) to `*out`.
+///
+/// The way to instantiate with a linker that holds a store's memories,
+/// tables, globals or instances (`wasmpool_linker_define_memory` and the
+/// like): imports are matched against their sizes now (a memory grown after
+/// it was defined satisfies an import asking for the larger size). Slots,
+/// waiting and limits as for `wasmpool_instantiate`.
+///
+/// Errors: INVALID_ARGUMENT (NULL argument; module, linker or store of
+/// different engines; a linker holding another store's definitions); LINK
+/// (an import is missing or has another type: the message names the import
+/// and both types); POOL_EXHAUSTED; LIMIT_EXCEEDED; TRAP (the start
+/// function trapped); OTHER.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_linker_instantiate(
+    linker: *const wasmpool_linker_t,
+    store: *mut wasmpool_store_t,
+    module: *const wasmpool_module_t,
+    out: *mut *mut wasmpool_instance_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let linker = abi::arg_ref(linker, "linker")?;
+        let store = abi::arg_mut(store, "store")?;
+        let module = abi::arg_ref(module, "module")?;
+        let out = abi::out(out, "out")?;
+        out.write(instantiate_linked(linker, store, module)?);
+        Ok(())
+    })
+}
 
 pub(crate) fn instantiate_component(
     store: &mut wasmpool_store_t,

@@ -6,7 +6,7 @@
 pub(crate) mod data;
 pub(crate) mod host_resources;
 pub(crate) mod instantiate;
-pub use instantiate::{wasmpool_component_pre_instantiate, wasmpool_instance_pre_instantiate, wasmpool_instantiate};
+pub use instantiate::{wasmpool_component_pre_instantiate, wasmpool_instance_pre_instantiate, wasmpool_instantiate, wasmpool_linker_instantiate};
 mod owned;
 
 use std::ffi::c_void;

@@ -58,6 +58,14 @@ typedef struct {
   /* A host resource type and an object of it in the component's store. */
   wasmpool_component_resource_type_t *rtype;
   wasmpool_component_resource_t *resource;
+  /* A host memory (1 page, at most 10), table (2 funcref elements, at most 10) and mutable i32
+   * global in `store`, their types, and what the type getters write. */
+  wasmpool_memory_t *memory;
+  wasmpool_table_t *table;
+  wasmpool_global_t *global;
+  wasmpool_memorytype_t mtype, mtype_out;
+  wasmpool_tabletype_t ttype, ttype_out;
+  wasmpool_globaltype_t gtype, gtype_out;
   /* A WASI configuration (the defaults), and what the WASI functions write. */
   wasmpool_wasi_config_t *wcfg;
   const char *argv[1];
@@ -136,6 +144,7 @@ static const char WAT[] =
     "(module (import \"env\" \"h\" (func $h))"
     "  (memory (export \"memory\") 1)"
     "  (global (export \"g\") (mut i32) (i32.const 0))"
+    "  (table (export \"t\") 2 funcref)"
     "  (func (export \"f\") (param i32) (result i32) local.get 0)"
     "  (func (export \"run\") call $h))";
 
@@ -199,6 +208,13 @@ static void fixture_setup(fixture_t *fx) {
   die("resource", wasmpool_component_resource_new(fx->cstore, fx->rtype, NULL, &fx->resource));
   fx->wcfg = wasmpool_wasi_config_new();
   fx->argv[0] = "a";
+  fx->mtype = (wasmpool_memorytype_t){.minimum = 1, .maximum = 10, .has_maximum = true};
+  fx->ttype = (wasmpool_tabletype_t){.element = WASMPOOL_REFTYPE_FUNCREF, .minimum = 2, .maximum = 10,
+                                     .has_maximum = true};
+  fx->gtype = (wasmpool_globaltype_t){.kind = WASMPOOL_VALKIND_I32, .is_mutable = true};
+  die("memory", wasmpool_memory_new(fx->store, &fx->mtype, &fx->memory));
+  die("table", wasmpool_table_new(fx->store, &fx->ttype, &fx->table));
+  die("global", wasmpool_global_new(fx->store, &fx->gtype, &fx->gval, &fx->global));
 }
 
 static struct http_fixture *http_fixture(fixture_t *fx) {
@@ -1300,6 +1316,16 @@ static int case_wasmpool_func_call__results(fixture_t *fx, void *caller) {
   return expect_invalid("wasmpool_func_call__results", wasmpool_func_call(fx->func, &fx->arg, 1, NULL, 1));
 }
 
+static int case_wasmpool_func_type__func(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_func_type__func", wasmpool_func_type(NULL, &fx->info));
+}
+
+static int case_wasmpool_func_type__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_func_type__out", wasmpool_func_type(fx->func, NULL));
+}
+
 static int case_wasmpool_instance_call__inst(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_call__inst", wasmpool_instance_call(NULL, "f", &fx->arg, 1, &fx->res, 1));
@@ -1586,6 +1612,86 @@ static int case_wasmpool_instance_global_set_n__value(fixture_t *fx, void *calle
   return expect_invalid("wasmpool_instance_global_set_n__value", wasmpool_instance_global_set_n(fx->inst, "g", 1, NULL));
 }
 
+static int case_wasmpool_global_new__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_global_new__store", wasmpool_global_new(NULL, &fx->gtype, &fx->gval, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_global_new__ty(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_global_new__ty", wasmpool_global_new(fx->store, NULL, &fx->gval, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_global_new__value(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_global_new__value", wasmpool_global_new(fx->store, &fx->gtype, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_global_new__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_global_new__out", wasmpool_global_new(fx->store, &fx->gtype, &fx->gval, NULL));
+}
+
+static int case_wasmpool_global_type__global(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_global_type__global", wasmpool_global_type(NULL, &fx->gtype_out));
+}
+
+static int case_wasmpool_global_type__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_global_type__out", wasmpool_global_type(fx->global, NULL));
+}
+
+static int case_wasmpool_global_get__global(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_global_get__global", wasmpool_global_get(NULL, &fx->val));
+}
+
+static int case_wasmpool_global_get__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_global_get__out", wasmpool_global_get(fx->global, NULL));
+}
+
+static int case_wasmpool_global_set__global(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_global_set__global", wasmpool_global_set(NULL, &fx->gval));
+}
+
+static int case_wasmpool_global_set__value(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_global_set__value", wasmpool_global_set(fx->global, NULL));
+}
+
+static int case_wasmpool_instance_export_global__inst(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_global__inst", wasmpool_instance_export_global(NULL, "g", (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_export_global__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_global__name", wasmpool_instance_export_global(fx->inst, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_export_global__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_global__out", wasmpool_instance_export_global(fx->inst, "g", NULL));
+}
+
+static int case_wasmpool_instance_export_global_n__inst(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_global_n__inst", wasmpool_instance_export_global_n(NULL, "g", 1, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_export_global_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_global_n__name", wasmpool_instance_export_global_n(fx->inst, NULL, 1, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_export_global_n__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_global_n__out", wasmpool_instance_export_global_n(fx->inst, "g", 1, NULL));
+}
+
 static int case_wasmpool_instance_pre_delete__pre(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   wasmpool_instance_pre_delete(NULL);
@@ -1713,6 +1819,282 @@ static int case_wasmpool_linker_instantiate_pre__out(fixture_t *fx, void *caller
   return expect_invalid("wasmpool_linker_instantiate_pre__out", wasmpool_linker_instantiate_pre(fx->linker, fx->module, NULL));
 }
 
+static int case_wasmpool_linker_define_memory__linker(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_memory__linker", wasmpool_linker_define_memory(NULL, fx->store, "env", "memory", fx->memory));
+}
+
+static int case_wasmpool_linker_define_memory__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_memory__store", wasmpool_linker_define_memory(fx->linker, NULL, "env", "memory", fx->memory));
+}
+
+static int case_wasmpool_linker_define_memory__module_name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_memory__module_name", wasmpool_linker_define_memory(fx->linker, fx->store, NULL, "memory", fx->memory));
+}
+
+static int case_wasmpool_linker_define_memory__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_memory__name", wasmpool_linker_define_memory(fx->linker, fx->store, "env", NULL, fx->memory));
+}
+
+static int case_wasmpool_linker_define_memory__memory(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_memory__memory", wasmpool_linker_define_memory(fx->linker, fx->store, "env", "memory", NULL));
+}
+
+static int case_wasmpool_linker_define_memory_n__linker(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_memory_n__linker", wasmpool_linker_define_memory_n(NULL, fx->store, "env", 3, "memory", 6, fx->memory));
+}
+
+static int case_wasmpool_linker_define_memory_n__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_memory_n__store", wasmpool_linker_define_memory_n(fx->linker, NULL, "env", 3, "memory", 6, fx->memory));
+}
+
+static int case_wasmpool_linker_define_memory_n__module_name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_memory_n__module_name", wasmpool_linker_define_memory_n(fx->linker, fx->store, NULL, 3, "memory", 6, fx->memory));
+}
+
+static int case_wasmpool_linker_define_memory_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_memory_n__name", wasmpool_linker_define_memory_n(fx->linker, fx->store, "env", 3, NULL, 6, fx->memory));
+}
+
+static int case_wasmpool_linker_define_memory_n__memory(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_memory_n__memory", wasmpool_linker_define_memory_n(fx->linker, fx->store, "env", 3, "memory", 6, NULL));
+}
+
+static int case_wasmpool_linker_define_table__linker(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_table__linker", wasmpool_linker_define_table(NULL, fx->store, "env", "t", fx->table));
+}
+
+static int case_wasmpool_linker_define_table__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_table__store", wasmpool_linker_define_table(fx->linker, NULL, "env", "t", fx->table));
+}
+
+static int case_wasmpool_linker_define_table__module_name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_table__module_name", wasmpool_linker_define_table(fx->linker, fx->store, NULL, "t", fx->table));
+}
+
+static int case_wasmpool_linker_define_table__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_table__name", wasmpool_linker_define_table(fx->linker, fx->store, "env", NULL, fx->table));
+}
+
+static int case_wasmpool_linker_define_table__table(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_table__table", wasmpool_linker_define_table(fx->linker, fx->store, "env", "t", NULL));
+}
+
+static int case_wasmpool_linker_define_table_n__linker(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_table_n__linker", wasmpool_linker_define_table_n(NULL, fx->store, "env", 3, "t", 1, fx->table));
+}
+
+static int case_wasmpool_linker_define_table_n__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_table_n__store", wasmpool_linker_define_table_n(fx->linker, NULL, "env", 3, "t", 1, fx->table));
+}
+
+static int case_wasmpool_linker_define_table_n__module_name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_table_n__module_name", wasmpool_linker_define_table_n(fx->linker, fx->store, NULL, 3, "t", 1, fx->table));
+}
+
+static int case_wasmpool_linker_define_table_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_table_n__name", wasmpool_linker_define_table_n(fx->linker, fx->store, "env", 3, NULL, 1, fx->table));
+}
+
+static int case_wasmpool_linker_define_table_n__table(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_table_n__table", wasmpool_linker_define_table_n(fx->linker, fx->store, "env", 3, "t", 1, NULL));
+}
+
+static int case_wasmpool_linker_define_global__linker(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_global__linker", wasmpool_linker_define_global(NULL, fx->store, "env", "g", fx->global));
+}
+
+static int case_wasmpool_linker_define_global__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_global__store", wasmpool_linker_define_global(fx->linker, NULL, "env", "g", fx->global));
+}
+
+static int case_wasmpool_linker_define_global__module_name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_global__module_name", wasmpool_linker_define_global(fx->linker, fx->store, NULL, "g", fx->global));
+}
+
+static int case_wasmpool_linker_define_global__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_global__name", wasmpool_linker_define_global(fx->linker, fx->store, "env", NULL, fx->global));
+}
+
+static int case_wasmpool_linker_define_global__global(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_global__global", wasmpool_linker_define_global(fx->linker, fx->store, "env", "g", NULL));
+}
+
+static int case_wasmpool_linker_define_global_n__linker(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_global_n__linker", wasmpool_linker_define_global_n(NULL, fx->store, "env", 3, "g", 1, fx->global));
+}
+
+static int case_wasmpool_linker_define_global_n__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_global_n__store", wasmpool_linker_define_global_n(fx->linker, NULL, "env", 3, "g", 1, fx->global));
+}
+
+static int case_wasmpool_linker_define_global_n__module_name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_global_n__module_name", wasmpool_linker_define_global_n(fx->linker, fx->store, NULL, 3, "g", 1, fx->global));
+}
+
+static int case_wasmpool_linker_define_global_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_global_n__name", wasmpool_linker_define_global_n(fx->linker, fx->store, "env", 3, NULL, 1, fx->global));
+}
+
+static int case_wasmpool_linker_define_global_n__global(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_global_n__global", wasmpool_linker_define_global_n(fx->linker, fx->store, "env", 3, "g", 1, NULL));
+}
+
+static int case_wasmpool_linker_define_instance__linker(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_instance__linker", wasmpool_linker_define_instance(NULL, fx->store, "f", fx->inst));
+}
+
+static int case_wasmpool_linker_define_instance__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_instance__store", wasmpool_linker_define_instance(fx->linker, NULL, "f", fx->inst));
+}
+
+static int case_wasmpool_linker_define_instance__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_instance__name", wasmpool_linker_define_instance(fx->linker, fx->store, NULL, fx->inst));
+}
+
+static int case_wasmpool_linker_define_instance__instance(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_instance__instance", wasmpool_linker_define_instance(fx->linker, fx->store, "f", NULL));
+}
+
+static int case_wasmpool_linker_define_instance_n__linker(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_instance_n__linker", wasmpool_linker_define_instance_n(NULL, fx->store, "f", 1, fx->inst));
+}
+
+static int case_wasmpool_linker_define_instance_n__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_instance_n__store", wasmpool_linker_define_instance_n(fx->linker, NULL, "f", 1, fx->inst));
+}
+
+static int case_wasmpool_linker_define_instance_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_instance_n__name", wasmpool_linker_define_instance_n(fx->linker, fx->store, NULL, 1, fx->inst));
+}
+
+static int case_wasmpool_linker_define_instance_n__instance(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_define_instance_n__instance", wasmpool_linker_define_instance_n(fx->linker, fx->store, "f", 1, NULL));
+}
+
+static int case_wasmpool_memory_new__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_memory_new__store", wasmpool_memory_new(NULL, &fx->mtype, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_memory_new__ty(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_memory_new__ty", wasmpool_memory_new(fx->store, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_memory_new__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_memory_new__out", wasmpool_memory_new(fx->store, &fx->mtype, NULL));
+}
+
+static int case_wasmpool_memory_type__memory(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_memory_type__memory", wasmpool_memory_type(NULL, &fx->mtype_out));
+}
+
+static int case_wasmpool_memory_type__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_memory_type__out", wasmpool_memory_type(fx->memory, NULL));
+}
+
+static int case_wasmpool_memory_size__memory(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_memory_size(NULL);
+  return 0;
+}
+
+static int case_wasmpool_memory_data__memory(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_memory_data__memory", wasmpool_memory_data(NULL, &fx->data, &fx->size));
+}
+
+static int case_wasmpool_memory_data__data(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_memory_data__data", wasmpool_memory_data(fx->memory, NULL, &fx->size));
+}
+
+static int case_wasmpool_memory_data__size(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_memory_data__size", wasmpool_memory_data(fx->memory, &fx->data, NULL));
+}
+
+static int case_wasmpool_memory_grow__memory(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_memory_grow__memory", wasmpool_memory_grow(NULL, 1, &fx->u64));
+}
+
+static int case_wasmpool_memory_grow__previous(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_memory_grow__previous", wasmpool_memory_grow(fx->memory, 1, NULL));
+}
+
+static int case_wasmpool_instance_export_memory__inst(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_memory__inst", wasmpool_instance_export_memory(NULL, "memory", (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_export_memory__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_memory__name", wasmpool_instance_export_memory(fx->inst, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_export_memory__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_memory__out", wasmpool_instance_export_memory(fx->inst, "memory", NULL));
+}
+
+static int case_wasmpool_instance_export_memory_n__inst(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_memory_n__inst", wasmpool_instance_export_memory_n(NULL, "memory", 6, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_export_memory_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_memory_n__name", wasmpool_instance_export_memory_n(fx->inst, NULL, 6, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_export_memory_n__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_memory_n__out", wasmpool_instance_export_memory_n(fx->inst, "memory", 6, NULL));
+}
+
 static int case_wasmpool_module_new__engine(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_new__engine", wasmpool_module_new(NULL, (const uint8_t *)fx->wat, strlen(fx->wat), (void *)&fx->out_ptr));
@@ -1829,6 +2211,102 @@ static int case_wasmpool_module_export__module(fixture_t *fx, void *caller) {
 static int case_wasmpool_module_export__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_module_export__out", wasmpool_module_export(fx->module, 0, NULL));
+}
+
+static int case_wasmpool_table_new__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_new__store", wasmpool_table_new(NULL, &fx->ttype, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_table_new__ty(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_new__ty", wasmpool_table_new(fx->store, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_table_new__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_new__out", wasmpool_table_new(fx->store, &fx->ttype, NULL));
+}
+
+static int case_wasmpool_table_type__table(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_type__table", wasmpool_table_type(NULL, &fx->ttype_out));
+}
+
+static int case_wasmpool_table_type__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_type__out", wasmpool_table_type(fx->table, NULL));
+}
+
+static int case_wasmpool_table_size__table(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_table_size(NULL);
+  return 0;
+}
+
+static int case_wasmpool_table_get__table(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_get__table", wasmpool_table_get(NULL, 1, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_table_get__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_get__out", wasmpool_table_get(fx->table, 1, NULL));
+}
+
+static int case_wasmpool_table_set__table(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_set__table", wasmpool_table_set(NULL, 1, fx->func));
+}
+
+static int case_wasmpool_table_set__func(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_table_set__func", wasmpool_table_set(fx->table, 1, NULL));
+}
+
+static int case_wasmpool_table_grow__table(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_grow__table", wasmpool_table_grow(NULL, 1, fx->func, &fx->u64));
+}
+
+static int case_wasmpool_table_grow__init(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_table_grow__init", wasmpool_table_grow(fx->table, 1, NULL, &fx->u64));
+}
+
+static int case_wasmpool_table_grow__previous(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_table_grow__previous", wasmpool_table_grow(fx->table, 1, fx->func, NULL));
+}
+
+static int case_wasmpool_instance_export_table__inst(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_table__inst", wasmpool_instance_export_table(NULL, "t", (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_export_table__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_table__name", wasmpool_instance_export_table(fx->inst, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_export_table__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_table__out", wasmpool_instance_export_table(fx->inst, "t", NULL));
+}
+
+static int case_wasmpool_instance_export_table_n__inst(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_table_n__inst", wasmpool_instance_export_table_n(NULL, "t", 1, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_export_table_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_table_n__name", wasmpool_instance_export_table_n(fx->inst, NULL, 1, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_instance_export_table_n__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_instance_export_table_n__out", wasmpool_instance_export_table_n(fx->inst, "t", 1, NULL));
 }
 
 static int case_wasmpool_engine_new__cfg(fixture_t *fx, void *caller) {
@@ -2303,6 +2781,26 @@ static int case_wasmpool_instantiate__out(fixture_t *fx, void *caller) {
   return expect_invalid("wasmpool_instantiate__out", wasmpool_instantiate(fx->store, fx->module, NULL));
 }
 
+static int case_wasmpool_linker_instantiate__linker(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_instantiate__linker", wasmpool_linker_instantiate(NULL, fx->store, fx->module, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_linker_instantiate__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_instantiate__store", wasmpool_linker_instantiate(fx->linker, NULL, fx->module, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_linker_instantiate__module(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_instantiate__module", wasmpool_linker_instantiate(fx->linker, fx->store, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_linker_instantiate__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_linker_instantiate__out", wasmpool_linker_instantiate(fx->linker, fx->store, fx->module, NULL));
+}
+
 static int case_wasmpool_component_pre_instantiate__pre(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_component_pre_instantiate__pre", wasmpool_component_pre_instantiate(NULL, fx->store, (void *)&fx->out_ptr));
@@ -2510,7 +3008,7 @@ typedef struct {
   int via_caller;
 } sweep_case_t;
 
-#define SWEPT_FUNCTIONS 242
+#define SWEPT_FUNCTIONS 273
 static const sweep_case_t CASES[] = {
     {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
     {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
@@ -2709,6 +3207,8 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_func_call__func", case_wasmpool_func_call__func, 0},
     {"wasmpool_func_call__args", case_wasmpool_func_call__args, 0},
     {"wasmpool_func_call__results", case_wasmpool_func_call__results, 0},
+    {"wasmpool_func_type__func", case_wasmpool_func_type__func, 0},
+    {"wasmpool_func_type__out", case_wasmpool_func_type__out, 0},
     {"wasmpool_instance_call__inst", case_wasmpool_instance_call__inst, 0},
     {"wasmpool_instance_call__name", case_wasmpool_instance_call__name, 0},
     {"wasmpool_instance_call__args", case_wasmpool_instance_call__args, 0},
@@ -2766,6 +3266,22 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_instance_global_set_n__inst", case_wasmpool_instance_global_set_n__inst, 0},
     {"wasmpool_instance_global_set_n__name", case_wasmpool_instance_global_set_n__name, 0},
     {"wasmpool_instance_global_set_n__value", case_wasmpool_instance_global_set_n__value, 0},
+    {"wasmpool_global_new__store", case_wasmpool_global_new__store, 0},
+    {"wasmpool_global_new__ty", case_wasmpool_global_new__ty, 0},
+    {"wasmpool_global_new__value", case_wasmpool_global_new__value, 0},
+    {"wasmpool_global_new__out", case_wasmpool_global_new__out, 0},
+    {"wasmpool_global_type__global", case_wasmpool_global_type__global, 0},
+    {"wasmpool_global_type__out", case_wasmpool_global_type__out, 0},
+    {"wasmpool_global_get__global", case_wasmpool_global_get__global, 0},
+    {"wasmpool_global_get__out", case_wasmpool_global_get__out, 0},
+    {"wasmpool_global_set__global", case_wasmpool_global_set__global, 0},
+    {"wasmpool_global_set__value", case_wasmpool_global_set__value, 0},
+    {"wasmpool_instance_export_global__inst", case_wasmpool_instance_export_global__inst, 0},
+    {"wasmpool_instance_export_global__name", case_wasmpool_instance_export_global__name, 0},
+    {"wasmpool_instance_export_global__out", case_wasmpool_instance_export_global__out, 0},
+    {"wasmpool_instance_export_global_n__inst", case_wasmpool_instance_export_global_n__inst, 0},
+    {"wasmpool_instance_export_global_n__name", case_wasmpool_instance_export_global_n__name, 0},
+    {"wasmpool_instance_export_global_n__out", case_wasmpool_instance_export_global_n__out, 0},
     {"wasmpool_instance_pre_delete__pre", case_wasmpool_instance_pre_delete__pre, 0},
     {"wasmpool_linker_new__engine", case_wasmpool_linker_new__engine, 0},
     {"wasmpool_linker_new__out", case_wasmpool_linker_new__out, 0},
@@ -2791,6 +3307,61 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_linker_instantiate_pre__linker", case_wasmpool_linker_instantiate_pre__linker, 0},
     {"wasmpool_linker_instantiate_pre__module", case_wasmpool_linker_instantiate_pre__module, 0},
     {"wasmpool_linker_instantiate_pre__out", case_wasmpool_linker_instantiate_pre__out, 0},
+    {"wasmpool_linker_define_memory__linker", case_wasmpool_linker_define_memory__linker, 0},
+    {"wasmpool_linker_define_memory__store", case_wasmpool_linker_define_memory__store, 0},
+    {"wasmpool_linker_define_memory__module_name", case_wasmpool_linker_define_memory__module_name, 0},
+    {"wasmpool_linker_define_memory__name", case_wasmpool_linker_define_memory__name, 0},
+    {"wasmpool_linker_define_memory__memory", case_wasmpool_linker_define_memory__memory, 0},
+    {"wasmpool_linker_define_memory_n__linker", case_wasmpool_linker_define_memory_n__linker, 0},
+    {"wasmpool_linker_define_memory_n__store", case_wasmpool_linker_define_memory_n__store, 0},
+    {"wasmpool_linker_define_memory_n__module_name", case_wasmpool_linker_define_memory_n__module_name, 0},
+    {"wasmpool_linker_define_memory_n__name", case_wasmpool_linker_define_memory_n__name, 0},
+    {"wasmpool_linker_define_memory_n__memory", case_wasmpool_linker_define_memory_n__memory, 0},
+    {"wasmpool_linker_define_table__linker", case_wasmpool_linker_define_table__linker, 0},
+    {"wasmpool_linker_define_table__store", case_wasmpool_linker_define_table__store, 0},
+    {"wasmpool_linker_define_table__module_name", case_wasmpool_linker_define_table__module_name, 0},
+    {"wasmpool_linker_define_table__name", case_wasmpool_linker_define_table__name, 0},
+    {"wasmpool_linker_define_table__table", case_wasmpool_linker_define_table__table, 0},
+    {"wasmpool_linker_define_table_n__linker", case_wasmpool_linker_define_table_n__linker, 0},
+    {"wasmpool_linker_define_table_n__store", case_wasmpool_linker_define_table_n__store, 0},
+    {"wasmpool_linker_define_table_n__module_name", case_wasmpool_linker_define_table_n__module_name, 0},
+    {"wasmpool_linker_define_table_n__name", case_wasmpool_linker_define_table_n__name, 0},
+    {"wasmpool_linker_define_table_n__table", case_wasmpool_linker_define_table_n__table, 0},
+    {"wasmpool_linker_define_global__linker", case_wasmpool_linker_define_global__linker, 0},
+    {"wasmpool_linker_define_global__store", case_wasmpool_linker_define_global__store, 0},
+    {"wasmpool_linker_define_global__module_name", case_wasmpool_linker_define_global__module_name, 0},
+    {"wasmpool_linker_define_global__name", case_wasmpool_linker_define_global__name, 0},
+    {"wasmpool_linker_define_global__global", case_wasmpool_linker_define_global__global, 0},
+    {"wasmpool_linker_define_global_n__linker", case_wasmpool_linker_define_global_n__linker, 0},
+    {"wasmpool_linker_define_global_n__store", case_wasmpool_linker_define_global_n__store, 0},
+    {"wasmpool_linker_define_global_n__module_name", case_wasmpool_linker_define_global_n__module_name, 0},
+    {"wasmpool_linker_define_global_n__name", case_wasmpool_linker_define_global_n__name, 0},
+    {"wasmpool_linker_define_global_n__global", case_wasmpool_linker_define_global_n__global, 0},
+    {"wasmpool_linker_define_instance__linker", case_wasmpool_linker_define_instance__linker, 0},
+    {"wasmpool_linker_define_instance__store", case_wasmpool_linker_define_instance__store, 0},
+    {"wasmpool_linker_define_instance__name", case_wasmpool_linker_define_instance__name, 0},
+    {"wasmpool_linker_define_instance__instance", case_wasmpool_linker_define_instance__instance, 0},
+    {"wasmpool_linker_define_instance_n__linker", case_wasmpool_linker_define_instance_n__linker, 0},
+    {"wasmpool_linker_define_instance_n__store", case_wasmpool_linker_define_instance_n__store, 0},
+    {"wasmpool_linker_define_instance_n__name", case_wasmpool_linker_define_instance_n__name, 0},
+    {"wasmpool_linker_define_instance_n__instance", case_wasmpool_linker_define_instance_n__instance, 0},
+    {"wasmpool_memory_new__store", case_wasmpool_memory_new__store, 0},
+    {"wasmpool_memory_new__ty", case_wasmpool_memory_new__ty, 0},
+    {"wasmpool_memory_new__out", case_wasmpool_memory_new__out, 0},
+    {"wasmpool_memory_type__memory", case_wasmpool_memory_type__memory, 0},
+    {"wasmpool_memory_type__out", case_wasmpool_memory_type__out, 0},
+    {"wasmpool_memory_size__memory", case_wasmpool_memory_size__memory, 0},
+    {"wasmpool_memory_data__memory", case_wasmpool_memory_data__memory, 0},
+    {"wasmpool_memory_data__data", case_wasmpool_memory_data__data, 0},
+    {"wasmpool_memory_data__size", case_wasmpool_memory_data__size, 0},
+    {"wasmpool_memory_grow__memory", case_wasmpool_memory_grow__memory, 0},
+    {"wasmpool_memory_grow__previous", case_wasmpool_memory_grow__previous, 0},
+    {"wasmpool_instance_export_memory__inst", case_wasmpool_instance_export_memory__inst, 0},
+    {"wasmpool_instance_export_memory__name", case_wasmpool_instance_export_memory__name, 0},
+    {"wasmpool_instance_export_memory__out", case_wasmpool_instance_export_memory__out, 0},
+    {"wasmpool_instance_export_memory_n__inst", case_wasmpool_instance_export_memory_n__inst, 0},
+    {"wasmpool_instance_export_memory_n__name", case_wasmpool_instance_export_memory_n__name, 0},
+    {"wasmpool_instance_export_memory_n__out", case_wasmpool_instance_export_memory_n__out, 0},
     {"wasmpool_module_new__engine", case_wasmpool_module_new__engine, 0},
     {"wasmpool_module_new__bytes", case_wasmpool_module_new__bytes, 0},
     {"wasmpool_module_new__out", case_wasmpool_module_new__out, 0},
@@ -2814,6 +3385,25 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_module_export_count__module", case_wasmpool_module_export_count__module, 0},
     {"wasmpool_module_export__module", case_wasmpool_module_export__module, 0},
     {"wasmpool_module_export__out", case_wasmpool_module_export__out, 0},
+    {"wasmpool_table_new__store", case_wasmpool_table_new__store, 0},
+    {"wasmpool_table_new__ty", case_wasmpool_table_new__ty, 0},
+    {"wasmpool_table_new__out", case_wasmpool_table_new__out, 0},
+    {"wasmpool_table_type__table", case_wasmpool_table_type__table, 0},
+    {"wasmpool_table_type__out", case_wasmpool_table_type__out, 0},
+    {"wasmpool_table_size__table", case_wasmpool_table_size__table, 0},
+    {"wasmpool_table_get__table", case_wasmpool_table_get__table, 0},
+    {"wasmpool_table_get__out", case_wasmpool_table_get__out, 0},
+    {"wasmpool_table_set__table", case_wasmpool_table_set__table, 0},
+    {"wasmpool_table_set__func", case_wasmpool_table_set__func, 0},
+    {"wasmpool_table_grow__table", case_wasmpool_table_grow__table, 0},
+    {"wasmpool_table_grow__init", case_wasmpool_table_grow__init, 0},
+    {"wasmpool_table_grow__previous", case_wasmpool_table_grow__previous, 0},
+    {"wasmpool_instance_export_table__inst", case_wasmpool_instance_export_table__inst, 0},
+    {"wasmpool_instance_export_table__name", case_wasmpool_instance_export_table__name, 0},
+    {"wasmpool_instance_export_table__out", case_wasmpool_instance_export_table__out, 0},
+    {"wasmpool_instance_export_table_n__inst", case_wasmpool_instance_export_table_n__inst, 0},
+    {"wasmpool_instance_export_table_n__name", case_wasmpool_instance_export_table_n__name, 0},
+    {"wasmpool_instance_export_table_n__out", case_wasmpool_instance_export_table_n__out, 0},
     {"wasmpool_engine_new__cfg", case_wasmpool_engine_new__cfg, 0},
     {"wasmpool_engine_new__out", case_wasmpool_engine_new__out, 0},
     {"wasmpool_engine_delete__engine", case_wasmpool_engine_delete__engine, 0},
@@ -2905,6 +3495,10 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_instantiate__store", case_wasmpool_instantiate__store, 0},
     {"wasmpool_instantiate__module", case_wasmpool_instantiate__module, 0},
     {"wasmpool_instantiate__out", case_wasmpool_instantiate__out, 0},
+    {"wasmpool_linker_instantiate__linker", case_wasmpool_linker_instantiate__linker, 0},
+    {"wasmpool_linker_instantiate__store", case_wasmpool_linker_instantiate__store, 0},
+    {"wasmpool_linker_instantiate__module", case_wasmpool_linker_instantiate__module, 0},
+    {"wasmpool_linker_instantiate__out", case_wasmpool_linker_instantiate__out, 0},
     {"wasmpool_component_pre_instantiate__pre", case_wasmpool_component_pre_instantiate__pre, 0},
     {"wasmpool_component_pre_instantiate__store", case_wasmpool_component_pre_instantiate__store, 0},
     {"wasmpool_component_pre_instantiate__out", case_wasmpool_component_pre_instantiate__out, 0},

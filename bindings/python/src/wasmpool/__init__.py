@@ -38,6 +38,7 @@ from .core import (
 )
 from .engine import Engine, Metrics
 from .errors import ERROR_CLASSES, ErrorKind, Trap, TrapCode, WasmpoolError
+from .externs import Global, Memory, MemoryType, RefType, Table, TableType
 from .http import HttpConfig, Response
 from .wasi import WasiConfig, WasiPerms
 from . import http
@@ -49,8 +50,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Caller", "Component", "ComponentCaller", "ComponentFunc", "ComponentInstance", "ComponentLinker", "ComponentPre",
-    "Config", "Enabled", "Engine", "Err", "HttpConfig", "Response", "http", "ErrorKind", "ExternInfo", "ExternKind", "Footprint", "Func",
-    "Instance", "InstancePre", "Linker", "Metrics", "Module", "Ok", "OptLevel", "Resource", "ResourceType", "Store", "StoreLimits",
-    "Strategy", "Trap", "TrapCode", "ValKind", "Variant", "WasiConfig", "WasiPerms", "WasmpoolError",
+    "Config", "Enabled", "Engine", "Err", "HttpConfig", "Response", "http", "ErrorKind", "ExternInfo", "ExternKind", "Footprint", "Func", "Global",
+    "Instance", "InstancePre", "Linker", "Memory", "MemoryType", "Metrics", "Module", "Ok", "OptLevel", "RefType", "Resource", "ResourceType", "Store", "StoreLimits",
+    "Strategy", "Table", "TableType", "Trap", "TrapCode", "ValKind", "Variant", "WasiConfig", "WasiPerms", "WasmpoolError",
     "errors", "memory_protection_keys_available",
 ] + [cls.__name__ for cls in ERROR_CLASSES.values() if cls.__name__ != "Trap"]

@@ -89,6 +89,13 @@ WASMPOOL_EXTERN_TABLE = 2
 WASMPOOL_EXTERN_MEMORY = 3
 WASMPOOL_EXTERN_TAG = 4
 
+# enum wasmpool_reftype_t
+wasmpool_reftype_t = ctypes.c_int
+WASMPOOL_REFTYPE_FUNCREF = 0
+WASMPOOL_REFTYPE_EXTERNREF = 1
+WASMPOOL_REFTYPE_ANYREF = 2
+WASMPOOL_REFTYPE_EXNREF = 3
+
 # enum wasmpool_trap_code_t
 wasmpool_trap_code_t = ctypes.c_int
 WASMPOOL_TRAP_STACK_OVERFLOW = 0
@@ -216,6 +223,15 @@ class Externkind(enum.IntEnum):
     TAG = 4
 
 
+class Reftype(enum.IntEnum):
+    """`wasmpool_reftype_t`."""
+
+    FUNCREF = 0
+    EXTERNREF = 1
+    ANYREF = 2
+    EXNREF = 3
+
+
 class TrapCode(enum.IntEnum):
     """`wasmpool_trap_code_t`."""
 
@@ -272,6 +288,7 @@ ENUM_CLASSES: dict[str, type[enum.IntEnum]] = {
     "wasmpool_enabled_t": Enabled,
     "wasmpool_valkind_t": Valkind,
     "wasmpool_externkind_t": Externkind,
+    "wasmpool_reftype_t": Reftype,
     "wasmpool_trap_code_t": TrapCode,
     "wasmpool_error_kind_t": ErrorKind,
     "wasmpool_wasi_perms_t": WasiPerms,
@@ -285,6 +302,7 @@ ENUMS: dict[str, dict[str, int]] = {
     "wasmpool_enabled_t": {"WASMPOOL_ENABLED_NO": WASMPOOL_ENABLED_NO, "WASMPOOL_ENABLED_YES": WASMPOOL_ENABLED_YES, "WASMPOOL_ENABLED_AUTO": WASMPOOL_ENABLED_AUTO},
     "wasmpool_valkind_t": {"WASMPOOL_VALKIND_I32": WASMPOOL_VALKIND_I32, "WASMPOOL_VALKIND_I64": WASMPOOL_VALKIND_I64, "WASMPOOL_VALKIND_F32": WASMPOOL_VALKIND_F32, "WASMPOOL_VALKIND_F64": WASMPOOL_VALKIND_F64, "WASMPOOL_VALKIND_V128": WASMPOOL_VALKIND_V128, "WASMPOOL_VALKIND_REF": WASMPOOL_VALKIND_REF},
     "wasmpool_externkind_t": {"WASMPOOL_EXTERN_FUNC": WASMPOOL_EXTERN_FUNC, "WASMPOOL_EXTERN_GLOBAL": WASMPOOL_EXTERN_GLOBAL, "WASMPOOL_EXTERN_TABLE": WASMPOOL_EXTERN_TABLE, "WASMPOOL_EXTERN_MEMORY": WASMPOOL_EXTERN_MEMORY, "WASMPOOL_EXTERN_TAG": WASMPOOL_EXTERN_TAG},
+    "wasmpool_reftype_t": {"WASMPOOL_REFTYPE_FUNCREF": WASMPOOL_REFTYPE_FUNCREF, "WASMPOOL_REFTYPE_EXTERNREF": WASMPOOL_REFTYPE_EXTERNREF, "WASMPOOL_REFTYPE_ANYREF": WASMPOOL_REFTYPE_ANYREF, "WASMPOOL_REFTYPE_EXNREF": WASMPOOL_REFTYPE_EXNREF},
     "wasmpool_trap_code_t": {"WASMPOOL_TRAP_STACK_OVERFLOW": WASMPOOL_TRAP_STACK_OVERFLOW, "WASMPOOL_TRAP_MEMORY_OUT_OF_BOUNDS": WASMPOOL_TRAP_MEMORY_OUT_OF_BOUNDS, "WASMPOOL_TRAP_HEAP_MISALIGNED": WASMPOOL_TRAP_HEAP_MISALIGNED, "WASMPOOL_TRAP_TABLE_OUT_OF_BOUNDS": WASMPOOL_TRAP_TABLE_OUT_OF_BOUNDS, "WASMPOOL_TRAP_INDIRECT_CALL_TO_NULL": WASMPOOL_TRAP_INDIRECT_CALL_TO_NULL, "WASMPOOL_TRAP_BAD_SIGNATURE": WASMPOOL_TRAP_BAD_SIGNATURE, "WASMPOOL_TRAP_INTEGER_OVERFLOW": WASMPOOL_TRAP_INTEGER_OVERFLOW, "WASMPOOL_TRAP_INTEGER_DIVISION_BY_ZERO": WASMPOOL_TRAP_INTEGER_DIVISION_BY_ZERO, "WASMPOOL_TRAP_BAD_CONVERSION_TO_INTEGER": WASMPOOL_TRAP_BAD_CONVERSION_TO_INTEGER, "WASMPOOL_TRAP_UNREACHABLE": WASMPOOL_TRAP_UNREACHABLE, "WASMPOOL_TRAP_INTERRUPT": WASMPOOL_TRAP_INTERRUPT, "WASMPOOL_TRAP_OUT_OF_FUEL": WASMPOOL_TRAP_OUT_OF_FUEL, "WASMPOOL_TRAP_NULL_REFERENCE": WASMPOOL_TRAP_NULL_REFERENCE, "WASMPOOL_TRAP_ARRAY_OUT_OF_BOUNDS": WASMPOOL_TRAP_ARRAY_OUT_OF_BOUNDS, "WASMPOOL_TRAP_ALLOCATION_TOO_LARGE": WASMPOOL_TRAP_ALLOCATION_TOO_LARGE, "WASMPOOL_TRAP_CAST_FAILURE": WASMPOOL_TRAP_CAST_FAILURE, "WASMPOOL_TRAP_HOST": WASMPOOL_TRAP_HOST, "WASMPOOL_TRAP_OTHER": WASMPOOL_TRAP_OTHER, "WASMPOOL_TRAP_UNKNOWN_IMPORT": WASMPOOL_TRAP_UNKNOWN_IMPORT},
     "wasmpool_error_kind_t": {"WASMPOOL_ERROR_INVALID_ARGUMENT": WASMPOOL_ERROR_INVALID_ARGUMENT, "WASMPOOL_ERROR_ENGINE": WASMPOOL_ERROR_ENGINE, "WASMPOOL_ERROR_COMPILE": WASMPOOL_ERROR_COMPILE, "WASMPOOL_ERROR_LINK": WASMPOOL_ERROR_LINK, "WASMPOOL_ERROR_LIMIT_EXCEEDED": WASMPOOL_ERROR_LIMIT_EXCEEDED, "WASMPOOL_ERROR_POOL_EXHAUSTED": WASMPOOL_ERROR_POOL_EXHAUSTED, "WASMPOOL_ERROR_TRAP": WASMPOOL_ERROR_TRAP, "WASMPOOL_ERROR_INTERRUPTED": WASMPOOL_ERROR_INTERRUPTED, "WASMPOOL_ERROR_OUT_OF_FUEL": WASMPOOL_ERROR_OUT_OF_FUEL, "WASMPOOL_ERROR_IO": WASMPOOL_ERROR_IO, "WASMPOOL_ERROR_PANIC": WASMPOOL_ERROR_PANIC, "WASMPOOL_ERROR_OTHER": WASMPOOL_ERROR_OTHER},
     "wasmpool_wasi_perms_t": {"WASMPOOL_WASI_PERMS_READ_ONLY": WASMPOOL_WASI_PERMS_READ_ONLY, "WASMPOOL_WASI_PERMS_READ_WRITE": WASMPOOL_WASI_PERMS_READ_WRITE},
@@ -307,6 +325,7 @@ OPAQUE = (
     "wasmpool_engine_t",
     "wasmpool_error_t",
     "wasmpool_func_t",
+    "wasmpool_global_t",
     "wasmpool_http_call_t",
     "wasmpool_http_config_t",
     "wasmpool_http_request_t",
@@ -314,8 +333,10 @@ OPAQUE = (
     "wasmpool_instance_pre_t",
     "wasmpool_instance_t",
     "wasmpool_linker_t",
+    "wasmpool_memory_t",
     "wasmpool_module_t",
     "wasmpool_store_t",
+    "wasmpool_table_t",
     "wasmpool_wasi_config_t",
 )
 
@@ -373,6 +394,18 @@ class wasmpool_val_t(ctypes.Structure):
 
 
 class wasmpool_extern_info_t(ctypes.Structure):
+    pass
+
+
+class wasmpool_globaltype_t(ctypes.Structure):
+    pass
+
+
+class wasmpool_memorytype_t(ctypes.Structure):
+    pass
+
+
+class wasmpool_tabletype_t(ctypes.Structure):
     pass
 
 
@@ -489,6 +522,24 @@ wasmpool_extern_info_t._fields_ = [
     ("nparams", ctypes.c_size_t),
     ("results", ctypes.POINTER(ctypes.c_int)),
     ("nresults", ctypes.c_size_t),
+]
+wasmpool_globaltype_t._fields_ = [
+    ("kind", wasmpool_valkind_t),
+    ("is_mutable", ctypes.c_bool),
+]
+wasmpool_memorytype_t._fields_ = [
+    ("minimum", ctypes.c_uint64),
+    ("maximum", ctypes.c_uint64),
+    ("has_maximum", ctypes.c_bool),
+    ("is_64", ctypes.c_bool),
+    ("shared", ctypes.c_bool),
+]
+wasmpool_tabletype_t._fields_ = [
+    ("element", wasmpool_reftype_t),
+    ("minimum", ctypes.c_uint64),
+    ("maximum", ctypes.c_uint64),
+    ("has_maximum", ctypes.c_bool),
+    ("is_64", ctypes.c_bool),
 ]
 wasmpool_metrics_t._fields_ = [
     ("struct_size", ctypes.c_size_t),
@@ -663,6 +714,7 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
     "wasmpool_instance_func": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_instance_func_n": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_func_call": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(wasmpool_val_t), ctypes.c_size_t, ctypes.POINTER(wasmpool_val_t), ctypes.c_size_t]),
+    "wasmpool_func_type": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(wasmpool_extern_info_t)]),
     "wasmpool_instance_call": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(wasmpool_val_t), ctypes.c_size_t, ctypes.POINTER(wasmpool_val_t), ctypes.c_size_t]),
     "wasmpool_instance_call_n": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(wasmpool_val_t), ctypes.c_size_t, ctypes.POINTER(wasmpool_val_t), ctypes.c_size_t]),
     "wasmpool_instance_func_type": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(wasmpool_extern_info_t)]),
@@ -680,6 +732,12 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
     "wasmpool_instance_global_get_n": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(wasmpool_val_t)]),
     "wasmpool_instance_global_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(wasmpool_val_t)]),
     "wasmpool_instance_global_set_n": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(wasmpool_val_t)]),
+    "wasmpool_global_new": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(wasmpool_globaltype_t), ctypes.POINTER(wasmpool_val_t), ctypes.POINTER(ctypes.c_void_p)]),
+    "wasmpool_global_type": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(wasmpool_globaltype_t)]),
+    "wasmpool_global_get": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(wasmpool_val_t)]),
+    "wasmpool_global_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(wasmpool_val_t)]),
+    "wasmpool_instance_export_global": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
+    "wasmpool_instance_export_global_n": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_instance_pre_delete": (None, [ctypes.c_void_p]),
     "wasmpool_linker_new": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_linker_delete": (None, [ctypes.c_void_p]),
@@ -687,6 +745,21 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
     "wasmpool_linker_define_func_n": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_int), ctypes.c_size_t, ctypes.POINTER(ctypes.c_int), ctypes.c_size_t, wasmpool_func_callback_t, ctypes.c_void_p, wasmpool_finalizer_t]),
     "wasmpool_linker_define_unknown_imports_as_traps": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p]),
     "wasmpool_linker_instantiate_pre": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    "wasmpool_linker_define_memory": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p]),
+    "wasmpool_linker_define_memory_n": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p]),
+    "wasmpool_linker_define_table": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p]),
+    "wasmpool_linker_define_table_n": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p]),
+    "wasmpool_linker_define_global": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p]),
+    "wasmpool_linker_define_global_n": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p]),
+    "wasmpool_linker_define_instance": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]),
+    "wasmpool_linker_define_instance_n": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p]),
+    "wasmpool_memory_new": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(wasmpool_memorytype_t), ctypes.POINTER(ctypes.c_void_p)]),
+    "wasmpool_memory_type": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(wasmpool_memorytype_t)]),
+    "wasmpool_memory_size": (ctypes.c_uint64, [ctypes.c_void_p]),
+    "wasmpool_memory_data": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_size_t)]),
+    "wasmpool_memory_grow": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_uint64, ctypes.POINTER(ctypes.c_uint64)]),
+    "wasmpool_instance_export_memory": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
+    "wasmpool_instance_export_memory_n": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_module_new": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_module_validate": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t]),
     "wasmpool_module_new_file": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
@@ -698,6 +771,14 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
     "wasmpool_module_import": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(wasmpool_extern_info_t)]),
     "wasmpool_module_export_count": (ctypes.c_size_t, [ctypes.c_void_p]),
     "wasmpool_module_export": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(wasmpool_extern_info_t)]),
+    "wasmpool_table_new": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(wasmpool_tabletype_t), ctypes.POINTER(ctypes.c_void_p)]),
+    "wasmpool_table_type": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(wasmpool_tabletype_t)]),
+    "wasmpool_table_size": (ctypes.c_uint64, [ctypes.c_void_p]),
+    "wasmpool_table_get": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_uint64, ctypes.POINTER(ctypes.c_void_p)]),
+    "wasmpool_table_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p]),
+    "wasmpool_table_grow": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint64)]),
+    "wasmpool_instance_export_table": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
+    "wasmpool_instance_export_table_n": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_engine_new": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_engine_delete": (None, [ctypes.c_void_p]),
     "wasmpool_engine_strategy": (wasmpool_strategy_t, [ctypes.c_void_p]),
@@ -745,6 +826,7 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
     "wasmpool_store_deadline_ms_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_uint64]),
     "wasmpool_instance_pre_instantiate": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_instantiate": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    "wasmpool_linker_instantiate": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_component_pre_instantiate": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_wasi_config_new": (ctypes.c_void_p, []),
     "wasmpool_wasi_config_delete": (None, [ctypes.c_void_p]),

@@ -314,6 +314,30 @@ class Linker(Handle):
         """Define WASI preview 1 (``wasi_snapshot_preview1``); stores need a WASI config."""
         check(lib.wasmpool_linker_define_wasi(self.ptr))
 
+    def define_memory(self, store: Store, module: str, name: str, memory: Any) -> None:
+        """Define ``module``.``name`` as ``memory`` (a ``Memory`` of ``store``); the linker then
+        links for that store only."""
+        check(lib.wasmpool_linker_define_memory_n(self.ptr, store.ptr, *_name(module), *_name(name), memory.ptr))
+
+    def define_table(self, store: Store, module: str, name: str, table: Any) -> None:
+        """Define ``module``.``name`` as ``table`` (a ``Table`` of ``store``)."""
+        check(lib.wasmpool_linker_define_table_n(self.ptr, store.ptr, *_name(module), *_name(name), table.ptr))
+
+    def define_global(self, store: Store, module: str, name: str, glob: Any) -> None:
+        """Define ``module``.``name`` as ``glob`` (a ``Global`` of ``store``)."""
+        check(lib.wasmpool_linker_define_global_n(self.ptr, store.ptr, *_name(module), *_name(name), glob.ptr))
+
+    def define_instance(self, store: Store, name: str, instance: Instance) -> None:
+        """Define every export of ``instance`` under the module name ``name``."""
+        check(lib.wasmpool_linker_define_instance_n(self.ptr, store.ptr, *_name(name), instance.ptr))
+
+    def instantiate(self, store: Store, module: Module) -> Instance:
+        """Link and instantiate ``module`` in ``store`` in one step (memories and tables are
+        matched at their sizes now)."""
+        out = ctypes.c_void_p()
+        check(lib.wasmpool_linker_instantiate(self.ptr, store.ptr, module.ptr, ctypes.byref(out)))
+        return Instance(store, out.value, module)  # type: ignore[arg-type]
+
     def instantiate_pre(self, module: Module) -> InstancePre:
         """Resolve ``module``'s imports once, for fast repeated instantiation."""
         out = ctypes.c_void_p()
@@ -401,6 +425,24 @@ class Instance:
         _write(v, valkind(kind), value)
         check(lib.wasmpool_instance_global_set_n(self.ptr, *_name(name), ctypes.byref(v)))
 
+    def memory_export(self, name: str = "memory") -> Any:
+        """The exported memory ``name`` as a ``Memory`` object."""
+        from .externs import memory_export
+
+        return memory_export(self, name)
+
+    def table_export(self, name: str) -> Any:
+        """The exported table ``name`` as a ``Table`` object."""
+        from .externs import table_export
+
+        return table_export(self, name)
+
+    def global_export(self, name: str) -> Any:
+        """The exported global ``name`` as a ``Global`` object."""
+        from .externs import global_export
+
+        return global_export(self, name)
+
     def run(self) -> int:
         """Run ``_start`` (a WASI command); returns the exit code (``proc_exit(n)`` is ``n``)."""
         code = ctypes.c_int32()
@@ -429,10 +471,10 @@ class Func:
     """An exported function of an Instance; call it like a Python function. Arguments and
     results are Python numbers (16 bytes for v128); several results come back as a tuple."""
 
-    def __init__(self, instance: Instance, ptr: int, ty: ExternInfo) -> None:
+    def __init__(self, instance: Instance | None, ptr: int, ty: ExternInfo, store: Store | None = None) -> None:
         self.instance = instance
         self.type = ty
-        self._store = instance.store
+        self._store = instance.store if instance is not None else store
         self._ptr = ptr
         self._n = len(ty.params)
         self._nres = len(ty.results)
@@ -446,9 +488,14 @@ class Func:
         self._argp = self._args if self._n else None
         self._resp = self._res if self._nres else None
 
+    @classmethod
+    def of_store(cls, store: Store, ptr: int, ty: ExternInfo) -> Func:
+        """A function of ``store`` that no Instance exported by name (a table element)."""
+        return cls(None, ptr, ty, store)
+
     def __call__(self, *args: Value) -> Any:
-        if self._store._ptr is None:
-            self._store.ptr  # raises: the store is closed
+        if self._store._ptr is None:  # type: ignore[union-attr]
+            self._store.ptr  # type: ignore[union-attr]  # raises: the store is closed
         if len(args) != self._n:
             raise TypeError(f"{self.type.name} takes {self._n} arguments, {len(args)} given")
         for i, v in enumerate(args):

@@ -9,6 +9,7 @@ use super::*;
 
 mod config_ops;
 mod engine_ops;
+mod extern_ops;
 mod instance_ops;
 mod linker_ops;
 mod module_ops;
@@ -89,7 +90,7 @@ impl Api {
 
     /// One API call (or a few related ones), chosen by the input.
     fn step(&mut self, u: &mut Unstructured) -> arbitrary::Result<()> {
-        let op = u.int_in_range(0..=28u8)?;
+        let op = u.int_in_range(0..=29u8)?;
         trace!("op {op}");
         match op {
             // --- configs
@@ -118,6 +119,8 @@ impl Api {
             26 => self.linker_step(u),
             // --- WASI configurations, copied into stores
             27 => self.wasi_step(u),
+            // --- host memories, tables and globals, defined in linkers
+            28 => self.extern_step(u),
             _ => trap_new(u),
         }
     }

@@ -1,0 +1,47 @@
+;; Globals: immutable and mutable, exported, imported, read with `get`.
+
+(module $G
+  (global $a (export "a") i32 (i32.const -2))
+  (global $b (export "b") (mut i64) (i64.const 5))
+  (global $c (export "c") (mut f32) (f32.const 1.5))
+  (global $d (export "d") f64 (f64.const -0.25))
+  (global $e (export "e") (mut v128) (v128.const i32x4 1 2 3 4))
+  (func (export "set-b") (param i64) (global.set $b (local.get 0)))
+  (func (export "get-b") (result i64) (global.get $b))
+  (func (export "set-c") (param f32) (global.set $c (local.get 0)))
+  (func (export "set-e") (param v128) (global.set $e (local.get 0)))
+  (func (export "sum") (result i64)
+    (i64.add (i64.extend_i32_s (global.get $a)) (global.get $b))))
+
+(assert_return (get $G "a") (i32.const -2))
+(assert_return (get $G "b") (i64.const 5))
+(assert_return (get $G "c") (f32.const 1.5))
+(assert_return (get $G "d") (f64.const -0.25))
+(assert_return (get $G "e") (v128.const i32x4 1 2 3 4))
+(assert_return (invoke $G "sum") (i64.const 3))
+(invoke $G "set-b" (i64.const 100))
+(assert_return (get $G "b") (i64.const 100))
+(assert_return (invoke $G "sum") (i64.const 98))
+(invoke $G "set-c" (f32.const nan))
+(assert_return (get $G "c") (f32.const nan:canonical))
+(invoke $G "set-e" (v128.const i64x2 -1 7))
+(assert_return (get $G "e") (v128.const i64x2 -1 7))
+
+(register "G" $G)
+(module $H
+  (import "G" "b" (global $b (mut i64)))
+  (import "G" "a" (global $a i32))
+  (global $derived i32 (global.get $a))
+  (func (export "derived") (result i32) (global.get $derived))
+  (func (export "set-b") (param i64) (global.set $b (local.get 0))))
+(assert_return (invoke $H "derived") (i32.const -2))
+;; A write through the importer is seen by the exporter.
+(invoke $H "set-b" (i64.const -9))
+(assert_return (invoke $G "get-b") (i64.const -9))
+(assert_return (get $G "b") (i64.const -9))
+
+(assert_unlinkable (module (import "G" "a" (global (mut i32)))) "incompatible import type")
+(assert_unlinkable (module (import "G" "b" (global i64))) "incompatible import type")
+(assert_unlinkable (module (import "G" "b" (global (mut i32)))) "incompatible import type")
+(assert_invalid (module (global i32 (i32.const 0)) (func (global.set 0 (i32.const 1)))) "immutable global")
+(assert_invalid (module (global i32 (i64.const 0))) "type mismatch")
