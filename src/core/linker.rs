@@ -372,8 +372,9 @@ fn define_extern(
 /// another type (a table, say, or limits the memory does not meet) fails to
 /// link with LINK, naming both types, when it is instantiated. From now on
 /// the linker makes instances for `store` only (see
-/// `wasmpool_linker_instantiate`); it borrows nothing of `memory`, which
-/// lives as long as its store.
+/// `wasmpool_linker_instantiate`) and must not link anything once `store`
+/// is deleted (delete the linker with it); it borrows nothing of `memory`,
+/// which lives as long as its store.
 ///
 /// Errors: INVALID_ARGUMENT (NULL argument; `memory` of another store, or
 /// `store` of another engine than the linker, or the linker holding another
