@@ -59,9 +59,22 @@ enum class ErrorKind : uint32_t {
   Other = WASMPOOL_ERROR_OTHER,
 };
 
-/// A failure: its kind, its message and, for traps, the trap code. A plain value (it copies the
-/// message out of the C error, which it deletes), so it may be kept, copied and moved freely
-/// and used from any thread.
+/// One frame of a guest backtrace (`wasmpool_trace_frame_t`, copied): unknown names, offsets
+/// and files are empty optionals; `line` and `column` are 0 when unknown.
+struct Frame {
+  uint32_t func_index = 0;
+  std::optional<std::string> func_name;    // may hold NUL bytes
+  std::optional<std::string> module_name;
+  std::optional<size_t> module_offset;
+  std::optional<size_t> func_offset;
+  std::optional<std::string> file;         // from the guest's DWARF info (wasm_backtrace_details)
+  uint32_t line = 0;
+  uint32_t column = 0;
+};
+
+/// A failure: its kind, its message, for traps the trap code, and the guest frames it unwound
+/// (trace(), innermost first). A plain value (it copies all of it out of the C error, which it
+/// deletes), so it may be kept, copied and moved freely and used from any thread.
 class Error {
  public:
   Error(ErrorKind kind, std::string message, std::optional<wasmpool_trap_code_t> trap = std::nullopt)
@@ -75,6 +88,22 @@ class Error {
     wasmpool_trap_code_t code = WASMPOOL_TRAP_OTHER;
     if (wasmpool_error_trap_code(err, &code)) trap = code;
     Error out(kind, msg != nullptr ? msg : "", trap);
+    size_t n = wasmpool_error_trace_count(err);
+    out.trace_.reserve(n);
+    for (size_t i = 0; i < n; i++) {
+      wasmpool_trace_frame_t f;
+      if (wasmpool_error_t *e = wasmpool_error_trace_frame(err, i, &f)) {
+        wasmpool_error_delete(e);  // cannot happen below the count
+        break;
+      }
+      auto text = [](const char *p, size_t len) {
+        return p != nullptr ? std::optional<std::string>(std::string(p, len)) : std::nullopt;
+      };
+      auto offset = [](size_t v) { return v != SIZE_MAX ? std::optional<size_t>(v) : std::nullopt; };
+      out.trace_.push_back(Frame{f.func_index, text(f.func_name, f.func_name_len),
+                                 text(f.module_name, f.module_name_len), offset(f.module_offset),
+                                 offset(f.func_offset), text(f.file, f.file_len), f.line, f.column});
+    }
     wasmpool_error_delete(err);
     return out;
   }
@@ -89,6 +118,9 @@ class Error {
   const std::string &message() const { return message_; }
   /// The trap code of a TRAP error, none otherwise.
   std::optional<wasmpool_trap_code_t> trap_code() const { return trap_; }
+  /// The guest backtrace, innermost frame first; empty for errors that are not the guest's
+  /// (or with the `wasm_backtrace` knob off).
+  const std::vector<Frame> &trace() const { return trace_; }
 
   /// A new C error for a host callback to return (wasmpool takes it over).
   wasmpool_error_t *to_c_trap() const {
@@ -99,6 +131,7 @@ class Error {
   ErrorKind kind_;
   std::string message_;
   std::optional<wasmpool_trap_code_t> trap_;
+  std::vector<Frame> trace_;
 };
 
 namespace detail {
@@ -274,6 +307,13 @@ class Config : public detail::Owned<wasmpool_config_t, wasmpool_config_delete> {
     wasmpool_footprint_t out{};
     wasmpool_error_t *err = wasmpool_config_footprint(raw_, &out);
     return detail::make(err, out);
+  }
+  /// The compilation cache's directory (copied); nullptr turns the cache off.
+  Status set_cache_dir(const char *dir) { return Status::from_c(wasmpool_config_cache_dir_set(raw_, dir)); }
+  /// The compilation cache's directory, or an empty string for none.
+  std::string cache_dir() const {
+    const char *d = wasmpool_config_cache_dir_get(raw_);
+    return d != nullptr ? d : "";
   }
 
   // Every knob: `Status set_<knob>(value)` and `<knob>()` (the C `_set` / `_get` pair).
@@ -492,6 +532,12 @@ class Engine : public detail::Owned<wasmpool_engine_t, wasmpool_engine_delete> {
     m.struct_size = sizeof m;
     wasmpool_error_t *err = wasmpool_engine_metrics(raw_, &m);
     return detail::make(err, m);
+  }
+  /// The compilation cache's hits and misses (INVALID_ARGUMENT without a cache directory).
+  Result<wasmpool_cache_stats_t> cache_stats() const {
+    wasmpool_cache_stats_t s{};
+    wasmpool_error_t *err = wasmpool_engine_cache_stats(raw_, &s);
+    return detail::make(err, s);
   }
 
  private:
