@@ -366,6 +366,26 @@ class Config : public detail::Owned<wasmpool_config_t, wasmpool_config_delete> {
   Status set_async_stack_size(size_t value) { return Status::from_c(wasmpool_config_async_stack_size_set(raw_, value)); }
   /// The configured `async_stack_size`.
   size_t async_stack_size() const { return wasmpool_config_async_stack_size_get(raw_); }
+  /// Whether the error of a trap carries the WebAssembly backtrace of the guest frames it unwound, innermost first (`wasmpool_error_trace_count` / `_frame`): function index and name, module name and offsets. Default: true. Accepted: true, false.
+  Status set_wasm_backtrace(bool value) { return Status::from_c(wasmpool_config_wasm_backtrace_set(raw_, value)); }
+  /// The configured `wasm_backtrace`.
+  bool wasm_backtrace() const { return wasmpool_config_wasm_backtrace_get(raw_); }
+  /// The most frames a trap's backtrace keeps (the innermost ones), when `wasm_backtrace` is on. Default: 20. Accepted: 1 or more.
+  Status set_wasm_backtrace_max_frames(uint32_t value) { return Status::from_c(wasmpool_config_wasm_backtrace_max_frames_set(raw_, value)); }
+  /// The configured `wasm_backtrace_max_frames`.
+  uint32_t wasm_backtrace_max_frames() const { return wasmpool_config_wasm_backtrace_max_frames_get(raw_); }
+  /// Whether compiled modules keep the DWARF debug information of their guest (built with `-g`) so that each frame of a trap's backtrace names its source file, line and column. Default: false. Accepted: true, false.
+  Status set_wasm_backtrace_details(bool value) { return Status::from_c(wasmpool_config_wasm_backtrace_details_set(raw_, value)); }
+  /// The configured `wasm_backtrace_details`.
+  bool wasm_backtrace_details() const { return wasmpool_config_wasm_backtrace_details_get(raw_); }
+  /// Emits native DWARF debug information for compiled guest code and registers it with the GDB JIT interface, so that gdb and lldb can show and step through guest functions. Default: false. Accepted: true, false.
+  Status set_debug_info(bool value) { return Status::from_c(wasmpool_config_debug_info_set(raw_, value)); }
+  /// The configured `debug_info`.
+  bool debug_info() const { return wasmpool_config_debug_info_get(raw_); }
+  /// Tells a profiler about compiled guest code: WASMPOOL_PROFILING_NONE, _PERFMAP (one line per function in `/tmp/perf-<pid>.map`, which `perf report` reads) or _JITDUMP (`jit-<pid>.dump` in the current directory, for `perf inject --jit`). Default: WASMPOOL_PROFILING_NONE. Accepted: WASMPOOL_PROFILING_NONE, WASMPOOL_PROFILING_PERFMAP, WASMPOOL_PROFILING_JITDUMP.
+  Status set_profiling(wasmpool_profiling_t value) { return Status::from_c(wasmpool_config_profiling_set(raw_, value)); }
+  /// The configured `profiling`.
+  wasmpool_profiling_t profiling() const { return wasmpool_config_profiling_get(raw_); }
   /// The SIMD proposal: the `v128` type and its instructions. Default: true. Accepted: true, false.
   Status set_wasm_simd(bool value) { return Status::from_c(wasmpool_config_wasm_simd_set(raw_, value)); }
   /// The configured `wasm_simd`.
