@@ -291,7 +291,7 @@ static void names_with_nul(void) {
   wasmpool_instance_t *inst;
   OK(wasmpool_store_new(engine, &store));
   OK(wasmpool_instantiate(store, module, &inst));
-  err = wasmpool_instance_call(inst, "f", NULL, 0, NULL, 0);
+  wasmpool_error_t *err = wasmpool_instance_call(inst, "f", NULL, 0, NULL, 0);
   CHECK(err != NULL && wasmpool_error_trace_count(err) == 1);
   wasmpool_trace_frame_t f = frame_of(err, 0);
   CHECK(f.func_name_len == 3 && memcmp(f.func_name, "a\0b", 4) == 0);
