@@ -17,7 +17,8 @@ from .errors import fail
 def set_callback(store: Any, fn: Callable[[Any], int | None] | None) -> None:
     """See ``Store.set_epoch_deadline_callback``."""
     if fn is None:
-        err = lib.wasmpool_store_epoch_deadline_callback(store.ptr, None, None, None)
+        none = _ffi.wasmpool_epoch_deadline_callback_t()  # a NULL function pointer
+        err = lib.wasmpool_store_epoch_deadline_callback(store.ptr, none, None, _ffi.wasmpool_finalizer_t())
         if err:
             fail(err)
         return

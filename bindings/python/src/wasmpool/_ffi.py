@@ -887,7 +887,6 @@ KNOBS: tuple[tuple[str, str], ...] = (
     ("max_memory_protection_keys", "size_t"),
     ("total_gc_heaps", "uint32_t"),
     ("pagemap_scan", "wasmpool_enabled_t"),
-    ("cache_dir", "const char *"),
 )
 
 
