@@ -1,6 +1,6 @@
 /* Profiling and native debug info: `profiling` = PERFMAP writes /tmp/perf-<pid>.map with a
- * line naming each compiled guest function; JITDUMP writes jit-<pid>.dump in the current
- * directory; `debug_info` builds an engine whose modules compile and run, with traces intact. */
+ * line naming each compiled guest function (JITDUMP: test_jitdump.c); `debug_info` builds an
+ * engine whose modules compile and run, with traces intact. */
 #define _GNU_SOURCE
 #include <sys/stat.h>
 #include <unistd.h>
@@ -78,30 +78,6 @@ static void perfmap(void) {
   CHECK(unlink(path) == 0);
 }
 
-static void jitdump(void) {
-  char dir[] = "/tmp/wasmpool-jitdump-XXXXXX", cwd[4096], path[128];
-  CHECK(mkdtemp(dir) != NULL);
-  CHECK(getcwd(cwd, sizeof cwd) != NULL);
-  CHECK(chdir(dir) == 0);
-  wasmpool_config_t *cfg = small_pool(2);
-  OK(wasmpool_config_profiling_set(cfg, WASMPOOL_PROFILING_JITDUMP));
-  wasmpool_engine_t *engine = engine_from(cfg);
-  compile_and_run(engine);
-  snprintf(path, sizeof path, "jit-%d.dump", (int)getpid());
-  struct stat st;
-  CHECK(stat(path, &st) == 0);
-  printf("jitdump %s/%s: %lld bytes\n", dir, path, (long long)st.st_size);
-  CHECK(st.st_size > 40); /* the header and at least one code record */
-  char *dump = read_all(path);
-  CHECK(dump != NULL && memcmp(dump, "DTiJ", 4) == 0); /* the jitdump magic, little-endian */
-  free(dump);
-  wasmpool_engine_delete(engine);
-  wasmpool_config_delete(cfg);
-  CHECK(unlink(path) == 0);
-  CHECK(chdir(cwd) == 0);
-  CHECK(rmdir(dir) == 0);
-}
-
 static void debug_info(void) {
   wasmpool_config_t *cfg = small_pool(2);
   CHECK(!wasmpool_config_debug_info_get(cfg));
@@ -123,7 +99,6 @@ static void debug_info(void) {
 
 int main(void) {
   perfmap();
-  jitdump();
   debug_info();
   return 0;
 }
