@@ -210,6 +210,27 @@ typedef enum wasmpool_opt_level_t {
 } wasmpool_opt_level_t;
 
 /**
+ * Which profiler Wasmtime feeds with the names and addresses of compiled
+ * guest functions (`profiling` knob).
+ */
+typedef enum wasmpool_profiling_t {
+  /**
+   * No profiler.
+   */
+  WASMPOOL_PROFILING_NONE = 0,
+  /**
+   * Appends one line per compiled function to `/tmp/perf-<pid>.map`, which
+   * Linux `perf` reads to name JIT code (`perf record` / `perf report`).
+   */
+  WASMPOOL_PROFILING_PERFMAP = 1,
+  /**
+   * Writes `jit-<pid>.dump` in the current directory, with the code of
+   * every compiled function, for `perf inject --jit`.
+   */
+  WASMPOOL_PROFILING_JITDUMP = 2,
+} wasmpool_profiling_t;
+
+/**
  * A three-way switch for host features (memory protection keys, pagemap scan).
  */
 typedef enum wasmpool_enabled_t {
@@ -451,6 +472,29 @@ typedef enum wasmpool_error_kind_t {
    */
   WASMPOOL_ERROR_OTHER = 11,
 } wasmpool_error_kind_t;
+
+/**
+ * What a `wasmpool_epoch_deadline_callback_t` asks for.
+ */
+typedef enum wasmpool_epoch_action_t {
+  /**
+   * Extend the deadline by `*delta` ticks and let the guest go on.
+   */
+  WASMPOOL_EPOCH_ACTION_CONTINUE = 0,
+  /**
+   * Async engines (`async_support`): suspend the guest's fiber once (the
+   * calling thread polls it again at once: wasmpool's C API blocks), then
+   * extend the deadline by `*delta` ticks. On other engines the guest
+   * traps with `WASMPOOL_TRAP_HOST` and a message saying so.
+   */
+  WASMPOOL_EPOCH_ACTION_YIELD = 1,
+  /**
+   * Stop the guest as a passed deadline without a callback does: the call
+   * fails with `WASMPOOL_ERROR_INTERRUPTED` (trap code
+   * `WASMPOOL_TRAP_INTERRUPT`).
+   */
+  WASMPOOL_EPOCH_ACTION_INTERRUPT = 2,
+} wasmpool_epoch_action_t;
 
 /**
  * What a preopened directory lets the guest do.
@@ -1335,6 +1379,88 @@ typedef struct wasmpool_tabletype_t {
 } wasmpool_tabletype_t;
 
 /**
+ * What an engine's compilation cache has done so far
+ * (`wasmpool_engine_cache_stats`).
+ */
+typedef struct wasmpool_cache_stats_t {
+  /**
+   * Compilations answered from the cache (the code was loaded).
+   */
+  size_t hits;
+  /**
+   * Compilations the cache could not answer: the code was compiled and
+   * then stored in the directory.
+   */
+  size_t misses;
+} wasmpool_cache_stats_t;
+
+/**
+ * One frame of a trap's backtrace, as `wasmpool_error_trace_frame` writes
+ * it. Every pointer is borrowed from the error and stays valid until
+ * `wasmpool_error_delete`; never free them.
+ *
+ * Names are given as (pointer, length) because WebAssembly names may hold
+ * NUL bytes; each is also followed by a NUL byte (not counted in the
+ * length), so a name without NULs can be used as a C string. A name that is
+ * not known is NULL with length 0.
+ */
+typedef struct wasmpool_trace_frame_t {
+  /**
+   * The function's index in its module's function index space (imports
+   * first, then the module's own functions).
+   */
+  uint32_t func_index;
+  /**
+   * The function's name: from the module's `name` section, or inferred by
+   * Wasmtime (for example from an export); Rust and C++ symbols are
+   * demangled. NULL when unknown.
+   */
+  const char *func_name;
+  /**
+   * Bytes of `func_name`.
+   */
+  size_t func_name_len;
+  /**
+   * The module's name (from its `name` section, or `(module $name ...)` in
+   * text); NULL when it has none. Inside a component, the core module's.
+   */
+  const char *module_name;
+  /**
+   * Bytes of `module_name`.
+   */
+  size_t module_name_len;
+  /**
+   * Byte offset, in the module's binary, of the instruction the frame was
+   * executing (the trapping one for the innermost frame, a call in the
+   * others); `SIZE_MAX` when unknown.
+   */
+  size_t module_offset;
+  /**
+   * Byte offset of that instruction from the start of its function's body;
+   * `SIZE_MAX` when unknown.
+   */
+  size_t func_offset;
+  /**
+   * The source file, from the module's DWARF debug information, when the
+   * engine keeps it (`wasm_backtrace_details`) and the guest has it; else
+   * NULL.
+   */
+  const char *file;
+  /**
+   * Bytes of `file`.
+   */
+  size_t file_len;
+  /**
+   * The source line (1-based), or 0 when unknown.
+   */
+  uint32_t line;
+  /**
+   * The source column (1-based), or 0 when unknown.
+   */
+  uint32_t column;
+} wasmpool_trace_frame_t;
+
+/**
  * A snapshot of an engine's pool: what is live now, what is warm but unused
  * (and how much memory that keeps resident), and the pool's capacities.
  *
@@ -1489,6 +1615,34 @@ typedef struct wasmpool_store_limits_t {
    */
   size_t memories;
 } wasmpool_store_limits_t;
+
+/**
+ * Called when the epoch deadline of a store passes while its guest code
+ * runs (see `wasmpool_store_epoch_deadline_callback`), on the thread that
+ * runs the guest.
+ *
+ * `env` is the pointer given with the callback; `store_data` is the store's
+ * data pointer (`wasmpool_store_data`: NULL for a store made by
+ * `wasmpool_store_new`). On entry `*delta` is 1 and `*action` is
+ * `WASMPOOL_EPOCH_ACTION_CONTINUE`; the callback may change both. Returning
+ * NULL carries out `*action`; `*delta` is the number of ticks from now to
+ * the next deadline (0 makes the deadline pass again at the guest's next
+ * check, a busy loop).
+ *
+ * To stop the guest with an error of its own, the callback returns an
+ * error, as a host function does (for example `wasmpool_trap_new(msg)`, or
+ * `wasmpool_trap_new_with_code(WASMPOOL_TRAP_INTERRUPT, msg)` for an
+ * INTERRUPTED error with its message); wasmpool takes ownership of it, and
+ * the guest's caller receives an error with its message and trap code.
+ *
+ * The callback must not call wasmpool functions on this store or its
+ * instances (the store is in use by the guest); other stores and engines
+ * are fine.
+ */
+typedef struct wasmpool_error_t *(*wasmpool_epoch_deadline_callback_t)(void *env,
+                                                                       void *store_data,
+                                                                       uint64_t *delta,
+                                                                       enum wasmpool_epoch_action_t *action);
 
 #ifdef __cplusplus
 extern "C" {
@@ -1974,8 +2128,10 @@ bool wasmpool_memory_protection_keys_available(void);
  * T/TB/TiB (all powers of 1024); switches as true/false, yes/no, on/off,
  * 1/0; `wasmpool_enabled_t` knobs as yes/no/auto (or the switch words);
  * `STRATEGY` as pooling/on_demand/auto; `OPT_LEVEL` as
- * none/speed/speed_and_size; `*_MS` knobs as whole milliseconds. Each value
- * is checked against the knob's bounds as its setter checks it.
+ * none/speed/speed_and_size; `PROFILING` as none/perfmap/jitdump; `*_MS`
+ * knobs as whole milliseconds. Each value is checked against the knob's
+ * bounds as its setter checks it. `<prefix>CACHE_DIR` sets the compilation
+ * cache directory (`wasmpool_config_cache_dir_set`; empty: no cache).
  *
  * All or nothing: if any variable is malformed, the function returns an
  * INVALID_ARGUMENT error naming the variable and its value and `cfg` is
@@ -2185,6 +2341,91 @@ struct wasmpool_error_t *wasmpool_config_async_stack_size_set(struct wasmpool_co
  * 2097152 (2 MiB), when `cfg` is NULL.
  */
 size_t wasmpool_config_async_stack_size_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Whether the error of a trap carries the WebAssembly backtrace of the guest frames
+ * it unwound, innermost first (`wasmpool_error_trace_count` / `_frame`): function
+ * index and name, module name and offsets. Capturing walks frame pointers and is
+ * cheap; off, every trace is empty.
+ *
+ * Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_wasm_backtrace_set(struct wasmpool_config_t *cfg,
+                                                            bool value);
+
+/**
+ * The configured `wasm_backtrace` (see `wasmpool_config_wasm_backtrace_set`); its default, true,
+ * when `cfg` is NULL.
+ */
+bool wasmpool_config_wasm_backtrace_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * The most frames a trap's backtrace keeps (the innermost ones), when
+ * `wasm_backtrace` is on.
+ *
+ * Default: 20. Accepted: 1 or more. Errors: INVALID_ARGUMENT for a NULL `cfg` or a value out of
+ * range.
+ */
+struct wasmpool_error_t *wasmpool_config_wasm_backtrace_max_frames_set(struct wasmpool_config_t *cfg,
+                                                                       uint32_t value);
+
+/**
+ * The configured `wasm_backtrace_max_frames` (see
+ * `wasmpool_config_wasm_backtrace_max_frames_set`); its default, 20, when `cfg` is NULL.
+ */
+uint32_t wasmpool_config_wasm_backtrace_max_frames_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Whether compiled modules keep the DWARF debug information of their guest (built
+ * with `-g`) so that each frame of a trap's backtrace names its source file, line
+ * and column. Costs memory per module; Wasmtime's `WASMTIME_BACKTRACE_DETAILS`
+ * environment variable is not read.
+ *
+ * Default: false. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_wasm_backtrace_details_set(struct wasmpool_config_t *cfg,
+                                                                    bool value);
+
+/**
+ * The configured `wasm_backtrace_details` (see `wasmpool_config_wasm_backtrace_details_set`); its
+ * default, false, when `cfg` is NULL.
+ */
+bool wasmpool_config_wasm_backtrace_details_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Emits native DWARF debug information for compiled guest code and registers it with
+ * the GDB JIT interface, so that gdb and lldb can show and step through guest
+ * functions. Makes compilation slower and code larger.
+ *
+ * Default: false. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+ */
+struct wasmpool_error_t *wasmpool_config_debug_info_set(struct wasmpool_config_t *cfg, bool value);
+
+/**
+ * The configured `debug_info` (see `wasmpool_config_debug_info_set`); its default, false, when
+ * `cfg` is NULL.
+ */
+bool wasmpool_config_debug_info_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Tells a profiler about compiled guest code: WASMPOOL_PROFILING_NONE, _PERFMAP
+ * (one line per function in `/tmp/perf-<pid>.map`, which `perf report` reads) or
+ * _JITDUMP (`jit-<pid>.dump` in the current directory, for `perf inject --jit`). A
+ * profiler that cannot start (its file cannot be created) fails engine creation with
+ * an ENGINE error.
+ *
+ * Default: WASMPOOL_PROFILING_NONE. Accepted: WASMPOOL_PROFILING_NONE, WASMPOOL_PROFILING_PERFMAP,
+ * WASMPOOL_PROFILING_JITDUMP. Errors: INVALID_ARGUMENT for a NULL `cfg` or a value outside the
+ * enum.
+ */
+struct wasmpool_error_t *wasmpool_config_profiling_set(struct wasmpool_config_t *cfg,
+                                                       enum wasmpool_profiling_t value);
+
+/**
+ * The configured `profiling` (see `wasmpool_config_profiling_set`); its default,
+ * WASMPOOL_PROFILING_NONE, when `cfg` is NULL.
+ */
+enum wasmpool_profiling_t wasmpool_config_profiling_get(const struct wasmpool_config_t *cfg);
 
 /**
  * The SIMD proposal: the `v128` type and its instructions. Relaxed SIMD needs it (an
@@ -3523,6 +3764,68 @@ struct wasmpool_error_t *wasmpool_instance_export_table_n(const struct wasmpool_
                                                           struct wasmpool_table_t **out);
 
 /**
+ * Makes compiled code persist in the directory `dir`: a module or component
+ * compiled by an engine built from `cfg` is looked up there first (by a
+ * hash of its bytes, the engine's settings and Wasmtime's version) and
+ * stored there after compiling, so that the next process compiling it
+ * loads it instead. `wasmpool_engine_cache_stats` counts hits and misses.
+ * Precompiled artifacts (`_deserialize`) do not use the cache.
+ *
+ * `dir` is a NUL-terminated path, copied; it need not exist: engine creation
+ * creates it and its parents, and fails with an IO error naming the path
+ * when it cannot (a relative path is resolved against the current directory
+ * then). NULL turns the cache off again (the default). Several engines and
+ * processes may share one directory. The environment override is
+ * `<PREFIX>CACHE_DIR` (see `wasmpool_config_apply_env`).
+ *
+ * Errors: INVALID_ARGUMENT (NULL `cfg`, an empty `dir`).
+ */
+struct wasmpool_error_t *wasmpool_config_cache_dir_set(struct wasmpool_config_t *cfg,
+                                                       const char *dir);
+
+/**
+ * The cache directory of `cfg` as it was set (not resolved), or NULL when
+ * it has none (or `cfg` is NULL). Borrowed from `cfg`: valid until the
+ * next `wasmpool_config_cache_dir_set` on it or its deletion.
+ */
+const char *wasmpool_config_cache_dir_get(const struct wasmpool_config_t *cfg);
+
+/**
+ * Writes to `*out` how many compilations of `engine` its compilation cache
+ * answered (`hits`) and could not (`misses`) since the engine was built.
+ * Thread-safe.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument; an engine built without a cache
+ * directory, see `wasmpool_config_cache_dir_set`).
+ */
+struct wasmpool_error_t *wasmpool_engine_cache_stats(const struct wasmpool_engine_t *engine,
+                                                     struct wasmpool_cache_stats_t *out);
+
+/**
+ * Number of frames in the WebAssembly backtrace of `err`: the guest frames
+ * a trap (or a host function's error, or a deadline or fuel interruption)
+ * unwound, innermost first. 0 for errors not raised while guest code ran,
+ * when the engine's `wasm_backtrace` knob is off, or when `err` is NULL.
+ * Core modules and components alike: a component's frames are those of its
+ * core modules. At most `wasm_backtrace_max_frames` frames are kept.
+ */
+size_t wasmpool_error_trace_count(const struct wasmpool_error_t *err);
+
+/**
+ * Describes frame `index` of the backtrace of `err` in `*out` (frame 0 is
+ * the innermost: where the guest trapped, or called the failing host
+ * function). The names and file in `*out` are borrowed from `err` and stay
+ * valid until `wasmpool_error_delete(err)`.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `err` or `out`; `index` not below
+ * `wasmpool_error_trace_count(err)`, named in the message). `*out` is
+ * written only on success. Reading an error is thread-safe.
+ */
+struct wasmpool_error_t *wasmpool_error_trace_frame(const struct wasmpool_error_t *err,
+                                                    size_t index,
+                                                    struct wasmpool_trace_frame_t *out);
+
+/**
  * Builds an engine from `cfg` and writes it to `*out`.
  *
  * `cfg` is only read: it stays owned by the caller and may be changed or
@@ -3534,7 +3837,9 @@ struct wasmpool_error_t *wasmpool_instance_export_table_n(const struct wasmpool_
  *
  * Errors: INVALID_ARGUMENT (NULL `cfg` or `out`); ENGINE with Wasmtime's
  * message when the configuration is contradictory or the pool cannot be
- * reserved. The process is never aborted. `*out` is written only on success.
+ * reserved (or a profiler cannot start); IO naming the path when the
+ * compilation cache directory cannot be created or used. The process is
+ * never aborted. `*out` is written only on success.
  */
 struct wasmpool_error_t *wasmpool_engine_new(const struct wasmpool_config_t *cfg,
                                              struct wasmpool_engine_t **out);
@@ -4012,6 +4317,31 @@ struct wasmpool_error_t *wasmpool_store_epoch_deadline_set(struct wasmpool_store
  */
 struct wasmpool_error_t *wasmpool_store_deadline_ms_set(struct wasmpool_store_t *store,
                                                         uint64_t ms);
+
+/**
+ * Makes `callback` decide what happens each time the epoch deadline of
+ * `store` passes (the deadline set with `wasmpool_store_epoch_deadline_set`
+ * or `wasmpool_store_deadline_ms_set`), instead of the guest being
+ * interrupted at once: it can extend the deadline by some ticks (the guest
+ * goes on), yield first on an async engine, interrupt the guest
+ * (INTERRUPTED, as without a callback) or fail the call with its own error.
+ * See `wasmpool_epoch_deadline_callback_t`.
+ *
+ * `env` (may be NULL) is passed to every call; `finalizer` (may be NULL) is
+ * called with it exactly once, when the callback is replaced by another
+ * call of this function or removed, or when the store is deleted, on the
+ * thread doing that. A NULL `callback` removes the current one (passed
+ * deadlines interrupt the guest again); `env` and `finalizer` are then
+ * ignored. If this function fails, `finalizer` is not called: `env` stays
+ * the caller's. `env` must be usable from whichever thread uses the store.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `store`; the engine lacks epoch
+ * interruption).
+ */
+struct wasmpool_error_t *wasmpool_store_epoch_deadline_callback(struct wasmpool_store_t *store,
+                                                                wasmpool_epoch_deadline_callback_t callback,
+                                                                void *env,
+                                                                wasmpool_finalizer_t finalizer);
 
 /**
  * Instantiates the pre-linked module `pre` in `store` and writes the

@@ -56,6 +56,7 @@ want() { local p; for p in "${phases[@]}"; do [[ $p == "$1" ]] && return 0; done
 declare -A valgrind_skip=(
   [test_footprint]="builds engines with Wasmtime's default pool (1000 x 4 GiB ~ 4 TiB of address space)"
   [test_preset]="the server preset reserves 4 GiB per memory; under valgrind AUTO falls back and the test expects pooling"
+  [test_jitdump]="Wasmtime's jitdump writer reads the vDSO (through rustix), which valgrind does not map: it crashes there"
   [pool_demo]="64 slots x 4 GiB of address space"
   [pool_demo_static]="64 slots x 4 GiB of address space"
   # Not an address-space limit: each NULL case runs in a forked child that _exits without

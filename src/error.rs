@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use crate::abi::{self, CEnum, Error, kind_of_trap, raw, wasmpool_error_kind_t, wasmpool_error_t, wasmpool_trap_code_t};
+use crate::abi::{self, CEnum, Error, raw, wasmpool_error_kind_t, wasmpool_error_t, wasmpool_trap_code_t};
 use wasmpool_error_kind_t as K;
 
 /// A new error of kind `WASMPOOL_ERROR_TRAP` with code `WASMPOOL_TRAP_HOST`
@@ -30,7 +30,7 @@ pub unsafe extern "C" fn wasmpool_trap_new_with_code(
     let made = abi::guard(|| {
         let code = wasmpool_trap_code_t::from_c(code)?;
         let message = abi::arg_str(message, "message")?;
-        Err(Error { kind: kind_of_trap(code), message: message.to_string(), trap: Some(code) })
+        Err(Error::trap(code, message))
     });
     debug_assert!(!made.is_null());
     made

@@ -4,8 +4,9 @@
 //! boundary every export goes through, `config/` the knob table and what is
 //! derived from it, `engine/`, `store/`, `core/` (modules, linkers,
 //! instances, calls), `component/` (the component model), `wasi/` (WASI
-//! preview 1 for modules, preview 2 for components); HTTP gets a room of its
-//! own. The C header `include/wasmpool.h` is generated from these sources by cbindgen.
+//! preview 1 for modules, preview 2 for components), `diag/` (trap
+//! backtraces, the compilation cache); HTTP gets a room of its own. The C
+//! header `include/wasmpool.h` is generated from these sources by cbindgen.
 //!
 //! Every export that takes a pointer is an `unsafe extern "C" fn`: its
 //! contract is the header's (pointers valid for what their documentation
@@ -28,6 +29,7 @@ mod bytes;
 mod component;
 mod config;
 mod core;
+mod diag;
 mod engine;
 mod error;
 mod files;
@@ -36,7 +38,7 @@ mod store;
 mod wasi;
 
 pub use abi::test_hooks;
-pub use abi::{wasmpool_error_kind_t, wasmpool_error_t, wasmpool_finalizer_t, wasmpool_trap_code_t};
+pub use abi::{wasmpool_error_kind_t, wasmpool_error_t, wasmpool_finalizer_t, wasmpool_trace_frame_t, wasmpool_trap_code_t};
 pub use bytes::*;
 pub use component::call::*;
 pub use component::compiled::*;
@@ -52,7 +54,7 @@ pub use config::env::*;
 pub use config::exports::*;
 pub use config::footprint::*;
 pub use config::preset::*;
-pub use config::{KNOBS, KnobInfo, Unit, wasmpool_config_t, wasmpool_enabled_t, wasmpool_opt_level_t, wasmpool_strategy_t};
+pub use config::{KNOBS, KnobInfo, Unit, wasmpool_config_t, wasmpool_enabled_t, wasmpool_opt_level_t, wasmpool_profiling_t, wasmpool_strategy_t};
 pub use config::{wasmpool_config_delete, wasmpool_config_new, wasmpool_memory_protection_keys_available};
 pub use core::call::*;
 pub use core::caller::*;
@@ -66,6 +68,8 @@ pub use core::module::*;
 pub use core::table::*;
 pub use core::module_info::{wasmpool_extern_info_t, wasmpool_externkind_t, wasmpool_module_export, wasmpool_module_export_count, wasmpool_module_import, wasmpool_module_import_count};
 pub use core::val::*;
+pub use diag::cache::*;
+pub use diag::trace::*;
 pub use engine::metrics::*;
 pub use engine::*;
 pub use error::*;

@@ -24,9 +24,15 @@ fn is_pointer(p: &Param) -> bool {
 /// Parameters for which NULL is a valid value (documented as optional).
 fn nullable(f: &str, p: &Param) -> bool {
     // `data` is a host object's pointer, which wasmpool never reads; a NULL
-    // function for a table element is a null reference.
-    matches!((p.name.as_str(), p.ty.as_str()), ("env" | "finalizer" | "applied" | "previous", _) | ("data", "void *"))
-        || (f.starts_with("wasmpool_table_") && matches!(p.name.as_str(), "func" | "init"))
+    // function for a table element is a null reference; a NULL cache
+    // directory turns the cache off, a NULL epoch callback removes it.
+    matches!(
+        (p.name.as_str(), p.ty.as_str()),
+        ("env" | "finalizer" | "applied" | "previous", _)
+            | ("data", "void *")
+            | ("dir", "const char *")
+            | ("callback", "wasmpool_epoch_deadline_callback_t")
+    ) || (f.starts_with("wasmpool_table_") && matches!(p.name.as_str(), "func" | "init"))
 }
 
 /// A valid C expression for parameter `p` of function `f`, or None when the
@@ -129,6 +135,10 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("read", "wasmpool_http_body_read_callback_t") => s("sweep_http_read"),
         ("on_head", "wasmpool_http_head_callback_t") => s("sweep_http_head"),
         ("on_data", "wasmpool_http_body_write_callback_t") => s("sweep_http_data"),
+        ("callback", "wasmpool_epoch_deadline_callback_t") => s("sweep_epoch_callback"),
+        ("dir", "const char *") => s("\"/tmp/wasmpool-sweep-cache\""),
+        ("out", "wasmpool_trace_frame_t *") => s("&fx->frame"),
+        ("out", "wasmpool_cache_stats_t *") => s("&fx->cache_stats"),
         ("env", "void *") => s("NULL"),
         ("finalizer", "wasmpool_finalizer_t") => s("NULL"),
         ("limits", "const wasmpool_store_limits_t *") => s("&fx->limits"),
@@ -230,6 +240,9 @@ typedef struct {
   const uint8_t *cdata;
   int32_t exit_code;
   uint16_t u16;
+  /* A frame of an error's backtrace, and a compilation cache's counters. */
+  wasmpool_trace_frame_t frame;
+  wasmpool_cache_stats_t cache_stats;
   /* wasi:http (set up on first use by http_fixture: it compiles the proxy test guest): a config,
    * a linker with wasi:http, the guest's pre, a store, a request and the guest's response to it. */
   struct http_fixture *http;
@@ -259,6 +272,12 @@ static wasmpool_error_t *sweep_callback(void *env, wasmpool_caller_t *caller,
                                         wasmpool_val_t *results, size_t nresults) {
   (void)env, (void)args, (void)nargs, (void)results, (void)nresults;
   if (in_callback) in_callback_rc = in_callback(&fixture, caller);
+  return NULL;
+}
+
+static wasmpool_error_t *sweep_epoch_callback(void *env, void *store_data, uint64_t *delta,
+                                              wasmpool_epoch_action_t *action) {
+  (void)env, (void)store_data, (void)delta, (void)action;
   return NULL;
 }
 

@@ -90,7 +90,9 @@ fn args(t: &Types, params: &[Param]) -> Result<String, String> {
 }
 
 /// The configuration knobs: `wasmpool_config_<name>_set(cfg, value)` with a
-/// `wasmpool_config_<name>_get(cfg)` returning the value's type.
+/// `wasmpool_config_<name>_get(cfg)` returning the value's type, a number or
+/// an enum (the one setting that is a string, the cache directory, is bound
+/// by hand).
 fn knobs(funcs: &[Func]) -> Vec<(String, String)> {
     funcs
         .iter()
@@ -98,7 +100,7 @@ fn knobs(funcs: &[Func]) -> Vec<(String, String)> {
             let name = set.name.strip_prefix("wasmpool_config_")?.strip_suffix("_set")?;
             let get = funcs.iter().find(|g| g.name == format!("wasmpool_config_{name}_get"))?;
             let [cfg, value] = &set.params[..] else { return None };
-            (cfg.ty == "wasmpool_config_t *" && get.params.len() == 1 && get.ret == value.ty)
+            (cfg.ty == "wasmpool_config_t *" && get.params.len() == 1 && get.ret == value.ty && !value.ty.contains('*'))
                 .then(|| (name.to_string(), value.ty.clone()))
         })
         .collect()

@@ -16,6 +16,8 @@ pub(crate) mod raw {
     pub type wasmpool_strategy_t = u32;
     pub type wasmpool_enabled_t = u32;
     pub type wasmpool_opt_level_t = u32;
+    pub type wasmpool_profiling_t = u32;
+    pub type wasmpool_epoch_action_t = u32;
     pub type wasmpool_valkind_t = u32;
     pub type wasmpool_trap_code_t = u32;
     pub type wasmpool_component_valkind_t = u32;

@@ -10,6 +10,8 @@
 use std::ffi::CString;
 use std::fmt::Display;
 
+use super::trace::{self, Frame};
+
 
 /// What kind of failure a `wasmpool_error_t` reports.
 ///
@@ -105,6 +107,8 @@ pub struct wasmpool_error_t {
     pub(crate) kind: wasmpool_error_kind_t,
     pub(crate) message: CString,
     pub(crate) trap: Option<wasmpool_trap_code_t>,
+    /// The guest frames the error unwound, innermost first (see `abi/trace.rs`).
+    pub(crate) trace: Vec<Frame>,
 }
 
 /// The Rust-side error every internal function returns; turned into an owned
@@ -114,6 +118,8 @@ pub(crate) struct Error {
     pub(crate) kind: wasmpool_error_kind_t,
     pub(crate) message: String,
     pub(crate) trap: Option<wasmpool_trap_code_t>,
+    /// The guest frames the error unwound; empty for errors not raised by guest code.
+    pub(crate) trace: Vec<Frame>,
 }
 
 pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
@@ -122,7 +128,12 @@ use wasmpool_error_kind_t as K;
 
 impl Error {
     pub(crate) fn new(kind: wasmpool_error_kind_t, message: impl Display) -> Self {
-        Error { kind, message: message.to_string(), trap: None }
+        Error { kind, message: message.to_string(), trap: None, trace: Vec::new() }
+    }
+
+    /// A trap with `code`, of the kind the code implies, without a backtrace.
+    pub(crate) fn trap(code: wasmpool_trap_code_t, message: impl Display) -> Self {
+        Error { trap: Some(code), ..Self::new(kind_of_trap(code), message) }
     }
 
     pub(crate) fn invalid(message: impl Display) -> Self {
@@ -140,23 +151,27 @@ impl Error {
     }
 
     /// Classifies an error Wasmtime returned while running guest code (a call,
-    /// or a start function during instantiation). Traps keep their code.
+    /// or a start function during instantiation). Traps keep their code, and
+    /// every error keeps the guest backtrace Wasmtime attached to it.
     pub(crate) fn from_wasmtime(err: wasmtime::Error, otherwise: wasmpool_error_kind_t) -> Self {
+        let trace = trace::capture(&err);
+        Error { trace, ..Self::classify(err, otherwise) }
+    }
+
+    fn classify(err: wasmtime::Error, otherwise: wasmpool_error_kind_t) -> Self {
         let message = format!("{err:?}");
         if let Some(host) = err.downcast_ref::<HostTrap>() {
-            return Error { kind: kind_of_trap(host.code), message, trap: Some(host.code) };
+            return Self::trap(host.code, message);
         }
         if let Some(trap) = err.downcast_ref::<wasmtime::Trap>() {
-            let code = trap_code(*trap);
-            return Error { kind: kind_of_trap(code), message, trap: Some(code) };
+            return Self::trap(trap_code(*trap), message);
         }
         // Core modules' stubs fail with a typed error; components' stubs
         // (Wasmtime 48's component linker) with an untyped one of a fixed form.
         let component_stub = err.root_cause().to_string().starts_with("unknown import: `");
         if err.is::<wasmtime::UnknownImportError>() || component_stub {
             // A placeholder from define_unknown_imports_as_traps was called.
-            let code = wasmpool_trap_code_t::WASMPOOL_TRAP_UNKNOWN_IMPORT;
-            return Error { kind: K::WASMPOOL_ERROR_TRAP, message, trap: Some(code) };
+            return Self::trap(wasmpool_trap_code_t::WASMPOOL_TRAP_UNKNOWN_IMPORT, message);
         }
         if err.is::<wasmtime::PoolConcurrencyLimitError>() {
             return Self::new(K::WASMPOOL_ERROR_POOL_EXHAUSTED, message);
@@ -170,7 +185,7 @@ impl Error {
         // truncating the message silently.
         let message = CString::new(self.message.replace('\0', "\\0"))
             .unwrap_or_else(|_| CString::from(c"(unprintable message)"));
-        super::into_boxed(wasmpool_error_t { kind: self.kind, message, trap: self.trap })
+        super::into_boxed(wasmpool_error_t { kind: self.kind, message, trap: self.trap, trace: self.trace })
     }
 }
 

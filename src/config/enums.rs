@@ -49,6 +49,33 @@ pub enum wasmpool_opt_level_t {
 }
 abi::c_enum!(wasmpool_opt_level_t, "WASMPOOL_OPT_LEVEL_");
 
+/// Which profiler Wasmtime feeds with the names and addresses of compiled
+/// guest functions (`profiling` knob).
+#[repr(C)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+pub enum wasmpool_profiling_t {
+    /// No profiler.
+    WASMPOOL_PROFILING_NONE = 0,
+    /// Appends one line per compiled function to `/tmp/perf-<pid>.map`, which
+    /// Linux `perf` reads to name JIT code (`perf record` / `perf report`).
+    WASMPOOL_PROFILING_PERFMAP = 1,
+    /// Writes `jit-<pid>.dump` in the current directory, with the code of
+    /// every compiled function, for `perf inject --jit`.
+    WASMPOOL_PROFILING_JITDUMP = 2,
+}
+abi::c_enum!(wasmpool_profiling_t, "WASMPOOL_PROFILING_");
+
+impl From<wasmpool_profiling_t> for wasmtime::ProfilingStrategy {
+    fn from(v: wasmpool_profiling_t) -> Self {
+        match v {
+            wasmpool_profiling_t::WASMPOOL_PROFILING_NONE => wasmtime::ProfilingStrategy::None,
+            wasmpool_profiling_t::WASMPOOL_PROFILING_PERFMAP => wasmtime::ProfilingStrategy::PerfMap,
+            wasmpool_profiling_t::WASMPOOL_PROFILING_JITDUMP => wasmtime::ProfilingStrategy::JitDump,
+        }
+    }
+}
+
 impl From<wasmpool_enabled_t> for wasmtime::Enabled {
     fn from(v: wasmpool_enabled_t) -> Self {
         match v {

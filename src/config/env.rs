@@ -19,6 +19,17 @@ pub(crate) fn apply(knobs: &mut Knobs, prefix: &str, lookup: impl Fn(&str) -> Op
         knob.set(&mut next, v).map_err(|e| bad(e.message))?;
         applied += 1;
     }
+    // The one setting outside the knob table: a path (empty: no cache).
+    let var = format!("{prefix}CACHE_DIR");
+    if let Some(value) = lookup(&var) {
+        next.cache_dir = if value.is_empty() {
+            None
+        } else {
+            let nul = |_| Error::invalid(format!("{var}={value:?}: a path cannot hold a NUL byte"));
+            Some(std::ffi::CString::new(value.as_str()).map_err(nul)?)
+        };
+        applied += 1;
+    }
     *knobs = next;
     Ok(applied)
 }
@@ -33,8 +44,10 @@ pub(crate) fn apply(knobs: &mut Knobs, prefix: &str, lookup: impl Fn(&str) -> Op
 /// T/TB/TiB (all powers of 1024); switches as true/false, yes/no, on/off,
 /// 1/0; `wasmpool_enabled_t` knobs as yes/no/auto (or the switch words);
 /// `STRATEGY` as pooling/on_demand/auto; `OPT_LEVEL` as
-/// none/speed/speed_and_size; `*_MS` knobs as whole milliseconds. Each value
-/// is checked against the knob's bounds as its setter checks it.
+/// none/speed/speed_and_size; `PROFILING` as none/perfmap/jitdump; `*_MS`
+/// knobs as whole milliseconds. Each value is checked against the knob's
+/// bounds as its setter checks it. `<prefix>CACHE_DIR` sets the compilation
+/// cache directory (`wasmpool_config_cache_dir_set`; empty: no cache).
 ///
 /// All or nothing: if any variable is malformed, the function returns an
 /// INVALID_ARGUMENT error naming the variable and its value and `cfg` is

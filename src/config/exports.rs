@@ -4,7 +4,7 @@
 
 use crate::abi::{raw, wasmpool_error_t};
 use crate::config::{KnobId, get_knob, set_knob, wasmpool_config_t};
-use crate::config::{wasmpool_enabled_t, wasmpool_opt_level_t, wasmpool_strategy_t};
+use crate::config::{wasmpool_enabled_t, wasmpool_opt_level_t, wasmpool_profiling_t, wasmpool_strategy_t};
 
 /// The allocation strategy: WASMPOOL_STRATEGY_POOLING, _ON_DEMAND or _AUTO. The
 /// strategy an engine actually uses is `wasmpool_engine_strategy`.
@@ -213,6 +213,97 @@ pub unsafe extern "C" fn wasmpool_config_async_stack_size_set(cfg: *mut wasmpool
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_config_async_stack_size_get(cfg: *const wasmpool_config_t) -> usize {
     get_knob(cfg, KnobId::async_stack_size)
+}
+
+/// Whether the error of a trap carries the WebAssembly backtrace of the guest frames
+/// it unwound, innermost first (`wasmpool_error_trace_count` / `_frame`): function
+/// index and name, module name and offsets. Capturing walks frame pointers and is
+/// cheap; off, every trace is empty.
+///
+/// Default: true. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_backtrace_set(cfg: *mut wasmpool_config_t, value: bool) -> *mut wasmpool_error_t {
+    set_knob::<bool>(cfg, KnobId::wasm_backtrace, value)
+}
+
+/// The configured `wasm_backtrace` (see `wasmpool_config_wasm_backtrace_set`); its default, true,
+/// when `cfg` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_backtrace_get(cfg: *const wasmpool_config_t) -> bool {
+    get_knob(cfg, KnobId::wasm_backtrace)
+}
+
+/// The most frames a trap's backtrace keeps (the innermost ones), when
+/// `wasm_backtrace` is on.
+///
+/// Default: 20. Accepted: 1 or more. Errors: INVALID_ARGUMENT for a NULL `cfg` or a value out of
+/// range.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_backtrace_max_frames_set(cfg: *mut wasmpool_config_t, value: u32) -> *mut wasmpool_error_t {
+    set_knob::<u32>(cfg, KnobId::wasm_backtrace_max_frames, value)
+}
+
+/// The configured `wasm_backtrace_max_frames` (see
+/// `wasmpool_config_wasm_backtrace_max_frames_set`); its default, 20, when `cfg` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_backtrace_max_frames_get(cfg: *const wasmpool_config_t) -> u32 {
+    get_knob(cfg, KnobId::wasm_backtrace_max_frames)
+}
+
+/// Whether compiled modules keep the DWARF debug information of their guest (built
+/// with `-g`) so that each frame of a trap's backtrace names its source file, line
+/// and column. Costs memory per module; Wasmtime's `WASMTIME_BACKTRACE_DETAILS`
+/// environment variable is not read.
+///
+/// Default: false. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_backtrace_details_set(cfg: *mut wasmpool_config_t, value: bool) -> *mut wasmpool_error_t {
+    set_knob::<bool>(cfg, KnobId::wasm_backtrace_details, value)
+}
+
+/// The configured `wasm_backtrace_details` (see `wasmpool_config_wasm_backtrace_details_set`); its
+/// default, false, when `cfg` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_wasm_backtrace_details_get(cfg: *const wasmpool_config_t) -> bool {
+    get_knob(cfg, KnobId::wasm_backtrace_details)
+}
+
+/// Emits native DWARF debug information for compiled guest code and registers it with
+/// the GDB JIT interface, so that gdb and lldb can show and step through guest
+/// functions. Makes compilation slower and code larger.
+///
+/// Default: false. Accepted: true, false. Errors: INVALID_ARGUMENT for a NULL `cfg`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_debug_info_set(cfg: *mut wasmpool_config_t, value: bool) -> *mut wasmpool_error_t {
+    set_knob::<bool>(cfg, KnobId::debug_info, value)
+}
+
+/// The configured `debug_info` (see `wasmpool_config_debug_info_set`); its default, false, when
+/// `cfg` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_debug_info_get(cfg: *const wasmpool_config_t) -> bool {
+    get_knob(cfg, KnobId::debug_info)
+}
+
+/// Tells a profiler about compiled guest code: WASMPOOL_PROFILING_NONE, _PERFMAP
+/// (one line per function in `/tmp/perf-<pid>.map`, which `perf report` reads) or
+/// _JITDUMP (`jit-<pid>.dump` in the current directory, for `perf inject --jit`). A
+/// profiler that cannot start (its file cannot be created) fails engine creation with
+/// an ENGINE error.
+///
+/// Default: WASMPOOL_PROFILING_NONE. Accepted: WASMPOOL_PROFILING_NONE, WASMPOOL_PROFILING_PERFMAP,
+/// WASMPOOL_PROFILING_JITDUMP. Errors: INVALID_ARGUMENT for a NULL `cfg` or a value outside the
+/// enum.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_profiling_set(cfg: *mut wasmpool_config_t, value: raw::wasmpool_profiling_t) -> *mut wasmpool_error_t {
+    set_knob::<wasmpool_profiling_t>(cfg, KnobId::profiling, value)
+}
+
+/// The configured `profiling` (see `wasmpool_config_profiling_set`); its default,
+/// WASMPOOL_PROFILING_NONE, when `cfg` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_config_profiling_get(cfg: *const wasmpool_config_t) -> wasmpool_profiling_t {
+    get_knob(cfg, KnobId::profiling)
 }
 
 /// The SIMD proposal: the `v128` type and its instructions. Relaxed SIMD needs it (an

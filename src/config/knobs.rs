@@ -8,7 +8,7 @@
 //! README's knob table.
 
 use crate::abi;
-use crate::config::enums::{wasmpool_enabled_t, wasmpool_opt_level_t, wasmpool_strategy_t};
+use crate::config::enums::{wasmpool_enabled_t, wasmpool_opt_level_t, wasmpool_profiling_t, wasmpool_strategy_t};
 use crate::config::values::{KnobValue, Unit};
 
 /// One knob as the rest of the crate and the generator see it.
@@ -117,6 +117,9 @@ macro_rules! knob_table {
         #[derive(Clone, Debug, Default, PartialEq)]
         pub(crate) struct Knobs {
             $(pub(crate) $group: $Group,)*
+            /// The compilation cache's directory (`wasmpool_config_cache_dir_set`), or
+            /// None for no cache: a path, not a number, so the one setting outside the table.
+            pub(crate) cache_dir: Option<std::ffi::CString>,
         }
 
         /// A knob's position in [`KNOBS`], for the generated exports.
@@ -197,6 +200,29 @@ knob_table! {
         /// functions it calls, so it must be larger than `max_wasm_stack` (checked when the engine
         /// is built).
         async_stack_size: usize = 2 << 20, Bytes, range 1 ..= usize::MAX, wasmtime async_stack_size;
+        /// Whether the error of a trap carries the WebAssembly backtrace of the guest frames
+        /// it unwound, innermost first (`wasmpool_error_trace_count` / `_frame`): function
+        /// index and name, module name and offsets. Capturing walks frame pointers and is
+        /// cheap; off, every trace is empty.
+        wasm_backtrace: bool = true, Switch;
+        /// The most frames a trap's backtrace keeps (the innermost ones), when
+        /// `wasm_backtrace` is on.
+        wasm_backtrace_max_frames: u32 = 20, Count, range 1 ..= u32::MAX;
+        /// Whether compiled modules keep the DWARF debug information of their guest (built
+        /// with `-g`) so that each frame of a trap's backtrace names its source file, line
+        /// and column. Costs memory per module; Wasmtime's `WASMTIME_BACKTRACE_DETAILS`
+        /// environment variable is not read.
+        wasm_backtrace_details: bool = false, Switch;
+        /// Emits native DWARF debug information for compiled guest code and registers it with
+        /// the GDB JIT interface, so that gdb and lldb can show and step through guest
+        /// functions. Makes compilation slower and code larger.
+        debug_info: bool = false, Switch, wasmtime debug_info;
+        /// Tells a profiler about compiled guest code: WASMPOOL_PROFILING_NONE, _PERFMAP
+        /// (one line per function in `/tmp/perf-<pid>.map`, which `perf report` reads) or
+        /// _JITDUMP (`jit-<pid>.dump` in the current directory, for `perf inject --jit`). A
+        /// profiler that cannot start (its file cannot be created) fails engine creation with
+        /// an ENGINE error.
+        profiling: wasmpool_profiling_t = wasmpool_profiling_t::WASMPOOL_PROFILING_NONE, Choice, wasmtime profiler;
     }
     wasm: WasmKnobs => wasmtime::Config {
         /// The SIMD proposal: the `v128` type and its instructions. Relaxed SIMD needs it (an

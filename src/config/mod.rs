@@ -14,7 +14,7 @@ mod knobs;
 pub mod preset;
 mod values;
 
-pub use enums::{wasmpool_enabled_t, wasmpool_opt_level_t, wasmpool_strategy_t};
+pub use enums::{wasmpool_enabled_t, wasmpool_opt_level_t, wasmpool_profiling_t, wasmpool_strategy_t};
 pub use knobs::{KNOBS, KnobInfo};
 pub(crate) use knobs::MAX_POOL_COUNT;
 pub(crate) use knobs::{KnobId, Knobs};
@@ -38,6 +38,14 @@ impl Knobs {
         let mut c = wasmtime::Config::new();
         self.engine.apply(&mut c);
         self.wasm.apply(&mut c);
+        let e = &self.engine;
+        let frames = std::num::NonZeroUsize::new(e.wasm_backtrace_max_frames as usize);
+        c.wasm_backtrace_max_frames(if e.wasm_backtrace { frames } else { None });
+        c.wasm_backtrace_details(if e.wasm_backtrace_details {
+            wasmtime::WasmBacktraceDetails::Enable
+        } else {
+            wasmtime::WasmBacktraceDetails::Disable
+        });
         // Modules defining shared memories instantiate only with this on.
         c.shared_memory(self.wasm.wasm_threads);
         if pooling {

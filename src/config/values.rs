@@ -4,7 +4,7 @@
 //! and one parser per unit serve every knob.
 
 use crate::abi::{CEnum, Result, raw};
-use crate::config::enums::{wasmpool_enabled_t, wasmpool_opt_level_t, wasmpool_strategy_t};
+use crate::config::enums::{wasmpool_enabled_t, wasmpool_opt_level_t, wasmpool_profiling_t, wasmpool_strategy_t};
 
 /// What a knob's number means; decides how it is parsed and shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,6 +132,7 @@ macro_rules! enum_value {
 enum_value!(wasmpool_enabled_t, Some((wasmpool_enabled_t::WASMPOOL_ENABLED_YES, wasmpool_enabled_t::WASMPOOL_ENABLED_NO)));
 enum_value!(wasmpool_strategy_t, None);
 enum_value!(wasmpool_opt_level_t, None);
+enum_value!(wasmpool_profiling_t, None);
 
 /// A count: a decimal, or `max` / `unlimited` for the type's largest value.
 /// Size suffixes are refused: a count is not a size.

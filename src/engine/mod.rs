@@ -31,6 +31,8 @@ pub struct wasmpool_engine_t {
     pub(crate) metrics: Option<wasmtime::PoolingAllocatorMetrics>,
     /// Instantiations waiting for a free slot, woken by store deletions.
     pub(crate) slots: std::sync::Arc<crate::engine::slots::SlotQueue>,
+    /// The compilation cache (`wasmpool_config_cache_dir_set`), for its statistics.
+    pub(crate) cache: Option<wasmtime::Cache>,
 }
 
 impl Handle for wasmpool_engine_t {
@@ -96,8 +98,10 @@ impl Drop for Ticker {
     }
 }
 
-fn build(knobs: &Knobs, pooling: bool) -> Result<wasmtime::Engine, wasmtime::Error> {
-    wasmtime::Engine::new(&knobs.to_wasmtime(pooling))
+fn build(knobs: &Knobs, pooling: bool, cache: Option<&wasmtime::Cache>) -> Result<wasmtime::Engine, wasmtime::Error> {
+    let mut config = knobs.to_wasmtime(pooling);
+    config.cache(cache.cloned());
+    wasmtime::Engine::new(&config)
 }
 
 fn engine_error(err: &wasmtime::Error, what: &str) -> Error {
@@ -113,16 +117,18 @@ fn is_host_refusal(err: &wasmtime::Error) -> bool {
 
 fn new_engine(knobs: &Knobs) -> Result<wasmpool_engine_t> {
     knobs.validate()?;
+    let cache = crate::diag::cache::open(knobs)?;
     let made = |engine: wasmtime::Engine, strategy, fallback_reason| wasmpool_engine_t {
         ticker: None,
         metrics: engine.pooling_allocator_metrics(),
         slots: Default::default(),
+        cache: cache.clone(),
         engine,
         knobs: knobs.clone(),
         strategy,
         fallback_reason,
     };
-    let mut engine = pick_strategy(knobs, made)?;
+    let mut engine = pick_strategy(knobs, cache.as_ref(), made)?;
     let e = &knobs.engine;
     if e.epoch_interruption && e.epoch_tick_interval_ms > 0 {
         engine.ticker = Some(Ticker::start(&engine.engine, Duration::from_millis(e.epoch_tick_interval_ms))?);
@@ -132,24 +138,25 @@ fn new_engine(knobs: &Knobs) -> Result<wasmpool_engine_t> {
 
 fn pick_strategy(
     knobs: &Knobs,
+    cache: Option<&wasmtime::Cache>,
     made: impl Fn(wasmtime::Engine, wasmpool_strategy_t, Option<CString>) -> wasmpool_engine_t,
 ) -> Result<wasmpool_engine_t> {
     use wasmpool_strategy_t as S;
     match knobs.engine.strategy {
-        S::WASMPOOL_STRATEGY_POOLING => build(knobs, true)
+        S::WASMPOOL_STRATEGY_POOLING => build(knobs, true, cache)
             .map(|e| made(e, S::WASMPOOL_STRATEGY_POOLING, None))
             .map_err(|e| engine_error(&e, "cannot create a pooling engine")),
-        S::WASMPOOL_STRATEGY_ON_DEMAND => build(knobs, false)
+        S::WASMPOOL_STRATEGY_ON_DEMAND => build(knobs, false, cache)
             .map(|e| made(e, S::WASMPOOL_STRATEGY_ON_DEMAND, None))
             .map_err(|e| engine_error(&e, "cannot create an on-demand engine")),
-        S::WASMPOOL_STRATEGY_AUTO => match build(knobs, true) {
+        S::WASMPOOL_STRATEGY_AUTO => match build(knobs, true, cache) {
             Ok(e) => Ok(made(e, S::WASMPOOL_STRATEGY_POOLING, None)),
             Err(pool_err) if is_host_refusal(&pool_err) => {
                 let reason = format!(
                     "the pooling allocator could not reserve its pools: {}; the host refused: {pool_err:#}",
                     crate::config::footprint::describe(knobs)
                 );
-                let engine = build(knobs, false).map_err(|e| {
+                let engine = build(knobs, false, cache).map_err(|e| {
                     engine_error(&e, &format!("{reason}; and the on-demand fallback failed"))
                 })?;
                 let reason = CString::new(reason.replace('\0', " ")).ok();
@@ -171,7 +178,9 @@ fn pick_strategy(
 ///
 /// Errors: INVALID_ARGUMENT (NULL `cfg` or `out`); ENGINE with Wasmtime's
 /// message when the configuration is contradictory or the pool cannot be
-/// reserved. The process is never aborted. `*out` is written only on success.
+/// reserved (or a profiler cannot start); IO naming the path when the
+/// compilation cache directory cannot be created or used. The process is
+/// never aborted. `*out` is written only on success.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_engine_new(
     cfg: *const wasmpool_config_t,

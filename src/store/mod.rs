@@ -4,6 +4,8 @@
 //! Per-store limits, fuel and deadlines live here too.
 
 pub(crate) mod data;
+mod epoch_callback;
+pub use epoch_callback::{wasmpool_epoch_action_t, wasmpool_epoch_deadline_callback_t, wasmpool_store_epoch_deadline_callback};
 pub(crate) mod host_resources;
 pub(crate) mod instantiate;
 pub use instantiate::{wasmpool_component_pre_instantiate, wasmpool_instance_pre_instantiate, wasmpool_instantiate, wasmpool_linker_instantiate};

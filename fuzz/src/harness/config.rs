@@ -128,6 +128,8 @@ pub(super) fn make_affordable(cfg: *mut wasmpool_config_t) {
             set_knob(cfg, k, v % 17);
         }
     }
+    // A fuzzed engine leaves no profiler files behind (a perf map or a jitdump per process).
+    set_knob(cfg, knob("profiling"), 0);
     // A single-threaded harness that waits for a slot only wastes time.
     let k = knob("slot_wait_timeout_ms");
     if (k.get)(cfg) > 5 {

@@ -192,6 +192,72 @@ int main(void) {
   CHECK(wasmpool_config_async_stack_size_get(env) == (size_t)2ULL);
   wasmpool_config_delete(env);
 
+  /* wasm_backtrace: bool, default true, accepted: true, false */
+  CHECK(wasmpool_config_wasm_backtrace_get(cfg) == true);
+  CHECK(wasmpool_config_wasm_backtrace_get(NULL) == true);
+  OK(wasmpool_config_wasm_backtrace_set(cfg, false));
+  CHECK(wasmpool_config_wasm_backtrace_get(cfg) == false);
+  OK(wasmpool_config_wasm_backtrace_set(cfg, true));
+  CHECK(wasmpool_config_wasm_backtrace_get(cfg) == true);
+  EXPECT_ERR(wasmpool_config_wasm_backtrace_set(NULL, true), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_WASM_BACKTRACE", "no");
+  CHECK(wasmpool_config_wasm_backtrace_get(env) == false);
+  wasmpool_config_delete(env);
+
+  /* wasm_backtrace_max_frames: uint32_t, default 20, accepted: 1 or more */
+  CHECK(wasmpool_config_wasm_backtrace_max_frames_get(cfg) == (uint32_t)20ULL);
+  CHECK(wasmpool_config_wasm_backtrace_max_frames_get(NULL) == (uint32_t)20ULL);
+  OK(wasmpool_config_wasm_backtrace_max_frames_set(cfg, (uint32_t)1ULL));
+  CHECK(wasmpool_config_wasm_backtrace_max_frames_get(cfg) == (uint32_t)1ULL);
+  OK(wasmpool_config_wasm_backtrace_max_frames_set(cfg, (uint32_t)4294967295ULL));
+  CHECK(wasmpool_config_wasm_backtrace_max_frames_get(cfg) == (uint32_t)4294967295ULL);
+  EXPECT_ERR(wasmpool_config_wasm_backtrace_max_frames_set(cfg, (uint32_t)0ULL), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  CHECK(wasmpool_config_wasm_backtrace_max_frames_get(cfg) == (uint32_t)4294967295ULL);
+  EXPECT_ERR(wasmpool_config_wasm_backtrace_max_frames_set(NULL, (uint32_t)20ULL), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_WASM_BACKTRACE_MAX_FRAMES", "2");
+  CHECK(wasmpool_config_wasm_backtrace_max_frames_get(env) == (uint32_t)2ULL);
+  wasmpool_config_delete(env);
+  env_refused("KNOBTEST_WASM_BACKTRACE_MAX_FRAMES", "64KiB");
+
+  /* wasm_backtrace_details: bool, default false, accepted: true, false */
+  CHECK(wasmpool_config_wasm_backtrace_details_get(cfg) == false);
+  CHECK(wasmpool_config_wasm_backtrace_details_get(NULL) == false);
+  OK(wasmpool_config_wasm_backtrace_details_set(cfg, false));
+  CHECK(wasmpool_config_wasm_backtrace_details_get(cfg) == false);
+  OK(wasmpool_config_wasm_backtrace_details_set(cfg, true));
+  CHECK(wasmpool_config_wasm_backtrace_details_get(cfg) == true);
+  EXPECT_ERR(wasmpool_config_wasm_backtrace_details_set(NULL, false), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_WASM_BACKTRACE_DETAILS", "yes");
+  CHECK(wasmpool_config_wasm_backtrace_details_get(env) == true);
+  wasmpool_config_delete(env);
+
+  /* debug_info: bool, default false, accepted: true, false */
+  CHECK(wasmpool_config_debug_info_get(cfg) == false);
+  CHECK(wasmpool_config_debug_info_get(NULL) == false);
+  OK(wasmpool_config_debug_info_set(cfg, false));
+  CHECK(wasmpool_config_debug_info_get(cfg) == false);
+  OK(wasmpool_config_debug_info_set(cfg, true));
+  CHECK(wasmpool_config_debug_info_get(cfg) == true);
+  EXPECT_ERR(wasmpool_config_debug_info_set(NULL, false), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_DEBUG_INFO", "yes");
+  CHECK(wasmpool_config_debug_info_get(env) == true);
+  wasmpool_config_delete(env);
+
+  /* profiling: wasmpool_profiling_t, default WASMPOOL_PROFILING_NONE, accepted: WASMPOOL_PROFILING_NONE, WASMPOOL_PROFILING_PERFMAP, WASMPOOL_PROFILING_JITDUMP */
+  CHECK(wasmpool_config_profiling_get(cfg) == WASMPOOL_PROFILING_NONE);
+  CHECK(wasmpool_config_profiling_get(NULL) == WASMPOOL_PROFILING_NONE);
+  OK(wasmpool_config_profiling_set(cfg, WASMPOOL_PROFILING_NONE));
+  CHECK(wasmpool_config_profiling_get(cfg) == WASMPOOL_PROFILING_NONE);
+  OK(wasmpool_config_profiling_set(cfg, WASMPOOL_PROFILING_JITDUMP));
+  CHECK(wasmpool_config_profiling_get(cfg) == WASMPOOL_PROFILING_JITDUMP);
+  env_refused("KNOBTEST_PROFILING", "bogus");
+  EXPECT_ERR(wasmpool_config_profiling_set(cfg, (wasmpool_profiling_t)3ULL), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  CHECK(wasmpool_config_profiling_get(cfg) == WASMPOOL_PROFILING_JITDUMP);
+  EXPECT_ERR(wasmpool_config_profiling_set(NULL, WASMPOOL_PROFILING_NONE), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  env = from_env("KNOBTEST_PROFILING", "perfmap");
+  CHECK(wasmpool_config_profiling_get(env) == WASMPOOL_PROFILING_PERFMAP);
+  wasmpool_config_delete(env);
+
   /* wasm_simd: bool, default true, accepted: true, false */
   CHECK(wasmpool_config_wasm_simd_get(cfg) == true);
   CHECK(wasmpool_config_wasm_simd_get(NULL) == true);
@@ -642,6 +708,6 @@ int main(void) {
   wasmpool_config_delete(env);
 
   wasmpool_config_delete(cfg);
-  printf("%d knobs checked\n", 46);
+  printf("%d knobs checked\n", 51);
   return 0;
 }

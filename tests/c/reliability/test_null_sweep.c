@@ -72,6 +72,9 @@ typedef struct {
   const uint8_t *cdata;
   int32_t exit_code;
   uint16_t u16;
+  /* A frame of an error's backtrace, and a compilation cache's counters. */
+  wasmpool_trace_frame_t frame;
+  wasmpool_cache_stats_t cache_stats;
   /* wasi:http (set up on first use by http_fixture: it compiles the proxy test guest): a config,
    * a linker with wasi:http, the guest's pre, a store, a request and the guest's response to it. */
   struct http_fixture *http;
@@ -101,6 +104,12 @@ static wasmpool_error_t *sweep_callback(void *env, wasmpool_caller_t *caller,
                                         wasmpool_val_t *results, size_t nresults) {
   (void)env, (void)args, (void)nargs, (void)results, (void)nresults;
   if (in_callback) in_callback_rc = in_callback(&fixture, caller);
+  return NULL;
+}
+
+static wasmpool_error_t *sweep_epoch_callback(void *env, void *store_data, uint64_t *delta,
+                                              wasmpool_epoch_action_t *action) {
+  (void)env, (void)store_data, (void)delta, (void)action;
   return NULL;
 }
 
@@ -884,6 +893,61 @@ static int case_wasmpool_config_async_stack_size_set__cfg(fixture_t *fx, void *c
 static int case_wasmpool_config_async_stack_size_get__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_config_async_stack_size_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_config_wasm_backtrace_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_wasm_backtrace_set__cfg", wasmpool_config_wasm_backtrace_set(NULL, 1));
+}
+
+static int case_wasmpool_config_wasm_backtrace_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_wasm_backtrace_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_config_wasm_backtrace_max_frames_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_wasm_backtrace_max_frames_set__cfg", wasmpool_config_wasm_backtrace_max_frames_set(NULL, 1));
+}
+
+static int case_wasmpool_config_wasm_backtrace_max_frames_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_wasm_backtrace_max_frames_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_config_wasm_backtrace_details_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_wasm_backtrace_details_set__cfg", wasmpool_config_wasm_backtrace_details_set(NULL, 1));
+}
+
+static int case_wasmpool_config_wasm_backtrace_details_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_wasm_backtrace_details_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_config_debug_info_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_debug_info_set__cfg", wasmpool_config_debug_info_set(NULL, 1));
+}
+
+static int case_wasmpool_config_debug_info_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_debug_info_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_config_profiling_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_profiling_set__cfg", wasmpool_config_profiling_set(NULL, 1));
+}
+
+static int case_wasmpool_config_profiling_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_profiling_get(NULL);
   return 0;
 }
 
@@ -2309,6 +2373,48 @@ static int case_wasmpool_instance_export_table_n__out(fixture_t *fx, void *calle
   return expect_invalid("wasmpool_instance_export_table_n__out", wasmpool_instance_export_table_n(fx->inst, "t", 1, NULL));
 }
 
+static int case_wasmpool_config_cache_dir_set__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_config_cache_dir_set__cfg", wasmpool_config_cache_dir_set(NULL, "/tmp/wasmpool-sweep-cache"));
+}
+
+static int case_wasmpool_config_cache_dir_set__dir(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_config_cache_dir_set__dir", wasmpool_config_cache_dir_set(fx->cfg, NULL));
+}
+
+static int case_wasmpool_config_cache_dir_get__cfg(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_config_cache_dir_get(NULL);
+  return 0;
+}
+
+static int case_wasmpool_engine_cache_stats__engine(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_engine_cache_stats__engine", wasmpool_engine_cache_stats(NULL, &fx->cache_stats));
+}
+
+static int case_wasmpool_engine_cache_stats__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_engine_cache_stats__out", wasmpool_engine_cache_stats(fx->engine, NULL));
+}
+
+static int case_wasmpool_error_trace_count__err(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_error_trace_count(NULL);
+  return 0;
+}
+
+static int case_wasmpool_error_trace_frame__err(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_error_trace_frame__err", wasmpool_error_trace_frame(NULL, 0, &fx->frame));
+}
+
+static int case_wasmpool_error_trace_frame__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_error_trace_frame__out", wasmpool_error_trace_frame(fx->err, 0, NULL));
+}
+
 static int case_wasmpool_engine_new__cfg(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_engine_new__cfg", wasmpool_engine_new(NULL, (void *)&fx->out_ptr));
@@ -2751,6 +2857,26 @@ static int case_wasmpool_store_deadline_ms_set__store(fixture_t *fx, void *calle
   return expect_invalid("wasmpool_store_deadline_ms_set__store", wasmpool_store_deadline_ms_set(NULL, 1));
 }
 
+static int case_wasmpool_store_epoch_deadline_callback__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_epoch_deadline_callback__store", wasmpool_store_epoch_deadline_callback(NULL, sweep_epoch_callback, NULL, NULL));
+}
+
+static int case_wasmpool_store_epoch_deadline_callback__callback(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_store_epoch_deadline_callback__callback", wasmpool_store_epoch_deadline_callback(fx->store, NULL, NULL, NULL));
+}
+
+static int case_wasmpool_store_epoch_deadline_callback__env(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_store_epoch_deadline_callback__env", wasmpool_store_epoch_deadline_callback(fx->store, sweep_epoch_callback, NULL, NULL));
+}
+
+static int case_wasmpool_store_epoch_deadline_callback__finalizer(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_store_epoch_deadline_callback__finalizer", wasmpool_store_epoch_deadline_callback(fx->store, sweep_epoch_callback, NULL, NULL));
+}
+
 static int case_wasmpool_instance_pre_instantiate__pre(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_instance_pre_instantiate__pre", wasmpool_instance_pre_instantiate(NULL, fx->store, (void *)&fx->out_ptr));
@@ -3008,7 +3134,7 @@ typedef struct {
   int via_caller;
 } sweep_case_t;
 
-#define SWEPT_FUNCTIONS 273
+#define SWEPT_FUNCTIONS 289
 static const sweep_case_t CASES[] = {
     {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
     {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
@@ -3128,6 +3254,16 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_config_async_support_get__cfg", case_wasmpool_config_async_support_get__cfg, 0},
     {"wasmpool_config_async_stack_size_set__cfg", case_wasmpool_config_async_stack_size_set__cfg, 0},
     {"wasmpool_config_async_stack_size_get__cfg", case_wasmpool_config_async_stack_size_get__cfg, 0},
+    {"wasmpool_config_wasm_backtrace_set__cfg", case_wasmpool_config_wasm_backtrace_set__cfg, 0},
+    {"wasmpool_config_wasm_backtrace_get__cfg", case_wasmpool_config_wasm_backtrace_get__cfg, 0},
+    {"wasmpool_config_wasm_backtrace_max_frames_set__cfg", case_wasmpool_config_wasm_backtrace_max_frames_set__cfg, 0},
+    {"wasmpool_config_wasm_backtrace_max_frames_get__cfg", case_wasmpool_config_wasm_backtrace_max_frames_get__cfg, 0},
+    {"wasmpool_config_wasm_backtrace_details_set__cfg", case_wasmpool_config_wasm_backtrace_details_set__cfg, 0},
+    {"wasmpool_config_wasm_backtrace_details_get__cfg", case_wasmpool_config_wasm_backtrace_details_get__cfg, 0},
+    {"wasmpool_config_debug_info_set__cfg", case_wasmpool_config_debug_info_set__cfg, 0},
+    {"wasmpool_config_debug_info_get__cfg", case_wasmpool_config_debug_info_get__cfg, 0},
+    {"wasmpool_config_profiling_set__cfg", case_wasmpool_config_profiling_set__cfg, 0},
+    {"wasmpool_config_profiling_get__cfg", case_wasmpool_config_profiling_get__cfg, 0},
     {"wasmpool_config_wasm_simd_set__cfg", case_wasmpool_config_wasm_simd_set__cfg, 0},
     {"wasmpool_config_wasm_simd_get__cfg", case_wasmpool_config_wasm_simd_get__cfg, 0},
     {"wasmpool_config_wasm_relaxed_simd_set__cfg", case_wasmpool_config_wasm_relaxed_simd_set__cfg, 0},
@@ -3404,6 +3540,14 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_instance_export_table_n__inst", case_wasmpool_instance_export_table_n__inst, 0},
     {"wasmpool_instance_export_table_n__name", case_wasmpool_instance_export_table_n__name, 0},
     {"wasmpool_instance_export_table_n__out", case_wasmpool_instance_export_table_n__out, 0},
+    {"wasmpool_config_cache_dir_set__cfg", case_wasmpool_config_cache_dir_set__cfg, 0},
+    {"wasmpool_config_cache_dir_set__dir", case_wasmpool_config_cache_dir_set__dir, 0},
+    {"wasmpool_config_cache_dir_get__cfg", case_wasmpool_config_cache_dir_get__cfg, 0},
+    {"wasmpool_engine_cache_stats__engine", case_wasmpool_engine_cache_stats__engine, 0},
+    {"wasmpool_engine_cache_stats__out", case_wasmpool_engine_cache_stats__out, 0},
+    {"wasmpool_error_trace_count__err", case_wasmpool_error_trace_count__err, 0},
+    {"wasmpool_error_trace_frame__err", case_wasmpool_error_trace_frame__err, 0},
+    {"wasmpool_error_trace_frame__out", case_wasmpool_error_trace_frame__out, 0},
     {"wasmpool_engine_new__cfg", case_wasmpool_engine_new__cfg, 0},
     {"wasmpool_engine_new__out", case_wasmpool_engine_new__out, 0},
     {"wasmpool_engine_delete__engine", case_wasmpool_engine_delete__engine, 0},
@@ -3489,6 +3633,10 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_store_fuel_get__out", case_wasmpool_store_fuel_get__out, 0},
     {"wasmpool_store_epoch_deadline_set__store", case_wasmpool_store_epoch_deadline_set__store, 0},
     {"wasmpool_store_deadline_ms_set__store", case_wasmpool_store_deadline_ms_set__store, 0},
+    {"wasmpool_store_epoch_deadline_callback__store", case_wasmpool_store_epoch_deadline_callback__store, 0},
+    {"wasmpool_store_epoch_deadline_callback__callback", case_wasmpool_store_epoch_deadline_callback__callback, 0},
+    {"wasmpool_store_epoch_deadline_callback__env", case_wasmpool_store_epoch_deadline_callback__env, 0},
+    {"wasmpool_store_epoch_deadline_callback__finalizer", case_wasmpool_store_epoch_deadline_callback__finalizer, 0},
     {"wasmpool_instance_pre_instantiate__pre", case_wasmpool_instance_pre_instantiate__pre, 0},
     {"wasmpool_instance_pre_instantiate__store", case_wasmpool_instance_pre_instantiate__store, 0},
     {"wasmpool_instance_pre_instantiate__out", case_wasmpool_instance_pre_instantiate__out, 0},

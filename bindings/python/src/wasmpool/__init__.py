@@ -22,7 +22,7 @@ from .component import (
     ResourceType,
     Variant,
 )
-from .config import Config, Enabled, Footprint, OptLevel, Strategy, memory_protection_keys_available
+from .config import Config, Enabled, Footprint, OptLevel, Profiling, Strategy, memory_protection_keys_available
 from .core import (
     Caller,
     ExternInfo,
@@ -36,8 +36,8 @@ from .core import (
     StoreLimits,
     ValKind,
 )
-from .engine import Engine, Metrics
-from .errors import ERROR_CLASSES, ErrorKind, Trap, TrapCode, WasmpoolError
+from .engine import CacheStats, Engine, Metrics
+from .errors import ERROR_CLASSES, ErrorKind, Frame, Trap, TrapCode, WasmpoolError
 from .externs import Global, Memory, MemoryType, RefType, Table, TableType
 from .http import HttpConfig, Response
 from .wasi import WasiConfig, WasiPerms
@@ -49,9 +49,9 @@ globals().update({cls.__name__: cls for cls in ERROR_CLASSES.values()})
 __version__ = "0.1.0"
 
 __all__ = [
-    "Caller", "Component", "ComponentCaller", "ComponentFunc", "ComponentInstance", "ComponentLinker", "ComponentPre",
-    "Config", "Enabled", "Engine", "Err", "HttpConfig", "Response", "http", "ErrorKind", "ExternInfo", "ExternKind", "Footprint", "Func", "Global",
-    "Instance", "InstancePre", "Linker", "Memory", "MemoryType", "Metrics", "Module", "Ok", "OptLevel", "RefType", "Resource", "ResourceType", "Store", "StoreLimits",
+    "CacheStats", "Caller", "Component", "ComponentCaller", "ComponentFunc", "ComponentInstance", "ComponentLinker", "ComponentPre",
+    "Config", "Enabled", "Engine", "Err", "HttpConfig", "Response", "http", "ErrorKind", "ExternInfo", "ExternKind", "Footprint", "Frame", "Func", "Global",
+    "Instance", "InstancePre", "Linker", "Memory", "MemoryType", "Metrics", "Module", "Ok", "OptLevel", "Profiling", "RefType", "Resource", "ResourceType", "Store", "StoreLimits",
     "Strategy", "Table", "TableType", "Trap", "TrapCode", "ValKind", "Variant", "WasiConfig", "WasiPerms", "WasmpoolError",
     "errors", "memory_protection_keys_available",
 ] + [cls.__name__ for cls in ERROR_CLASSES.values() if cls.__name__ != "Trap"]

@@ -66,6 +66,12 @@ WASMPOOL_OPT_LEVEL_NONE = 0
 WASMPOOL_OPT_LEVEL_SPEED = 1
 WASMPOOL_OPT_LEVEL_SPEED_AND_SIZE = 2
 
+# enum wasmpool_profiling_t
+wasmpool_profiling_t = ctypes.c_int
+WASMPOOL_PROFILING_NONE = 0
+WASMPOOL_PROFILING_PERFMAP = 1
+WASMPOOL_PROFILING_JITDUMP = 2
+
 # enum wasmpool_enabled_t
 wasmpool_enabled_t = ctypes.c_int
 WASMPOOL_ENABLED_NO = 0
@@ -133,6 +139,12 @@ WASMPOOL_ERROR_IO = 9
 WASMPOOL_ERROR_PANIC = 10
 WASMPOOL_ERROR_OTHER = 11
 
+# enum wasmpool_epoch_action_t
+wasmpool_epoch_action_t = ctypes.c_int
+WASMPOOL_EPOCH_ACTION_CONTINUE = 0
+WASMPOOL_EPOCH_ACTION_YIELD = 1
+WASMPOOL_EPOCH_ACTION_INTERRUPT = 2
+
 # enum wasmpool_wasi_perms_t
 wasmpool_wasi_perms_t = ctypes.c_int
 WASMPOOL_WASI_PERMS_READ_ONLY = 0
@@ -192,6 +204,14 @@ class OptLevel(enum.IntEnum):
     NONE = 0
     SPEED = 1
     SPEED_AND_SIZE = 2
+
+
+class Profiling(enum.IntEnum):
+    """`wasmpool_profiling_t`."""
+
+    NONE = 0
+    PERFMAP = 1
+    JITDUMP = 2
 
 
 class Enabled(enum.IntEnum):
@@ -273,6 +293,14 @@ class ErrorKind(enum.IntEnum):
     OTHER = 11
 
 
+class EpochAction(enum.IntEnum):
+    """`wasmpool_epoch_action_t`."""
+
+    CONTINUE = 0
+    YIELD = 1
+    INTERRUPT = 2
+
+
 class WasiPerms(enum.IntEnum):
     """`wasmpool_wasi_perms_t`."""
 
@@ -285,12 +313,14 @@ ENUM_CLASSES: dict[str, type[enum.IntEnum]] = {
     "wasmpool_component_itemkind_t": ComponentItemkind,
     "wasmpool_strategy_t": Strategy,
     "wasmpool_opt_level_t": OptLevel,
+    "wasmpool_profiling_t": Profiling,
     "wasmpool_enabled_t": Enabled,
     "wasmpool_valkind_t": Valkind,
     "wasmpool_externkind_t": Externkind,
     "wasmpool_reftype_t": Reftype,
     "wasmpool_trap_code_t": TrapCode,
     "wasmpool_error_kind_t": ErrorKind,
+    "wasmpool_epoch_action_t": EpochAction,
     "wasmpool_wasi_perms_t": WasiPerms,
 }
 
@@ -299,12 +329,14 @@ ENUMS: dict[str, dict[str, int]] = {
     "wasmpool_component_itemkind_t": {"WASMPOOL_COMPONENT_ITEM_FUNC": WASMPOOL_COMPONENT_ITEM_FUNC, "WASMPOOL_COMPONENT_ITEM_INSTANCE": WASMPOOL_COMPONENT_ITEM_INSTANCE, "WASMPOOL_COMPONENT_ITEM_RESOURCE": WASMPOOL_COMPONENT_ITEM_RESOURCE, "WASMPOOL_COMPONENT_ITEM_TYPE": WASMPOOL_COMPONENT_ITEM_TYPE, "WASMPOOL_COMPONENT_ITEM_MODULE": WASMPOOL_COMPONENT_ITEM_MODULE, "WASMPOOL_COMPONENT_ITEM_COMPONENT": WASMPOOL_COMPONENT_ITEM_COMPONENT, "WASMPOOL_COMPONENT_ITEM_CORE_FUNC": WASMPOOL_COMPONENT_ITEM_CORE_FUNC},
     "wasmpool_strategy_t": {"WASMPOOL_STRATEGY_POOLING": WASMPOOL_STRATEGY_POOLING, "WASMPOOL_STRATEGY_ON_DEMAND": WASMPOOL_STRATEGY_ON_DEMAND, "WASMPOOL_STRATEGY_AUTO": WASMPOOL_STRATEGY_AUTO},
     "wasmpool_opt_level_t": {"WASMPOOL_OPT_LEVEL_NONE": WASMPOOL_OPT_LEVEL_NONE, "WASMPOOL_OPT_LEVEL_SPEED": WASMPOOL_OPT_LEVEL_SPEED, "WASMPOOL_OPT_LEVEL_SPEED_AND_SIZE": WASMPOOL_OPT_LEVEL_SPEED_AND_SIZE},
+    "wasmpool_profiling_t": {"WASMPOOL_PROFILING_NONE": WASMPOOL_PROFILING_NONE, "WASMPOOL_PROFILING_PERFMAP": WASMPOOL_PROFILING_PERFMAP, "WASMPOOL_PROFILING_JITDUMP": WASMPOOL_PROFILING_JITDUMP},
     "wasmpool_enabled_t": {"WASMPOOL_ENABLED_NO": WASMPOOL_ENABLED_NO, "WASMPOOL_ENABLED_YES": WASMPOOL_ENABLED_YES, "WASMPOOL_ENABLED_AUTO": WASMPOOL_ENABLED_AUTO},
     "wasmpool_valkind_t": {"WASMPOOL_VALKIND_I32": WASMPOOL_VALKIND_I32, "WASMPOOL_VALKIND_I64": WASMPOOL_VALKIND_I64, "WASMPOOL_VALKIND_F32": WASMPOOL_VALKIND_F32, "WASMPOOL_VALKIND_F64": WASMPOOL_VALKIND_F64, "WASMPOOL_VALKIND_V128": WASMPOOL_VALKIND_V128, "WASMPOOL_VALKIND_REF": WASMPOOL_VALKIND_REF},
     "wasmpool_externkind_t": {"WASMPOOL_EXTERN_FUNC": WASMPOOL_EXTERN_FUNC, "WASMPOOL_EXTERN_GLOBAL": WASMPOOL_EXTERN_GLOBAL, "WASMPOOL_EXTERN_TABLE": WASMPOOL_EXTERN_TABLE, "WASMPOOL_EXTERN_MEMORY": WASMPOOL_EXTERN_MEMORY, "WASMPOOL_EXTERN_TAG": WASMPOOL_EXTERN_TAG},
     "wasmpool_reftype_t": {"WASMPOOL_REFTYPE_FUNCREF": WASMPOOL_REFTYPE_FUNCREF, "WASMPOOL_REFTYPE_EXTERNREF": WASMPOOL_REFTYPE_EXTERNREF, "WASMPOOL_REFTYPE_ANYREF": WASMPOOL_REFTYPE_ANYREF, "WASMPOOL_REFTYPE_EXNREF": WASMPOOL_REFTYPE_EXNREF},
     "wasmpool_trap_code_t": {"WASMPOOL_TRAP_STACK_OVERFLOW": WASMPOOL_TRAP_STACK_OVERFLOW, "WASMPOOL_TRAP_MEMORY_OUT_OF_BOUNDS": WASMPOOL_TRAP_MEMORY_OUT_OF_BOUNDS, "WASMPOOL_TRAP_HEAP_MISALIGNED": WASMPOOL_TRAP_HEAP_MISALIGNED, "WASMPOOL_TRAP_TABLE_OUT_OF_BOUNDS": WASMPOOL_TRAP_TABLE_OUT_OF_BOUNDS, "WASMPOOL_TRAP_INDIRECT_CALL_TO_NULL": WASMPOOL_TRAP_INDIRECT_CALL_TO_NULL, "WASMPOOL_TRAP_BAD_SIGNATURE": WASMPOOL_TRAP_BAD_SIGNATURE, "WASMPOOL_TRAP_INTEGER_OVERFLOW": WASMPOOL_TRAP_INTEGER_OVERFLOW, "WASMPOOL_TRAP_INTEGER_DIVISION_BY_ZERO": WASMPOOL_TRAP_INTEGER_DIVISION_BY_ZERO, "WASMPOOL_TRAP_BAD_CONVERSION_TO_INTEGER": WASMPOOL_TRAP_BAD_CONVERSION_TO_INTEGER, "WASMPOOL_TRAP_UNREACHABLE": WASMPOOL_TRAP_UNREACHABLE, "WASMPOOL_TRAP_INTERRUPT": WASMPOOL_TRAP_INTERRUPT, "WASMPOOL_TRAP_OUT_OF_FUEL": WASMPOOL_TRAP_OUT_OF_FUEL, "WASMPOOL_TRAP_NULL_REFERENCE": WASMPOOL_TRAP_NULL_REFERENCE, "WASMPOOL_TRAP_ARRAY_OUT_OF_BOUNDS": WASMPOOL_TRAP_ARRAY_OUT_OF_BOUNDS, "WASMPOOL_TRAP_ALLOCATION_TOO_LARGE": WASMPOOL_TRAP_ALLOCATION_TOO_LARGE, "WASMPOOL_TRAP_CAST_FAILURE": WASMPOOL_TRAP_CAST_FAILURE, "WASMPOOL_TRAP_HOST": WASMPOOL_TRAP_HOST, "WASMPOOL_TRAP_OTHER": WASMPOOL_TRAP_OTHER, "WASMPOOL_TRAP_UNKNOWN_IMPORT": WASMPOOL_TRAP_UNKNOWN_IMPORT},
     "wasmpool_error_kind_t": {"WASMPOOL_ERROR_INVALID_ARGUMENT": WASMPOOL_ERROR_INVALID_ARGUMENT, "WASMPOOL_ERROR_ENGINE": WASMPOOL_ERROR_ENGINE, "WASMPOOL_ERROR_COMPILE": WASMPOOL_ERROR_COMPILE, "WASMPOOL_ERROR_LINK": WASMPOOL_ERROR_LINK, "WASMPOOL_ERROR_LIMIT_EXCEEDED": WASMPOOL_ERROR_LIMIT_EXCEEDED, "WASMPOOL_ERROR_POOL_EXHAUSTED": WASMPOOL_ERROR_POOL_EXHAUSTED, "WASMPOOL_ERROR_TRAP": WASMPOOL_ERROR_TRAP, "WASMPOOL_ERROR_INTERRUPTED": WASMPOOL_ERROR_INTERRUPTED, "WASMPOOL_ERROR_OUT_OF_FUEL": WASMPOOL_ERROR_OUT_OF_FUEL, "WASMPOOL_ERROR_IO": WASMPOOL_ERROR_IO, "WASMPOOL_ERROR_PANIC": WASMPOOL_ERROR_PANIC, "WASMPOOL_ERROR_OTHER": WASMPOOL_ERROR_OTHER},
+    "wasmpool_epoch_action_t": {"WASMPOOL_EPOCH_ACTION_CONTINUE": WASMPOOL_EPOCH_ACTION_CONTINUE, "WASMPOOL_EPOCH_ACTION_YIELD": WASMPOOL_EPOCH_ACTION_YIELD, "WASMPOOL_EPOCH_ACTION_INTERRUPT": WASMPOOL_EPOCH_ACTION_INTERRUPT},
     "wasmpool_wasi_perms_t": {"WASMPOOL_WASI_PERMS_READ_ONLY": WASMPOOL_WASI_PERMS_READ_ONLY, "WASMPOOL_WASI_PERMS_READ_WRITE": WASMPOOL_WASI_PERMS_READ_WRITE},
 }
 
@@ -409,6 +441,14 @@ class wasmpool_tabletype_t(ctypes.Structure):
     pass
 
 
+class wasmpool_cache_stats_t(ctypes.Structure):
+    pass
+
+
+class wasmpool_trace_frame_t(ctypes.Structure):
+    pass
+
+
 class wasmpool_metrics_t(ctypes.Structure):
     pass
 
@@ -424,6 +464,7 @@ wasmpool_func_callback_t = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ct
 wasmpool_http_head_callback_t = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
 wasmpool_http_body_write_callback_t = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)
 wasmpool_http_body_read_callback_t = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t))
+wasmpool_epoch_deadline_callback_t = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint64), ctypes.POINTER(ctypes.c_int))
 
 wasmpool_component_string_t._fields_ = [
     ("data", ctypes.c_void_p),
@@ -541,6 +582,23 @@ wasmpool_tabletype_t._fields_ = [
     ("has_maximum", ctypes.c_bool),
     ("is_64", ctypes.c_bool),
 ]
+wasmpool_cache_stats_t._fields_ = [
+    ("hits", ctypes.c_size_t),
+    ("misses", ctypes.c_size_t),
+]
+wasmpool_trace_frame_t._fields_ = [
+    ("func_index", ctypes.c_uint32),
+    ("func_name", ctypes.c_char_p),
+    ("func_name_len", ctypes.c_size_t),
+    ("module_name", ctypes.c_char_p),
+    ("module_name_len", ctypes.c_size_t),
+    ("module_offset", ctypes.c_size_t),
+    ("func_offset", ctypes.c_size_t),
+    ("file", ctypes.c_char_p),
+    ("file_len", ctypes.c_size_t),
+    ("line", ctypes.c_uint32),
+    ("column", ctypes.c_uint32),
+]
 wasmpool_metrics_t._fields_ = [
     ("struct_size", ctypes.c_size_t),
     ("pooling", ctypes.c_bool),
@@ -641,6 +699,16 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
     "wasmpool_config_async_support_get": (ctypes.c_bool, [ctypes.c_void_p]),
     "wasmpool_config_async_stack_size_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_size_t]),
     "wasmpool_config_async_stack_size_get": (ctypes.c_size_t, [ctypes.c_void_p]),
+    "wasmpool_config_wasm_backtrace_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_bool]),
+    "wasmpool_config_wasm_backtrace_get": (ctypes.c_bool, [ctypes.c_void_p]),
+    "wasmpool_config_wasm_backtrace_max_frames_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_uint32]),
+    "wasmpool_config_wasm_backtrace_max_frames_get": (ctypes.c_uint32, [ctypes.c_void_p]),
+    "wasmpool_config_wasm_backtrace_details_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_bool]),
+    "wasmpool_config_wasm_backtrace_details_get": (ctypes.c_bool, [ctypes.c_void_p]),
+    "wasmpool_config_debug_info_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_bool]),
+    "wasmpool_config_debug_info_get": (ctypes.c_bool, [ctypes.c_void_p]),
+    "wasmpool_config_profiling_set": (ctypes.c_void_p, [ctypes.c_void_p, wasmpool_profiling_t]),
+    "wasmpool_config_profiling_get": (wasmpool_profiling_t, [ctypes.c_void_p]),
     "wasmpool_config_wasm_simd_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_bool]),
     "wasmpool_config_wasm_simd_get": (ctypes.c_bool, [ctypes.c_void_p]),
     "wasmpool_config_wasm_relaxed_simd_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_bool]),
@@ -779,6 +847,11 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
     "wasmpool_table_grow": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint64)]),
     "wasmpool_instance_export_table": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_instance_export_table_n": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)]),
+    "wasmpool_config_cache_dir_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p]),
+    "wasmpool_config_cache_dir_get": (ctypes.c_char_p, [ctypes.c_void_p]),
+    "wasmpool_engine_cache_stats": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(wasmpool_cache_stats_t)]),
+    "wasmpool_error_trace_count": (ctypes.c_size_t, [ctypes.c_void_p]),
+    "wasmpool_error_trace_frame": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(wasmpool_trace_frame_t)]),
     "wasmpool_engine_new": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_engine_delete": (None, [ctypes.c_void_p]),
     "wasmpool_engine_strategy": (wasmpool_strategy_t, [ctypes.c_void_p]),
@@ -824,6 +897,7 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
     "wasmpool_store_fuel_get": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint64)]),
     "wasmpool_store_epoch_deadline_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_uint64]),
     "wasmpool_store_deadline_ms_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_uint64]),
+    "wasmpool_store_epoch_deadline_callback": (ctypes.c_void_p, [ctypes.c_void_p, wasmpool_epoch_deadline_callback_t, ctypes.c_void_p, wasmpool_finalizer_t]),
     "wasmpool_instance_pre_instantiate": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_instantiate": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_linker_instantiate": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
@@ -866,6 +940,11 @@ KNOBS: tuple[tuple[str, str], ...] = (
     ("slot_wait_timeout_ms", "uint64_t"),
     ("async_support", "bool"),
     ("async_stack_size", "size_t"),
+    ("wasm_backtrace", "bool"),
+    ("wasm_backtrace_max_frames", "uint32_t"),
+    ("wasm_backtrace_details", "bool"),
+    ("debug_info", "bool"),
+    ("profiling", "wasmpool_profiling_t"),
     ("wasm_simd", "bool"),
     ("wasm_relaxed_simd", "bool"),
     ("wasm_multi_memory", "bool"),

@@ -16,6 +16,7 @@ from .errors import ERROR_CLASSES, ErrorKind, check
 Strategy = _ffi.Strategy
 Enabled = _ffi.Enabled
 OptLevel = _ffi.OptLevel
+Profiling = _ffi.Profiling
 #: C enum type name -> Python IntEnum, for the enum-valued knobs.
 ENUM_TYPES: dict[str, type[enum.IntEnum]] = _ffi.ENUM_CLASSES
 
@@ -106,6 +107,18 @@ class Config(Handle):
     def knobs(self) -> dict[str, Any]:
         """Every knob and its current value."""
         return {k: getattr(self, k) for k in self.KNOBS}
+
+    @property
+    def cache_dir(self) -> str | None:
+        """The compilation cache's directory, or None (no cache). Engines built from this
+        config look compiled code up there and store it there, across processes; a directory
+        that cannot be created makes ``Engine(config)`` raise ``IoError`` naming it."""
+        raw = lib.wasmpool_config_cache_dir_get(self.ptr)
+        return raw.decode() if raw else None
+
+    @cache_dir.setter
+    def cache_dir(self, value: str | None) -> None:
+        check(lib.wasmpool_config_cache_dir_set(self.ptr, None if value is None else str(value).encode()))
 
 
 for _name, _c_type in _ffi.KNOBS:

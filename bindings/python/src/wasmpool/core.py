@@ -603,6 +603,14 @@ class Store(Handle):
         """Interrupt guests after about ``ms`` milliseconds (needs the engine's epoch ticker)."""
         check(lib.wasmpool_store_deadline_ms_set(self.ptr, ms))
 
+    def set_epoch_deadline_callback(self, fn: Callable[[Any], int | None] | None) -> None:
+        """Let ``fn(store_data)`` decide when the epoch deadline passes: return N to extend it by
+        N ticks, None to interrupt the guest (``Interrupted``), or raise to trap it with the
+        exception's message. ``None`` removes the callback. See ``wasmpool._epoch``."""
+        from ._epoch import set_callback
+
+        set_callback(self, fn)
+
     def set_wasi(self, config: Any) -> None:
         """Give the store's guests WASI, configured by a ``WasiConfig`` (copied)."""
         check(lib.wasmpool_store_wasi_set(self.ptr, config.ptr))

@@ -38,6 +38,15 @@ class Metrics:
     total_gc_heaps: int
 
 
+@dataclass(frozen=True)
+class CacheStats:
+    """What an engine's compilation cache did (``wasmpool_cache_stats_t``): compilations it
+    answered (``hits``) and compilations it stored (``misses``)."""
+
+    hits: int
+    misses: int
+
+
 class Engine(Handle):
     """A compilation and instantiation environment with its pool. Thread-safe; keep it open as
     long as anything made from it is used (the objects made from it hold a reference)."""
@@ -72,6 +81,12 @@ class Engine(Handle):
         out.struct_size = ctypes.sizeof(out)
         check(lib.wasmpool_engine_metrics(self.ptr, ctypes.byref(out)))
         return Metrics(**{f.name: getattr(out, f.name) for f in fields(Metrics)})
+
+    def cache_stats(self) -> CacheStats:
+        """The compilation cache's counters (InvalidArgument for an engine without a cache)."""
+        out = _ffi.wasmpool_cache_stats_t()
+        check(lib.wasmpool_engine_cache_stats(self.ptr, ctypes.byref(out)))
+        return CacheStats(hits=out.hits, misses=out.misses)
 
     def increment_epoch(self) -> None:
         """Advance the epoch (stores past their deadline are interrupted)."""

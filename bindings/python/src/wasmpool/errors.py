@@ -5,12 +5,14 @@ without a change here: ``WASMPOOL_ERROR_POOL_EXHAUSTED`` is ``PoolExhausted``,
 ``WASMPOOL_ERROR_LIMIT_EXCEEDED`` is ``LimitExceeded``, ``WASMPOOL_ERROR_TRAP`` is ``Trap``
 (with ``.code``, a ``TrapCode``), ``WASMPOOL_ERROR_ENGINE`` is ``EngineError`` (see
 ``_class_name``), and so on. All derive from ``WasmpoolError`` (``.kind``, the
-``ErrorKind``; ``.message``; ``str(e)`` is the message).
+``ErrorKind``; ``.message``; ``str(e)`` is the message; ``.trace``, the guest's backtrace).
 """
 
 from __future__ import annotations
 
+import ctypes
 import enum
+from dataclasses import dataclass
 from typing import NoReturn
 
 from . import _ffi
@@ -21,14 +23,34 @@ ErrorKind = _ffi.ErrorKind
 TrapCode = _ffi.TrapCode
 
 
+@dataclass(frozen=True)
+class Frame:
+    """One frame of a guest backtrace (``wasmpool_trace_frame_t``), innermost first. Names are
+    None when unknown; offsets None when unknown; ``file`` / ``line`` / ``column`` come from the
+    guest's DWARF info (the ``wasm_backtrace_details`` knob) and are None / 0 without it."""
+
+    func_index: int
+    func_name: str | None
+    module_name: str | None
+    module_offset: int | None
+    func_offset: int | None
+    file: str | None
+    line: int
+    column: int
+
+
 class WasmpoolError(Exception):
-    """An error returned by wasmpool: ``kind`` (an ``ErrorKind``) and ``message``."""
+    """An error returned by wasmpool: ``kind`` (an ``ErrorKind``), ``message`` and ``trace``, the
+    frames of the guest it unwound (a list of ``Frame``, innermost first; empty for errors that
+    are not the guest's, or when the engine's ``wasm_backtrace`` knob is off)."""
 
     kind: enum.IntEnum
+    trace: list[Frame]
 
     def __init__(self, message: str, kind: enum.IntEnum | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.trace = []
         if kind is not None:
             self.kind = kind
 
@@ -69,6 +91,42 @@ for _kind in ErrorKind:
 Trap: type[_TrapError] = ERROR_CLASSES[ErrorKind.TRAP]  # type: ignore[assignment]
 
 
+_SIZE_MAX = (1 << (8 * ctypes.sizeof(ctypes.c_size_t))) - 1
+
+
+def _bytes_field(frame: ctypes.Structure, name: str) -> str | None:
+    """A (pointer, length) name of ``frame``, read whole (names may hold NUL bytes)."""
+    offset = getattr(type(frame), name).offset
+    ptr = ctypes.c_void_p.from_buffer(frame, offset).value
+    if not ptr:
+        return None
+    return ctypes.string_at(ptr, getattr(frame, f"{name}_len")).decode("utf-8", "replace")
+
+
+def trace_of(err: int) -> list[Frame]:
+    """The backtrace of a ``wasmpool_error_t *`` (borrowed), copied into Python."""
+    frames = []
+    for i in range(lib.wasmpool_error_trace_count(err)):
+        f = _ffi.wasmpool_trace_frame_t()
+        e = lib.wasmpool_error_trace_frame(err, i, ctypes.byref(f))
+        if e:  # cannot happen for i < count; keep the error API's contract anyway
+            lib.wasmpool_error_delete(e)
+            break
+        frames.append(
+            Frame(
+                func_index=f.func_index,
+                func_name=_bytes_field(f, "func_name"),
+                module_name=_bytes_field(f, "module_name"),
+                module_offset=None if f.module_offset == _SIZE_MAX else f.module_offset,
+                func_offset=None if f.func_offset == _SIZE_MAX else f.func_offset,
+                file=_bytes_field(f, "file"),
+                line=f.line,
+                column=f.column,
+            )
+        )
+    return frames
+
+
 def take(err: int) -> WasmpoolError:
     """Turn an owned ``wasmpool_error_t *`` into an exception (and delete the C object)."""
     try:
@@ -76,11 +134,15 @@ def take(err: int) -> WasmpoolError:
         raw = lib.wasmpool_error_message(err)
         message = raw.decode("utf-8", "replace") if raw else ""
         cls = ERROR_CLASSES.get(kind, WasmpoolError)
+        exc: WasmpoolError
         if cls is Trap:
             code = _ffi.wasmpool_trap_code_t()
             has = lib.wasmpool_error_trap_code(err, _ffi.ctypes.byref(code))
-            return Trap(message, ErrorKind(kind), code.value if has else None)
-        return cls(message, ErrorKind(kind) if kind in ErrorKind._value2member_map_ else None)  # type: ignore[arg-type]
+            exc = Trap(message, ErrorKind(kind), code.value if has else None)
+        else:
+            exc = cls(message, ErrorKind(kind) if kind in ErrorKind._value2member_map_ else None)  # type: ignore[arg-type]
+        exc.trace = trace_of(err)
+        return exc
     finally:
         lib.wasmpool_error_delete(err)
 
@@ -95,6 +157,6 @@ def fail(err: int) -> NoReturn:
     raise take(err)
 
 
-__all__ = ["ErrorKind", "TrapCode", "WasmpoolError", "ERROR_CLASSES", "check", "take"] + [
+__all__ = ["ErrorKind", "Frame", "TrapCode", "WasmpoolError", "ERROR_CLASSES", "check", "take"] + [
     c.__name__ for c in ERROR_CLASSES.values()
 ]
