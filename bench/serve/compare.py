@@ -113,6 +113,7 @@ def plot(results, png):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     comps = results["components"]
     fig, axes = plt.subplots(2, len(comps), figsize=(5.5 * len(comps), 7), squeeze=False)
@@ -135,10 +136,13 @@ def plot(results, png):
         for i, p in enumerate(comp["points"]):
             top = max(p[s]["rps_max"] for s in SERVERS)
             axes[0][j].annotate(f"{p['rps_ratio']:.2f}x", (i, top), ha="center", va="bottom", fontsize=9)
+        axes[0][j].set_ylim(0, 1.3 * max(p[s]["rps_max"] for p in comp["points"] for s in SERVERS))
         axes[0][j].set_title(comp["name"], fontsize=10)
         axes[0][j].set_ylabel("requests/s (median, min–max)")
         axes[1][j].set_ylabel("latency, ms (median of rounds)")
         axes[1][j].set_yscale("log")
+        axes[1][j].yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+        axes[1][j].yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         for row in (0, 1):
             axes[row][j].set_xticks(list(x))
             axes[row][j].set_xticklabels([str(c) for c in cs])

@@ -88,6 +88,10 @@ def soak(args, name, comp, path, body, want, out):
     print(f"  {'PASS' if bound_ok else 'FAIL'}: within the footprint bound: growth over idle "
           f"{growth / MiB:.1f} MiB <= (C {args.concurrency} + N {n}) x {foot['resident_per_warm_slot'] / 1024:.0f} KiB"
           f" + instances_max {foot['instances_max'] / MiB:.0f} MiB = {budget / MiB:.1f} MiB")
+    warm_part = (args.concurrency + n) * foot["resident_per_warm_slot"]
+    res["warm_part"] = warm_part
+    print(f"  (the warm-slot part alone, (C + N) x {foot['resident_per_warm_slot'] / 1024:.0f} KiB = "
+          f"{warm_part / MiB:.1f} MiB: the growth is {'within' if growth <= warm_part else 'above'} it)")
     live = after["live"]["component_instances"]
     if live != 0:
         print(f"  FAIL: {live} component instance(s) still live after the load")
