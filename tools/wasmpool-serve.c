@@ -21,7 +21,9 @@
  *                           deadline); the request gets 500 (default 0: no limit)
  *   --max-body BYTES        the largest request body taken (default 64 MiB); larger: 413
  *   --metrics-path PATH     answer GET PATH with the pool's metrics as JSON instead of handing
- *                           it to the guest (default: off), e.g. /.well-known/wasmpool/metrics
+ *                           it to the guest (default: off), e.g. /.well-known/wasmpool/metrics;
+ *                           with them the configuration's footprint (wasmpool_config_footprint:
+ *                           address space reserved, the bound of what warm slots keep resident)
  *   --env NAME=VALUE        an environment variable for the guest (--env NAME: the host's value)
  *   --allow-http AUTHORITY  let the guest send outgoing requests to AUTHORITY (HOST:PORT);
  *                           repeatable; default: every outgoing request is denied
@@ -267,6 +269,8 @@ typedef struct server {
   wasmpool_engine_t *engine;
   wasmpool_component_pre_t *pre;
   char authority[300]; /* the bound address, for requests without Host */
+  wasmpool_footprint_t footprint; /* of the configuration, for the metrics path */
+  uint32_t max_unused_warm_slots;
   atomic_int in_flight;
   atomic_bool stopping;
   atomic_uint_fast64_t served, failed, exhausted;
@@ -357,7 +361,10 @@ static enum MHD_Result send_metrics(server_t *s, struct MHD_Connection *conn) {
       ",\"unused_warm\":{\"memories\":%" PRIu64 ",\"memory_bytes_resident\":%" PRIu64 ",\"tables\":%" PRIu64
       ",\"table_bytes_resident\":%" PRIu64 ",\"stacks\":%" PRIu64 ",\"stack_bytes_resident\":%" PRIu64 "}"
       ",\"capacity\":{\"component_instances\":%" PRIu64 ",\"core_instances\":%" PRIu64 ",\"memories\":%" PRIu64
-      ",\"tables\":%" PRIu64 ",\"stacks\":%" PRIu64 ",\"gc_heaps\":%" PRIu64 "}}\n",
+      ",\"tables\":%" PRIu64 ",\"stacks\":%" PRIu64 ",\"gc_heaps\":%" PRIu64 "}"
+      ",\"footprint\":{\"total_reserved\":%" PRIu64 ",\"instances_max\":%" PRIu64
+      ",\"resident_per_warm_slot\":%" PRIu64 ",\"warm_resident_max\":%" PRIu64 ",\"max_unused_warm_slots\":%" PRIu32
+      "}}\n",
       m.pooling ? "true" : "false",
       wasmpool_engine_strategy(s->engine) == WASMPOOL_STRATEGY_POOLING ? "pooling" : "on-demand",
       /* this request itself is one of them */
@@ -366,7 +373,8 @@ static enum MHD_Result send_metrics(server_t *s, struct MHD_Connection *conn) {
       m.gc_heaps, m.unused_warm_memories, m.unused_memory_bytes_resident, m.unused_warm_tables,
       m.unused_table_bytes_resident, m.unused_warm_stacks, m.unused_stack_bytes_resident,
       m.total_component_instances, m.total_core_instances, m.total_memories, m.total_tables, m.total_stacks,
-      m.total_gc_heaps);
+      m.total_gc_heaps, s->footprint.total_reserved, s->footprint.instances_max, s->footprint.resident_per_warm_slot,
+      s->footprint.warm_resident_max, s->max_unused_warm_slots);
   if (n < 0) return MHD_NO;
   struct MHD_Response *resp = MHD_create_response_from_buffer((size_t)n, json, MHD_RESPMEM_MUST_FREE);
   if (resp == NULL) {
@@ -689,6 +697,8 @@ int main(int argc, char **argv) {
   server_t s;
   memset(&s, 0, sizeof s);
   s.opt = &o;
+  TRY("config", wasmpool_config_footprint(cfg, &s.footprint));
+  s.max_unused_warm_slots = wasmpool_config_max_unused_warm_slots_get(cfg);
   TRY("engine", wasmpool_engine_new(cfg, &s.engine));
   wasmpool_config_delete(cfg);
 

@@ -3,9 +3,11 @@
 # (tests/guests/proxy/proxy_guest.c): GET and POST echoed; keep-alive (the second request on one
 # connection opens none); 10 MiB in and out byte for byte; 413 over --max-body; 500 for a trap
 # and for --timeout-ms, with a line on stderr; 503 when the pool of one instance is busy past
-# --slot-wait-ms; the metrics path (0 live instances at rest); a precompiled component; SIGTERM
-# with requests in flight (two running, one still uploading 10 MiB: all complete whole, new
-# connections refused, exit 0); the one-line errors of bad command lines (exit code 125).
+# --slot-wait-ms; the metrics path (0 live instances at rest, the configuration's footprint); a
+# precompiled component; SIGTERM with requests in flight (two running, one still uploading 10 MiB:
+# all complete whole, new connections refused, exit 0); the one-line errors of bad command lines
+# (exit code 125); one Date header per response: the server's when the guest sets none, the
+# guest's own when it sets one (date_guest.wat, next to this script).
 #
 #   sh wasmpool_serve.sh <wasmpool-serve or ""> <guests dir> [<why the tool is missing>] [<why the guests are missing>]
 #
@@ -89,6 +91,9 @@ get() {
 has_header() { # has_header NAME VALUE: in $TMP/head (exactly, case-insensitive name)
   tr -d '\r' <"$TMP/head" | grep -qi "^$1: $2\$"
 }
+header_count() { # header_count NAME: how many NAME headers $TMP/head has (case-insensitive name)
+  tr -d '\r' <"$TMP/head" | grep -ci "^$1:"
+}
 
 # The bytes /big?N writes: byte i = i % 251.
 pattern() { # pattern N FILE
@@ -125,6 +130,8 @@ if get "GET /echo" "/echo?a=1&b=%20c" 200 -H 'X-Test: one two'; then
     fail "GET /echo: $(cat "$TMP/head")"
   fi
 fi
+# The guest sets no Date: the server sends one, once.
+if [ "$(header_count date)" = 1 ]; then ok "GET /echo: one Date header (the server's)"; else fail "GET /echo: $(header_count date) Date headers: $(cat "$TMP/head")"; fi
 if get "POST /echo" /echo 200 --data-binary 'the body of a POST'; then
   if has_header x-method POST && [ "$(cat "$TMP/body")" = "the body of a POST" ]; then
     ok "POST /echo: body echoed"
@@ -158,6 +165,7 @@ get "after 413" /echo 200 --data-binary 'still fine' && [ "$(cat "$TMP/body")" =
 # A trap: 500 and one line on stderr.
 if get "/trap" /trap 500; then
   if grep -q '^wasmpool-serve: 500 GET /trap: trap (unreachable): ' "$TMP/main.err"; then ok "/trap: 500, logged"; else fail "/trap: no log line: $(cat "$TMP/main.err")"; fi
+  [ "$(header_count date)" = 1 ] || fail "/trap: $(header_count date) Date headers in the 500: $(cat "$TMP/head")"
 fi
 get "after a trap" /echo 200 && ok "served after a trap"
 get "404 from the guest" /nope 404 && [ "$(cat "$TMP/body")" = "no such route" ] && ok "the guest's own 404"
@@ -166,7 +174,8 @@ get "404 from the guest" /nope 404 && [ "$(cat "$TMP/body")" = "no such route" ]
 if get "metrics" /.well-known/wasmpool/metrics 200; then
   if grep -q '"live":{"component_instances":0,"core_instances":0,"memories":0' "$TMP/body" &&
     grep -q '"pooling":true' "$TMP/body" && grep -q '"requests_in_flight":0' "$TMP/body" &&
-    grep -q '"capacity":{"component_instances":64,' "$TMP/body" && has_header content-type application/json; then
+    grep -q '"capacity":{"component_instances":64,' "$TMP/body" && has_header content-type application/json &&
+    grep -q '"footprint":{"total_reserved":[1-9][0-9]*,"instances_max":[1-9][0-9]*,"resident_per_warm_slot":[1-9][0-9]*,"warm_resident_max":[1-9][0-9]*,"max_unused_warm_slots":6}}' "$TMP/body"; then
     ok "metrics at rest: 0 live instances: $(cat "$TMP/body")"
   else
     fail "metrics: $(cat "$TMP/body")"
@@ -174,6 +183,21 @@ if get "metrics" /.well-known/wasmpool/metrics 200; then
 fi
 get "metrics POST" /.well-known/wasmpool/metrics 405 -d x && ok "metrics path refuses POST"
 stop main "$MAIN"
+
+# ---- a guest that sets its own Date header: sent once, as the guest set it ------------------------
+DATE_GUEST=$(dirname "$0")/date_guest.wat
+start dated --threads 1 "$DATE_GUEST"
+DATED=$PID
+for n in 1 2; do
+  if get "guest's Date ($n)" "/any?$n" 200; then
+    if [ "$(header_count date)" = 1 ] && has_header date 'Sun, 06 Nov 1994 08:49:37 GMT' && has_header x-guest date-test; then
+      ok "guest's Date ($n): one Date header, the guest's"
+    else
+      fail "guest's Date ($n): $(header_count date) Date header(s): $(cat "$TMP/head")"
+    fi
+  fi
+done
+stop dated "$DATED"
 
 # ---- exhaustion: one instance, two workers ------------------------------------------------------
 start small --threads 2 --max-instances 1 --slot-wait-ms 50 --timeout-ms 3000 "$PROXY"
