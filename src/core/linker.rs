@@ -390,7 +390,7 @@ pub unsafe extern "C" fn wasmpool_linker_define_memory(
     abi::guard(|| {
         let (linker, store) = (abi::arg_mut(linker, "linker")?, abi::arg_mut(store, "store")?);
         let (module_name, name) = (abi::arg_str(module_name, "module_name")?, abi::arg_str(name, "name")?);
-        define_memory(linker, store, module_name, name, abi::arg_ref(memory, "memory")?)
+        define_handle(linker, store, module_name, name, abi::arg_ref(memory, "memory")?)
     })
 }
 
@@ -410,19 +410,58 @@ pub unsafe extern "C" fn wasmpool_linker_define_memory_n(
         let (linker, store) = (abi::arg_mut(linker, "linker")?, abi::arg_mut(store, "store")?);
         let module_name = arg_name(module_name, module_name_len, "module_name")?;
         let name = arg_name(name, name_len, "name")?;
-        define_memory(linker, store, module_name, name, abi::arg_ref(memory, "memory")?)
+        define_handle(linker, store, module_name, name, abi::arg_ref(memory, "memory")?)
     })
 }
 
-fn define_memory(
+/// A store-owned extern handle a linker can define: its store (checked
+/// against the store given) and the extern it stands for.
+trait Definable {
+    const WHAT: &'static str;
+    fn owner(&self) -> &StoreRef;
+    fn as_extern(&self) -> wasmtime::Extern;
+}
+
+impl Definable for wasmpool_memory_t {
+    const WHAT: &'static str = "memory";
+    fn owner(&self) -> &StoreRef {
+        &self.store
+    }
+    fn as_extern(&self) -> wasmtime::Extern {
+        self.memory.to_extern()
+    }
+}
+
+impl Definable for wasmpool_table_t {
+    const WHAT: &'static str = "table";
+    fn owner(&self) -> &StoreRef {
+        &self.store
+    }
+    fn as_extern(&self) -> wasmtime::Extern {
+        self.table.into()
+    }
+}
+
+impl Definable for wasmpool_global_t {
+    const WHAT: &'static str = "global";
+    fn owner(&self) -> &StoreRef {
+        &self.store
+    }
+    fn as_extern(&self) -> wasmtime::Extern {
+        self.global.into()
+    }
+}
+
+/// Defines `module_name`.`name` as `handle`, an extern of `store`.
+fn define_handle<H: Definable>(
     linker: &mut wasmpool_linker_t,
     store: &mut wasmpool_store_t,
     module_name: &str,
     name: &str,
-    memory: &wasmpool_memory_t,
+    handle: &H,
 ) -> Result<()> {
-    memory.store.check(store, "memory")?;
-    define_extern(linker, store, module_name, name, memory.memory.to_extern())
+    handle.owner().check(store, H::WHAT)?;
+    define_extern(linker, store, module_name, name, handle.as_extern())
 }
 
 /// Defines the import `module_name`.`name` as `table`, a table of `store`.
@@ -438,7 +477,7 @@ pub unsafe extern "C" fn wasmpool_linker_define_table(
     abi::guard(|| {
         let (linker, store) = (abi::arg_mut(linker, "linker")?, abi::arg_mut(store, "store")?);
         let (module_name, name) = (abi::arg_str(module_name, "module_name")?, abi::arg_str(name, "name")?);
-        define_table(linker, store, module_name, name, abi::arg_ref(table, "table")?)
+        define_handle(linker, store, module_name, name, abi::arg_ref(table, "table")?)
     })
 }
 
@@ -458,20 +497,10 @@ pub unsafe extern "C" fn wasmpool_linker_define_table_n(
         let (linker, store) = (abi::arg_mut(linker, "linker")?, abi::arg_mut(store, "store")?);
         let module_name = arg_name(module_name, module_name_len, "module_name")?;
         let name = arg_name(name, name_len, "name")?;
-        define_table(linker, store, module_name, name, abi::arg_ref(table, "table")?)
+        define_handle(linker, store, module_name, name, abi::arg_ref(table, "table")?)
     })
 }
 
-fn define_table(
-    linker: &mut wasmpool_linker_t,
-    store: &mut wasmpool_store_t,
-    module_name: &str,
-    name: &str,
-    table: &wasmpool_table_t,
-) -> Result<()> {
-    table.store.check(store, "table")?;
-    define_extern(linker, store, module_name, name, table.table.into())
-}
 
 /// Defines the import `module_name`.`name` as `global`, a global of `store`.
 /// Same rules, lifetimes and errors as `wasmpool_linker_define_memory` (a
@@ -488,7 +517,7 @@ pub unsafe extern "C" fn wasmpool_linker_define_global(
     abi::guard(|| {
         let (linker, store) = (abi::arg_mut(linker, "linker")?, abi::arg_mut(store, "store")?);
         let (module_name, name) = (abi::arg_str(module_name, "module_name")?, abi::arg_str(name, "name")?);
-        define_global(linker, store, module_name, name, abi::arg_ref(global, "global")?)
+        define_handle(linker, store, module_name, name, abi::arg_ref(global, "global")?)
     })
 }
 
@@ -508,20 +537,10 @@ pub unsafe extern "C" fn wasmpool_linker_define_global_n(
         let (linker, store) = (abi::arg_mut(linker, "linker")?, abi::arg_mut(store, "store")?);
         let module_name = arg_name(module_name, module_name_len, "module_name")?;
         let name = arg_name(name, name_len, "name")?;
-        define_global(linker, store, module_name, name, abi::arg_ref(global, "global")?)
+        define_handle(linker, store, module_name, name, abi::arg_ref(global, "global")?)
     })
 }
 
-fn define_global(
-    linker: &mut wasmpool_linker_t,
-    store: &mut wasmpool_store_t,
-    module_name: &str,
-    name: &str,
-    global: &wasmpool_global_t,
-) -> Result<()> {
-    global.store.check(store, "global")?;
-    define_extern(linker, store, module_name, name, global.global.into())
-}
 
 /// Defines every export of `instance` (an instance of `store`) under the
 /// module name `name`: its functions, memories, tables and globals satisfy
