@@ -191,6 +191,15 @@ if want valgrind; then
    ...
    fun:*tokio*runtime*blocking*pool*
 }
+{
+   the compilation cache's worker thread (Wasmtime starts one per cache) lives until exit: its TLS
+   Memcheck:Leak
+   match-leak-kinds: possible
+   ...
+   fun:_dl_allocate_tls
+   ...
+   fun:*wasmtime_internal_cache*worker*
+}
 EOF
   # --px-default=allregs-at-each-insn: Wasmtime turns SIGFPE (integer division by zero) into a
   #   trap by looking at the faulting instruction's address; by default valgrind only keeps the
