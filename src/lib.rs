@@ -23,6 +23,12 @@
 // section per function.
 #![allow(clippy::missing_safety_doc)]
 
+/// The system allocator, named so that it stays so: component results hand
+/// Rust-made strings to C as `malloc` blocks, which the host frees through
+/// `wasmpool_component_val_delete` (or `free`), without a copy.
+#[global_allocator]
+static ALLOCATOR: std::alloc::System = std::alloc::System;
+
 mod abi;
 mod artifact;
 mod bytes;

@@ -10,17 +10,25 @@ use std::ptr::{self, NonNull};
 
 use super::error::{Error, Result};
 
+/// Non-NULL and aligned, or the error naming the argument. Small enough to
+/// be inlined into every export; the messages are built out of line.
+#[inline]
 fn checked<T>(p: *const T, name: &str) -> Result<NonNull<T>> {
-    let Some(nn) = NonNull::new(p.cast_mut()) else {
-        return Err(Error::invalid(format!("argument `{name}` is NULL")));
-    };
-    if !p.is_aligned() {
-        return Err(Error::invalid(format!("argument `{name}` is misaligned")));
+    match NonNull::new(p.cast_mut()) {
+        Some(nn) if p.is_aligned() => Ok(nn),
+        Some(_) => Err(bad_pointer(name, "misaligned")),
+        None => Err(bad_pointer(name, "NULL")),
     }
-    Ok(nn)
+}
+
+#[cold]
+#[inline(never)]
+fn bad_pointer(name: &str, what: &str) -> Error {
+    Error::invalid(format!("argument `{name}` is {what}"))
 }
 
 /// A required borrowed pointer argument.
+#[inline]
 pub(crate) fn arg_ref<'a, T>(p: *const T, name: &str) -> Result<&'a T> {
     // SAFETY: non-NULL and aligned; validity of the pointee is the caller's
     // contract, documented on every export.
@@ -28,6 +36,7 @@ pub(crate) fn arg_ref<'a, T>(p: *const T, name: &str) -> Result<&'a T> {
 }
 
 /// A required mutable pointer argument.
+#[inline]
 pub(crate) fn arg_mut<'a, T>(p: *mut T, name: &str) -> Result<&'a mut T> {
     // SAFETY: as in `arg_ref`; exclusivity is the caller's contract (a handle
     // documented as single-threaded is not used by two threads at once).
@@ -62,6 +71,7 @@ impl<T> Out<T> {
 }
 
 /// A required out-parameter.
+#[inline]
 pub(crate) fn out<T>(p: *mut T, name: &str) -> Result<Out<T>> {
     checked(p, name).map(Out)
 }
@@ -82,6 +92,7 @@ pub(crate) fn arg_str<'a>(p: *const c_char, name: &str) -> Result<&'a str> {
 
 /// A `(pointer, length)` array argument. The pointer may be NULL only when
 /// the length is 0.
+#[inline]
 pub(crate) fn arg_slice<'a, T>(p: *const T, len: usize, name: &str) -> Result<&'a [T]> {
     if len == 0 {
         return Ok(&[]);
@@ -114,6 +125,7 @@ impl<T> OutSlice<T> {
     }
 }
 
+#[inline]
 pub(crate) fn out_slice<T>(p: *mut T, len: usize, name: &str) -> Result<OutSlice<T>> {
     if len == 0 {
         return Ok(OutSlice { ptr: ptr::null_mut(), len: 0 });

@@ -104,24 +104,56 @@ fn invoke(
         return Err(Error::invalid(refused.clone()));
     }
     with_vals(args.len(), |params| {
+        let spare = &inst.spare;
         for (i, ((arg, pty), slot)) in args.iter().zip(&sig.params).zip(params.iter_mut()).enumerate() {
             // Converting may spend resource handles, so it runs once; the
             // message path is formatted only on failure.
-            *slot = val::to_wasmtime_at(arg, pty, || format!("argument {i}"))?;
+            *slot = val::to_wasmtime_reusing(arg, pty, spare, || format!("argument {i}"))?;
         }
-        with_vals(results.len(), |outs| {
-            // SAFETY: the instance's store is alive (caller contract).
-            let store = unsafe { inst.store_mut() };
-            enter(store, name, |store, on_fiber| {
-                if on_fiber { block_on(func.call_async(store, params, outs)) } else { func.call(store, params, outs) }
-                    .map_err(explain_poisoned_store)
-            })
-            .map_err(canonical_abi_trap)?;
-            let mut cx = store.as_context_mut();
-            let mut adopter = Adopter::new(&mut cx);
-            results.write_all(outs.iter().map(|v| val::from_wasmtime(v, &mut |r| adopter.adopt(r))));
-            Ok(())
+        let called = call_with(inst, func, name, params, results);
+        keep_spare(spare, params);
+        called
+    })
+}
+
+/// A string buffer up to this size is kept by the instance for the next
+/// call's string argument; a larger one is freed, so an instance holds at
+/// most this much between calls.
+const SPARE_MAX: usize = 4096;
+
+/// Keeps a string argument's buffer for the next call.
+fn keep_spare(spare: &std::cell::Cell<String>, params: &mut [Val]) {
+    for p in params {
+        if let Val::String(s) = p
+            && s.capacity() <= SPARE_MAX
+        {
+            spare.set(std::mem::take(s));
+            return;
+        }
+    }
+}
+
+/// The call itself, with arguments converted, and its results written.
+fn call_with(
+    inst: &wasmpool_component_instance_t,
+    func: wasmtime::component::Func,
+    name: &str,
+    params: &[Val],
+    results: OutSlice<wasmpool_component_val_t>,
+) -> Result<()> {
+    with_vals(results.len(), |outs| {
+        // SAFETY: the instance's store is alive (caller contract).
+        let store = unsafe { inst.store_mut() };
+        enter(store, name, |store, on_fiber| {
+            if on_fiber { block_on(func.call_async(store, params, outs)) } else { func.call(store, params, outs) }
+                .map_err(explain_poisoned_store)
         })
+        .map_err(canonical_abi_trap)?;
+        let mut cx = store.as_context_mut();
+        let mut adopter = Adopter::new(&mut cx);
+        let taken = outs.iter_mut().map(|v| std::mem::replace(v, Val::Bool(false)));
+        results.write_all(taken.map(|v| val::from_wasmtime(v, &mut |r| adopter.adopt(r))));
+        Ok(())
     })
 }
 

@@ -1,7 +1,7 @@
 //! `wasmpool_component_instance_t`: an instantiated component inside a store,
 //! and `wasmpool_component_func_t`, an exported function looked up once.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ptr::NonNull;
 use std::sync::Arc;
 
@@ -23,6 +23,10 @@ pub struct wasmpool_component_instance_t {
     /// store; boxed because C holds pointers to them.
     #[allow(clippy::vec_box)]
     pub(crate) handles: RefCell<Vec<Box<wasmpool_component_func_t>>>,
+    /// The buffer of a string argument of the last call, kept for the next
+    /// one (see `call::SPARE_MAX`): repeated calls with a string argument
+    /// then allocate nothing for it.
+    pub(crate) spare: Cell<String>,
 }
 
 impl Handle for wasmpool_component_instance_t {
@@ -48,7 +52,7 @@ impl Handle for wasmpool_component_func_t {
 
 impl wasmpool_component_instance_t {
     pub(crate) fn new(instance: wasmtime::component::Instance, store: NonNull<WStore>, info: Arc<ComponentInfo>) -> Self {
-        wasmpool_component_instance_t { instance, store, info, handles: RefCell::default() }
+        wasmpool_component_instance_t { instance, store, info, handles: RefCell::default(), spare: Cell::default() }
     }
 
     /// The store this instance lives in.

@@ -124,7 +124,7 @@ fn call_host(
     results: &mut [Val],
 ) -> wasmtime::Result<()> {
     let mut adopter = Adopter::new(&mut store);
-    let mut args: Vec<wasmpool_component_val_t> = params.iter().map(|v| val::from_wasmtime(v, &mut |r| adopter.adopt(r))).collect();
+    let mut args: Vec<wasmpool_component_val_t> = params.iter().map(|v| val::from_wasmtime(v.clone(), &mut |r| adopter.adopt(r))).collect();
     let mut outs: Vec<wasmpool_component_val_t> = (0..results.len()).map(|_| val::zeroed()).collect();
     let mut caller = wasmpool_component_caller_t { store: ptr::from_mut(adopter.store).cast() };
     // SAFETY: all pointers are valid for the stated lengths during the call.

@@ -22,7 +22,7 @@ pub fn val_from_wasmtime(
     v: &Val,
     adopt: &mut dyn FnMut(ResourceAny) -> *mut wasmpool_component_resource_t,
 ) -> wasmpool_component_val_t {
-    val::from_wasmtime(v, adopt)
+    val::from_wasmtime(v.clone(), adopt)
 }
 
 /// `check_type`, with the error message.

@@ -20,7 +20,7 @@ use crate::abi::{self, CEnum, raw};
 
 use wasmpool_component_valkind_t as K;
 
-pub(crate) use super::val_convert::{check_type, from_wasmtime, to_wasmtime, to_wasmtime_at};
+pub(crate) use super::val_convert::{check_type, from_wasmtime, to_wasmtime, to_wasmtime_reusing};
 pub use super::resource::wasmpool_component_resource_t;
 pub(crate) use super::val_free::free_owned;
 

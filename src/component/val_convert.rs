@@ -16,7 +16,7 @@ use super::val::{
     wasmpool_component_valkind_t as K, wasmpool_component_vals_t, wasmpool_component_valunion_t as U,
     wasmpool_component_variant_t, zeroed_union,
 };
-use super::val_free::{alloc_payload, alloc_slice, alloc_string};
+use super::val_free::{alloc_payload, alloc_slice, give_string};
 use crate::abi::{self, CEnum, Error};
 
 /// A mismatch deep in a value: the message and, innermost first, the steps
@@ -66,6 +66,27 @@ pub(crate) fn to_wasmtime_at(v: &wasmpool_component_val_t, ty: &Type, path: impl
     })
 }
 
+/// As [`to_wasmtime_at`], but a string is copied into the buffer taken from
+/// `spare` (empty when there is none), which saves an allocation when the
+/// caller keeps buffers between calls.
+pub(crate) fn to_wasmtime_reusing(
+    v: &wasmpool_component_val_t,
+    ty: &Type,
+    spare: &std::cell::Cell<String>,
+    path: impl FnOnce() -> String,
+) -> abi::Result<Val> {
+    if matches!(ty, Type::String) && v.kind == K::WASMPOOL_COMPONENT_VALKIND_STRING.to_c() {
+        // SAFETY: the kind was checked to be the one whose member is read.
+        if let Ok(s) = c_str(unsafe { &v.of.string }) {
+            let mut buf = spare.take();
+            buf.clear();
+            buf.push_str(s);
+            return Ok(Val::String(buf));
+        }
+    }
+    to_wasmtime_at(v, ty, path)
+}
+
 /// Checks that values of `ty` can be passed through wasmpool at all (no
 /// `map`, `future`, `stream`, `error-context` inside): the way to refuse a
 /// function before calling it, since [`from_wasmtime`] cannot fail.
@@ -105,6 +126,12 @@ fn c_slice<'a, T>(data: *const T, len: usize) -> Conv<&'a [T]> {
 /// A string from C, checked to be UTF-8.
 fn c_str(s: &wasmpool_component_string_t) -> Conv<&str> {
     let bytes = c_slice(s.data.cast_const().cast::<u8>(), s.len)?;
+    // Most strings on the per-request path are short and ASCII, which a
+    // word-at-a-time check settles in a fraction of full UTF-8 validation.
+    if bytes.is_ascii() {
+        // SAFETY: ASCII is UTF-8.
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
     std::str::from_utf8(bytes).or_else(|e| mismatch(format!("invalid UTF-8 at byte {}", e.valid_up_to())))
 }
 
@@ -281,32 +308,34 @@ fn flags(c: &wasmpool_component_flags_t, ty: &wasmtime::component::types::Flags)
 /// Resource handles are made by `adopt`, which keeps them (a store).
 /// Values wasmpool cannot pass (see [`check_type`]) become UNSUPPORTED.
 pub(crate) fn from_wasmtime(
-    v: &Val,
+    v: Val,
     adopt: &mut dyn FnMut(ResourceAny) -> *mut wasmpool_component_resource_t,
 ) -> wasmpool_component_val_t {
+    // Strings and names move into the C tree (see `give_string`): a result
+    // costs no copy beyond what Wasmtime's lifting made.
     let (kind, of) = match v {
-        Val::Bool(b) => (K::WASMPOOL_COMPONENT_VALKIND_BOOL, U { boolean: *b }),
-        Val::S8(x) => (K::WASMPOOL_COMPONENT_VALKIND_S8, U { s8: *x }),
-        Val::U8(x) => (K::WASMPOOL_COMPONENT_VALKIND_U8, U { u8: *x }),
-        Val::S16(x) => (K::WASMPOOL_COMPONENT_VALKIND_S16, U { s16: *x }),
-        Val::U16(x) => (K::WASMPOOL_COMPONENT_VALKIND_U16, U { u16: *x }),
-        Val::S32(x) => (K::WASMPOOL_COMPONENT_VALKIND_S32, U { s32: *x }),
-        Val::U32(x) => (K::WASMPOOL_COMPONENT_VALKIND_U32, U { u32: *x }),
-        Val::S64(x) => (K::WASMPOOL_COMPONENT_VALKIND_S64, U { s64: *x }),
-        Val::U64(x) => (K::WASMPOOL_COMPONENT_VALKIND_U64, U { u64: *x }),
-        Val::Float32(x) => (K::WASMPOOL_COMPONENT_VALKIND_F32, U { f32: *x }),
-        Val::Float64(x) => (K::WASMPOOL_COMPONENT_VALKIND_F64, U { f64: *x }),
-        Val::Char(c) => (K::WASMPOOL_COMPONENT_VALKIND_CHAR, U { character: *c as u32 }),
-        Val::String(s) => (K::WASMPOOL_COMPONENT_VALKIND_STRING, U { string: alloc_string(s) }),
+        Val::Bool(b) => (K::WASMPOOL_COMPONENT_VALKIND_BOOL, U { boolean: b }),
+        Val::S8(x) => (K::WASMPOOL_COMPONENT_VALKIND_S8, U { s8: x }),
+        Val::U8(x) => (K::WASMPOOL_COMPONENT_VALKIND_U8, U { u8: x }),
+        Val::S16(x) => (K::WASMPOOL_COMPONENT_VALKIND_S16, U { s16: x }),
+        Val::U16(x) => (K::WASMPOOL_COMPONENT_VALKIND_U16, U { u16: x }),
+        Val::S32(x) => (K::WASMPOOL_COMPONENT_VALKIND_S32, U { s32: x }),
+        Val::U32(x) => (K::WASMPOOL_COMPONENT_VALKIND_U32, U { u32: x }),
+        Val::S64(x) => (K::WASMPOOL_COMPONENT_VALKIND_S64, U { s64: x }),
+        Val::U64(x) => (K::WASMPOOL_COMPONENT_VALKIND_U64, U { u64: x }),
+        Val::Float32(x) => (K::WASMPOOL_COMPONENT_VALKIND_F32, U { f32: x }),
+        Val::Float64(x) => (K::WASMPOOL_COMPONENT_VALKIND_F64, U { f64: x }),
+        Val::Char(c) => (K::WASMPOOL_COMPONENT_VALKIND_CHAR, U { character: c as u32 }),
+        Val::String(s) => (K::WASMPOOL_COMPONENT_VALKIND_STRING, U { string: give_string(s) }),
         Val::List(items) | Val::FixedLengthList(items) => {
             (K::WASMPOOL_COMPONENT_VALKIND_LIST, U { list: vals(items, adopt) })
         }
         Val::Tuple(items) => (K::WASMPOOL_COMPONENT_VALKIND_TUPLE, U { tuple: vals(items, adopt) }),
         Val::Record(fields) => {
             let fields = fields
-                .iter()
+                .into_iter()
                 .map(|(name, v)| wasmpool_component_field_t {
-                    name: alloc_string(name),
+                    name: give_string(name),
                     value: from_wasmtime(v, adopt),
                 })
                 .collect();
@@ -314,13 +343,13 @@ pub(crate) fn from_wasmtime(
             (K::WASMPOOL_COMPONENT_VALKIND_RECORD, U { record: wasmpool_component_record_t { data, len } })
         }
         Val::Variant(name, p) => {
-            let payload = alloc_payload(p.as_deref().map(|p| from_wasmtime(p, adopt)));
-            let variant = wasmpool_component_variant_t { name: alloc_string(name), payload };
+            let payload = alloc_payload(p.map(|p| from_wasmtime(*p, adopt)));
+            let variant = wasmpool_component_variant_t { name: give_string(name), payload };
             (K::WASMPOOL_COMPONENT_VALKIND_VARIANT, U { variant })
         }
-        Val::Enum(name) => (K::WASMPOOL_COMPONENT_VALKIND_ENUM, U { enumeration: alloc_string(name) }),
+        Val::Enum(name) => (K::WASMPOOL_COMPONENT_VALKIND_ENUM, U { enumeration: give_string(name) }),
         Val::Option(p) => {
-            let option = alloc_payload(p.as_deref().map(|p| from_wasmtime(p, adopt)));
+            let option = alloc_payload(p.map(|p| from_wasmtime(*p, adopt)));
             (K::WASMPOOL_COMPONENT_VALKIND_OPTION, U { option })
         }
         Val::Result(r) => {
@@ -328,14 +357,14 @@ pub(crate) fn from_wasmtime(
                 Ok(p) => (true, p),
                 Err(p) => (false, p),
             };
-            let payload = alloc_payload(p.as_deref().map(|p| from_wasmtime(p, adopt)));
+            let payload = alloc_payload(p.map(|p| from_wasmtime(*p, adopt)));
             (K::WASMPOOL_COMPONENT_VALKIND_RESULT, U { result: wasmpool_component_result_t { is_ok, payload } })
         }
         Val::Flags(names) => {
-            let (data, len) = alloc_slice(names.iter().map(|n| alloc_string(n)).collect());
+            let (data, len) = alloc_slice(names.into_iter().map(give_string).collect());
             (K::WASMPOOL_COMPONENT_VALKIND_FLAGS, U { flags: wasmpool_component_flags_t { data, len } })
         }
-        Val::Resource(r) => (K::WASMPOOL_COMPONENT_VALKIND_RESOURCE, U { resource: adopt(*r) }),
+        Val::Resource(r) => (K::WASMPOOL_COMPONENT_VALKIND_RESOURCE, U { resource: adopt(r) }),
         Val::Map(_) | Val::Future(_) | Val::Stream(_) | Val::ErrorContext(_) => {
             (K::WASMPOOL_COMPONENT_VALKIND_UNSUPPORTED, zeroed_union())
         }
@@ -344,9 +373,9 @@ pub(crate) fn from_wasmtime(
 }
 
 fn vals(
-    items: &[Val],
+    items: Vec<Val>,
     adopt: &mut dyn FnMut(ResourceAny) -> *mut wasmpool_component_resource_t,
 ) -> wasmpool_component_vals_t {
-    let (data, len) = alloc_slice(items.iter().map(|v| from_wasmtime(v, adopt)).collect());
+    let (data, len) = alloc_slice(items.into_iter().map(|v| from_wasmtime(v, adopt)).collect());
     wasmpool_component_vals_t { data, len }
 }

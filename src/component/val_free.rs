@@ -58,20 +58,18 @@ unsafe fn take_slice<T>(data: *mut T, len: usize) -> Vec<T> {
     }
 }
 
-/// A string owned by C: one `malloc` block holding a copy of `s`'s bytes
-/// (NULL when empty), made and filled directly, as call results are on the
-/// per-request path.
-pub(crate) fn alloc_string(s: &str) -> wasmpool_component_string_t {
+/// Hands `s` to C as its own `malloc` block (NULL when empty), without a
+/// copy: the crate's global allocator is the system's `malloc` (`lib.rs`),
+/// so the string's buffer is one, which `free_string` releases.
+pub(crate) fn give_string(s: String) -> wasmpool_component_string_t {
     if s.is_empty() {
         return wasmpool_component_string_t { data: ptr::null_mut(), len: 0 };
     }
-    let data = malloc_array::<u8>(s.len());
-    // SAFETY: a fresh block with room for `s.len()` bytes.
-    unsafe { ptr::copy_nonoverlapping(s.as_ptr(), data, s.len()) };
-    wasmpool_component_string_t { data: data.cast::<c_char>(), len: s.len() }
+    let mut s = std::mem::ManuallyDrop::new(s.into_bytes());
+    wasmpool_component_string_t { data: s.as_mut_ptr().cast::<c_char>(), len: s.len() }
 }
 
-/// Frees a string made by [`alloc_string`] (or by a C host with `malloc`):
+/// Frees a string made by [`give_string`] (or by a C host with `malloc`):
 /// bytes need no dropping, so the block is freed as it is.
 ///
 /// # Safety

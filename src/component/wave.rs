@@ -72,7 +72,7 @@ pub unsafe extern "C" fn wasmpool_component_val_from_wave(
         let val = Val::from_wave(&ty.ty, text)
             .map_err(|e| Error::invalid(format!("text is not a WAVE value of type {}: {e:#}", Wit(&ty.ty))))?;
         // WAVE has no resources, so nothing is adopted.
-        out.write(from_wasmtime(&val, &mut |_| std::ptr::null_mut()));
+        out.write(from_wasmtime(val, &mut |_| std::ptr::null_mut()));
         Ok(())
     })
 }

@@ -69,15 +69,15 @@ impl Handle for wasmpool_func_t {
     type Ownership = StoreOwned;
 }
 
+fn no_func(name: &str) -> Error {
+    Error::new(K::WASMPOOL_ERROR_LINK, format!("the instance has no exported function `{name}`"))
+}
+
 impl wasmpool_instance_t {
-    /// The exported function `name` with its cached type.
+    /// The exported function `name` with its cached type, remembered for the
+    /// next call by name.
     pub(crate) fn func(&self, name: &str) -> Result<(wasmtime::Func, &ExternInfo)> {
-        let missing = || Error::new(K::WASMPOOL_ERROR_LINK, format!("the instance has no exported function `{name}`"));
-        let index = self.info.export_index(name).ok_or_else(missing)?;
-        let ty = &self.info.exports[index];
-        if ty.kind != wasmpool_externkind_t::WASMPOOL_EXTERN_FUNC {
-            return Err(missing());
-        }
+        let (index, ty) = self.export_func_info(name)?;
         let mut cache = self.funcs.borrow_mut();
         if cache.is_empty() {
             cache.resize(self.info.exports.len(), None);
@@ -85,16 +85,39 @@ impl wasmpool_instance_t {
         if let Some(func) = cache[index] {
             return Ok((func, ty));
         }
+        let func = self.lookup(name, ty)?;
+        cache[index] = Some(func);
+        Ok((func, ty))
+    }
+
+    /// The exported function `name` with its cached type, looked up without
+    /// filling the cache: for a function called once per instance (a
+    /// command's `_start`), where the cache would cost an allocation.
+    pub(crate) fn func_once(&self, name: &str) -> Result<(wasmtime::Func, &ExternInfo)> {
+        let (index, ty) = self.export_func_info(name)?;
+        if let Some(Some(func)) = self.funcs.borrow().get(index) {
+            return Ok((*func, ty));
+        }
+        Ok((self.lookup(name, ty)?, ty))
+    }
+
+    fn export_func_info(&self, name: &str) -> Result<(usize, &ExternInfo)> {
+        let index = self.info.export_index(name).ok_or_else(|| no_func(name))?;
+        let ty = &self.info.exports[index];
+        if ty.kind != wasmpool_externkind_t::WASMPOOL_EXTERN_FUNC {
+            return Err(no_func(name));
+        }
+        Ok((index, ty))
+    }
+
+    fn lookup(&self, name: &str, ty: &ExternInfo) -> Result<wasmtime::Func> {
         // SAFETY: the instance's store is alive (caller contract).
         let store = unsafe { self.store_mut() };
-        let func = ty
-            .index
+        ty.index
             .as_ref()
             .and_then(|i| self.instance.get_module_export(&mut *store, i))
             .and_then(|e| e.into_func())
-            .ok_or_else(missing)?;
-        cache[index] = Some(func);
-        Ok((func, ty))
+            .ok_or_else(|| no_func(name))
     }
 
     /// The store this instance lives in.

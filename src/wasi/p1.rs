@@ -50,14 +50,23 @@ pub unsafe extern "C" fn wasmpool_instance_run(inst: *mut wasmpool_instance_t, e
     abi::guard(|| {
         let inst = abi::arg_ref(inst, "inst")?;
         let out = abi::out(exit_code, "exit_code")?;
-        let (func, ty) = inst.func("_start")?;
+        let (func, ty) = inst.func_once("_start")?;
         if !ty.params.is_empty() || !ty.results.is_empty() {
             return Err(Error::new(K::WASMPOOL_ERROR_LINK, "`_start` of the instance takes parameters or returns results"));
         }
         // SAFETY: the instance's store is alive (caller contract).
         let store = unsafe { inst.store_mut() };
         let code = enter(store, "_start", |s, on_fiber| {
-            self::exit_code(if on_fiber { block_on(func.call_async(s, &[], &mut [])) } else { func.call(s, &[], &mut []) })
+            let mut no_slots: [wasmtime::ValRaw; 0] = [];
+            // SAFETY: `_start` takes and returns nothing (checked above, from
+            // the module's types) and belongs to this store; so the typed
+            // check `Func::call` repeats on every call is not needed.
+            let ran = if on_fiber {
+                block_on(func.call_async(s, &[], &mut []))
+            } else {
+                unsafe { func.call_unchecked(s, &raw mut no_slots) }
+            };
+            self::exit_code(ran)
         })?;
         out.write(code);
         Ok(())
