@@ -122,6 +122,34 @@ fn call_host(
             (&mut heap[..], params.len())
         };
     let (args, outs) = vals.split_at_mut(split);
+    // Every root made from here to the end of the callback (parameters,
+    // refs the host makes or reads through the caller) is released when it
+    // returns, after its results are in their slots.
+    caller.data_mut().refs.open_scope();
+    let done = call_scoped(host, callback, &mut caller, slots, sig, args, outs);
+    caller.data_mut().refs.close_scope();
+    done
+}
+
+/// The body of [`call_host`] inside the callback's root scope.
+#[allow(clippy::too_many_arguments)]
+fn call_scoped(
+    host: &HostEnv,
+    callback: unsafe extern "C" fn(
+        *mut c_void,
+        *mut wasmpool_caller_t,
+        *const wasmpool_val_t,
+        usize,
+        *mut wasmpool_val_t,
+        usize,
+    ) -> *mut wasmpool_error_t,
+    caller: &mut wasmtime::Caller<'_, StoreData>,
+    slots: &mut [MaybeUninit<wasmtime::ValRaw>],
+    sig: &HostSig,
+    args: &mut [wasmpool_val_t],
+    outs: &mut [wasmpool_val_t],
+) -> wasmtime::Result<()> {
+    let (params, results) = (&sig.params[..], &sig.results[..]);
     for (i, &kind) in params.iter().enumerate() {
         // SAFETY: Wasmtime initialises the parameter slots.
         let raw = unsafe { slots[i].assume_init_ref() };
@@ -141,27 +169,19 @@ fn call_host(
     // The callback sees the caller only through this pointer, valid for the
     // duration of the call; the 'static is never observable outside it.
     let mut handle = wasmpool_caller_t {
-        caller: NonNull::from(&mut caller).cast::<wasmtime::Caller<'static, StoreData>>(),
+        caller: NonNull::from(&mut *caller).cast::<wasmtime::Caller<'static, StoreData>>(),
     };
     // SAFETY: all pointers are valid for the stated lengths during the call.
     let err = unsafe { callback(host.env, &mut handle, args.as_ptr(), params.len(), outs.as_mut_ptr(), outs.len()) };
-    let returned = if err.is_null() {
-        write_results(&mut caller, slots, outs, sig)
+    if err.is_null() {
+        // The results are exposed to Wasm in their slots before the scope's
+        // roots go, so releasing cannot free what the host returned.
+        write_results(caller, slots, outs, sig)
     } else {
         // SAFETY: a non-NULL return is an owned error handle (documented).
         let err = unsafe { Box::from_raw(err) };
         Err(wasmtime::Error::new(err.into_host_trap()))
-    };
-    // The parameters' roots last as long as the callback; the results are
-    // already in their slots (exposed to Wasm), so releasing cannot free
-    // what the host returned. A root the host released itself is gone.
-    for (arg, &kind) in args.iter().zip(params) {
-        if is_ref(kind) && kind != wasmpool_valkind_t::WASMPOOL_VALKIND_FUNCREF as u32 {
-            // SAFETY: reference kinds other than FUNCREF carry a ref.
-            let _ = caller.data_mut().refs.release(unsafe { arg.of.anyref });
-        }
     }
-    returned
 }
 
 /// Converts what the callback wrote into the result slots.

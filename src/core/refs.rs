@@ -11,7 +11,8 @@
 //! deleted. Once released, the ref is refused (INVALID_ARGUMENT), never
 //! followed. Copies of a `wasmpool_ref_t` name the same root: release it
 //! once. Inside a host function the store is busy: the `wasmpool_caller_*`
-//! variants reach the same roots.
+//! variants reach the same roots, and every root made while the host
+//! function runs is released when it returns (after its results are read).
 
 use std::ffi::c_void;
 
@@ -96,7 +97,10 @@ pub unsafe extern "C" fn wasmpool_externref_new(
 }
 
 /// `wasmpool_externref_new` from inside a host function, in the store of
-/// `caller`. Same ownership and errors (NULL `caller` instead of `store`).
+/// `caller`. The root lasts until the host function returns (return the ref,
+/// or store it in a global or table, to keep the object); the finalizer as
+/// for `wasmpool_externref_new`. Errors as there (NULL `caller` instead of
+/// `store`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_caller_externref_new(
     caller: *mut wasmpool_caller_t,
@@ -175,7 +179,8 @@ pub unsafe extern "C" fn wasmpool_ref_release(store: *mut wasmpool_store_t, refe
 }
 
 /// `wasmpool_ref_release` from inside a host function, in the store of
-/// `caller` (for example for the parameters it received). Same errors.
+/// `caller` (roots made during the call go by themselves when it returns;
+/// this releases one earlier, or one the host made before). Same errors.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_caller_ref_release(caller: *mut wasmpool_caller_t, reference: wasmpool_ref_t) -> *mut wasmpool_error_t {
     abi::guard(|| release(caller_cx(caller)?, reference))

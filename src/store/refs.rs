@@ -67,11 +67,21 @@ pub(crate) struct RefTable {
     serial: u64,
     slots: Vec<Slot>,
     free: Vec<u32>,
+    /// Roots made while a host function runs, released when it returns
+    /// (`marks` holds where each running host function's roots start).
+    scoped: Vec<wasmpool_ref_t>,
+    marks: Vec<usize>,
 }
 
 impl Default for RefTable {
     fn default() -> Self {
-        RefTable { serial: NEXT_SERIAL.fetch_add(1, Ordering::Relaxed), slots: Vec::new(), free: Vec::new() }
+        RefTable {
+            serial: NEXT_SERIAL.fetch_add(1, Ordering::Relaxed),
+            slots: Vec::new(),
+            free: Vec::new(),
+            scoped: Vec::new(),
+            marks: Vec::new(),
+        }
     }
 }
 
@@ -104,7 +114,26 @@ impl RefTable {
         // Generations start at 1 so that no live id is 0 (null).
         slot.generation = slot.generation.wrapping_add(1).max(1);
         slot.root = Some(root);
-        wasmpool_ref_t { store: self.serial, id: (u64::from(slot.generation) << 32) | u64::from(index) }
+        let r = wasmpool_ref_t { store: self.serial, id: (u64::from(slot.generation) << 32) | u64::from(index) };
+        if !self.marks.is_empty() {
+            self.scoped.push(r);
+        }
+        r
+    }
+
+    /// A host function starts: roots made from now on are its own.
+    pub(crate) fn open_scope(&mut self) {
+        self.marks.push(self.scoped.len());
+    }
+
+    /// The host function returned (its results already read): its roots
+    /// go, except those the host released itself, which are gone already.
+    pub(crate) fn close_scope(&mut self) {
+        let mark = self.marks.pop().expect("a scope is open");
+        let made: Vec<_> = self.scoped.drain(mark..).collect();
+        for r in made {
+            let _ = self.release(r);
+        }
     }
 
     fn slot(&self, r: wasmpool_ref_t) -> Result<usize, Stale> {

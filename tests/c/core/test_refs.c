@@ -104,8 +104,13 @@ static wasmpool_error_t *host_make(void *env, wasmpool_caller_t *caller, const w
   wasmpool_ref_t r;
   OK(wasmpool_caller_externref_new(caller, (void *)(uintptr_t)args[0].of.i32, count_finalizer, &r));
   results[0].of.externref = r;
-  /* The result slot now holds the object; the host's own root can go. */
-  OK(wasmpool_caller_ref_release(caller, r));
+  /* The root goes when this returns, after the result is read; a second
+   * one made here and released early is refused afterwards. */
+  wasmpool_ref_t early;
+  OK(wasmpool_caller_externref_new(caller, (void *)6, count_finalizer, &early));
+  OK(wasmpool_caller_ref_release(caller, early));
+  void *data = NULL;
+  EXPECT_ERR(wasmpool_caller_externref_data(caller, early, &data), WASMPOOL_ERROR_INVALID_ARGUMENT);
   return NULL;
 }
 
@@ -234,9 +239,9 @@ static void calls(wasmpool_engine_t *engine) {
   CHECK(finalized[1] == 0 && finalized[2] == 0);
   OK(wasmpool_ref_release(store, made));
   OK(wasmpool_store_gc(store));
-  CHECK(finalized[2] == 1);
+  CHECK(finalized[2] == 1 && finalized[6] == 1);
   OK(wasmpool_store_gc(store));
-  CHECK(finalized[2] == 1 && finalized[1] == 0);
+  CHECK(finalized[2] == 1 && finalized[6] == 1 && finalized[1] == 0);
   /* A released ref is refused, never followed. */
   void *data = NULL;
   EXPECT_ERR(wasmpool_externref_data(store, made, &data), WASMPOOL_ERROR_INVALID_ARGUMENT);
@@ -480,6 +485,7 @@ static void bad_input(wasmpool_engine_t *engine) {
 int main(void) {
   for (int pooling = 1; pooling >= 0; pooling--) {
     wasmpool_config_t *cfg = small_pool(8);
+    OK(wasmpool_config_max_tables_per_module_set(cfg, 2)); /* a funcref and an externref table */
     if (!pooling) OK(wasmpool_config_strategy_set(cfg, WASMPOOL_STRATEGY_ON_DEMAND));
     wasmpool_engine_t *engine = engine_from(cfg);
     calls(engine);
