@@ -28,8 +28,10 @@ int main() {
     Linker linker = OK(Linker::make(engine));
     OK(linker.define_func("host", "pass", {WASMPOOL_VALKIND_EXTERNREF}, {WASMPOOL_VALKIND_EXTERNREF},
                           [](Caller caller, Span<const Val> args, Span<Val> results) -> Status {
-                            void *data = OK(caller.externref_data(args[0].of.externref));
-                            CHECK(data == reinterpret_cast<void *>(5));
+                            if (!args[0].is_null()) {
+                              void *data = OK(caller.externref_data(args[0].of.externref));
+                              CHECK(data == reinterpret_cast<void *>(5));
+                            }
                             results[0] = args[0];
                             return Status();
                           }));
