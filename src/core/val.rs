@@ -248,7 +248,7 @@ impl wasmpool_val_t {
                 (V::WASMPOOL_VALKIND_V128, wasmpool_valunion_t { v128: x.as_u128().to_le_bytes() })
             }
             other => {
-                let r = other.clone().ref_().expect("the other values are references");
+                let r = (*other).ref_().expect("the other values are references");
                 return refval::from_ref(&r, cx);
             }
         };
