@@ -3764,8 +3764,12 @@ struct wasmpool_error_t *wasmpool_module_export(const struct wasmpool_module_t *
  * store. Not while a call into the store runs (use
  * `wasmpool_caller_externref_new` in a host function).
  *
- * Errors: INVALID_ARGUMENT (NULL `store` or `out`, a call running; the GC
- * heap cannot hold the object: then the finalizer has already run).
+ * Errors: INVALID_ARGUMENT (NULL `store` or `out`, a call running);
+ * LIMIT_EXCEEDED (the GC heap cannot hold the object even after a
+ * collection: it cannot grow within the pool's or the store's memory
+ * limits; the finalizer has then already run); POOL_EXHAUSTED (the
+ * store's first GC object needs a GC heap, which a pooling engine takes
+ * from its memory slots, and none is free).
  */
 struct wasmpool_error_t *wasmpool_externref_new(struct wasmpool_store_t *store,
                                                 void *data,

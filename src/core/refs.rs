@@ -18,7 +18,7 @@ use std::ffi::c_void;
 
 use wasmtime::{AsContextMut, StoreContextMut};
 
-use crate::abi::{self, Error, Result, wasmpool_error_t, wasmpool_finalizer_t};
+use crate::abi::{self, Error, Result, wasmpool_error_kind_t as K, wasmpool_error_t, wasmpool_finalizer_t};
 use crate::core::caller::{WCaller, caller_mut, wasmpool_caller_t};
 use crate::core::refval::root;
 use crate::store::data::StoreData;
@@ -67,7 +67,17 @@ fn externref_new(mut cx: StoreContextMut<'_, StoreData>, data: *mut c_void, fina
     let mut scope = wasmtime::RootScope::new(&mut cx);
     // On failure Wasmtime drops `host`, running the finalizer (documented).
     let made = wasmtime::ExternRef::new(&mut scope, host).and_then(|r| r.to_owned_rooted(&mut scope));
-    let owned = made.map_err(|e| Error::invalid(format!("cannot allocate the externref: {e}")))?;
+    let owned = made.map_err(|e| {
+        // Wasmtime collected and retried already: the heap cannot grow
+        // (the pool's or the store's memory limits). A store's first GC
+        // object also needs its GC heap, a memory slot of a pooling engine:
+        // none free is POOL_EXHAUSTED, as for an instance.
+        if e.is::<wasmtime::GcHeapOutOfMemory<HostData>>() || e.is::<wasmtime::GcHeapOutOfMemory<()>>() {
+            return Error::new(K::WASMPOOL_ERROR_LIMIT_EXCEEDED, format!("cannot allocate the externref: {e}"));
+        }
+        let e = Error::from_wasmtime(e, K::WASMPOOL_ERROR_INVALID_ARGUMENT);
+        Error::new(e.kind, format!("cannot allocate the externref: {}", e.message))
+    })?;
     drop(scope);
     out.write(cx.data_mut().refs.insert(Root::Extern(owned)));
     Ok(())
@@ -84,8 +94,12 @@ fn externref_new(mut cx: StoreContextMut<'_, StoreData>, data: *mut c_void, fina
 /// store. Not while a call into the store runs (use
 /// `wasmpool_caller_externref_new` in a host function).
 ///
-/// Errors: INVALID_ARGUMENT (NULL `store` or `out`, a call running; the GC
-/// heap cannot hold the object: then the finalizer has already run).
+/// Errors: INVALID_ARGUMENT (NULL `store` or `out`, a call running);
+/// LIMIT_EXCEEDED (the GC heap cannot hold the object even after a
+/// collection: it cannot grow within the pool's or the store's memory
+/// limits; the finalizer has then already run); POOL_EXHAUSTED (the
+/// store's first GC object needs a GC heap, which a pooling engine takes
+/// from its memory slots, and none is free).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_externref_new(
     store: *mut wasmpool_store_t,
