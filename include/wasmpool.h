@@ -1227,8 +1227,10 @@ typedef struct wasmpool_footprint_t {
 /**
  * An externref or anyref value held by the host: a root in its store.
  *
- * Plain data, copied freely; what it names lives until
- * `wasmpool_ref_release` or the store's deletion, whichever comes first.
+ * Plain data, copied freely; what it names is a root the store holds for
+ * the host, alive until `wasmpool_ref_release` or the store's deletion,
+ * whichever comes first (a root made while a host function runs: until it
+ * returns). Every ref wasmpool writes is a new root.
  * All zero (`{0, 0}`, what `memset` or `= {0}` gives) is the null
  * reference. Every other value is checked against the store it is used
  * with: a ref of another store, of a deleted store, or released, is an
