@@ -250,6 +250,12 @@ typedef enum wasmpool_enabled_t {
 
 /**
  * The type of a `wasmpool_val_t`.
+ *
+ * Reference types are described by the top of their hierarchy: a
+ * `(ref null $t)` of a function type is `FUNCREF`, `i31ref`, `eqref`,
+ * `structref`, `arrayref` and `nullref` are `ANYREF`, `nullexternref` is
+ * `EXTERNREF`. `REF` is left for the reference types wasmpool cannot pass
+ * (continuations of the stack-switching proposal).
  */
 typedef enum wasmpool_valkind_t {
   /**
@@ -273,10 +279,31 @@ typedef enum wasmpool_valkind_t {
    */
   WASMPOOL_VALKIND_V128 = 4,
   /**
-   * A reference type (funcref, externref, GC references). Appears only in
-   * type descriptions: calls cannot pass or return references.
+   * A reference type wasmpool cannot pass. Appears only in type
+   * descriptions.
    */
   WASMPOOL_VALKIND_REF = 5,
+  /**
+   * A function reference (`of.funcref`: a function handle owned by the
+   * store, NULL for null).
+   */
+  WASMPOOL_VALKIND_FUNCREF = 6,
+  /**
+   * An external reference (`of.externref`: a `wasmpool_ref_t`, all zero
+   * for null), made by `wasmpool_externref_new` or received from Wasm.
+   */
+  WASMPOOL_VALKIND_EXTERNREF = 7,
+  /**
+   * A GC reference of the `any` hierarchy (anyref, eqref, i31ref,
+   * structref, arrayref, nullref; `of.anyref`, a `wasmpool_ref_t`, all
+   * zero for null). i31 values are made and read with
+   * `wasmpool_anyref_i31_new` / `_i31_get`; others pass through opaquely.
+   */
+  WASMPOOL_VALKIND_ANYREF = 8,
+  /**
+   * An exception reference (`of.exnref`): only null passes.
+   */
+  WASMPOOL_VALKIND_EXNREF = 9,
 } wasmpool_valkind_t;
 
 /**
@@ -315,15 +342,15 @@ typedef enum wasmpool_reftype_t {
    */
   WASMPOOL_REFTYPE_FUNCREF = 0,
   /**
-   * External references (`externref`); only null elements pass today.
+   * External references (`externref`); elements are EXTERNREF values.
    */
   WASMPOOL_REFTYPE_EXTERNREF = 1,
   /**
-   * GC references (`anyref` and below); only null elements pass today.
+   * GC references (`anyref` and below); elements are ANYREF values.
    */
   WASMPOOL_REFTYPE_ANYREF = 2,
   /**
-   * Exception references (`exnref`); only null elements pass today.
+   * Exception references (`exnref`); only null elements pass.
    */
   WASMPOOL_REFTYPE_EXNREF = 3,
 } wasmpool_reftype_t;
@@ -1198,6 +1225,30 @@ typedef struct wasmpool_footprint_t {
 } wasmpool_footprint_t;
 
 /**
+ * An externref or anyref value held by the host: a root in its store.
+ *
+ * Plain data, copied freely; what it names is a root the store holds for
+ * the host, alive until `wasmpool_ref_release` or the store's deletion,
+ * whichever comes first (a root made while a host function runs: until it
+ * returns). Every ref wasmpool writes is a new root.
+ * All zero (`{0, 0}`, what `memset` or `= {0}` gives) is the null
+ * reference. Every other value is checked against the store it is used
+ * with: a ref of another store, of a deleted store, or released, is an
+ * INVALID_ARGUMENT error naming the argument.
+ */
+typedef struct wasmpool_ref_t {
+  /**
+   * The serial number of the store holding the root (0 for null).
+   */
+  uint64_t store;
+  /**
+   * The root's slot in that store (generation in the high 32 bits, index
+   * in the low 32; 0 for null).
+   */
+  uint64_t id;
+} wasmpool_ref_t;
+
+/**
  * The payload of a `wasmpool_val_t`; which member is valid is given by
  * its `kind`.
  */
@@ -1222,13 +1273,33 @@ typedef union wasmpool_valunion_t {
    * For `WASMPOOL_VALKIND_V128`: the 16 bytes, lowest lane first.
    */
   uint8_t v128[16];
+  /**
+   * For `WASMPOOL_VALKIND_FUNCREF`: a function handle of the store the
+   * value is used with (NULL: null). Results are new handles owned by the
+   * store, valid until it is deleted.
+   */
+  struct wasmpool_func_t *funcref;
+  /**
+   * For `WASMPOOL_VALKIND_EXTERNREF` (all zero: null).
+   */
+  struct wasmpool_ref_t externref;
+  /**
+   * For `WASMPOOL_VALKIND_ANYREF` (all zero: null).
+   */
+  struct wasmpool_ref_t anyref;
+  /**
+   * For `WASMPOOL_VALKIND_EXNREF` (always null).
+   */
+  struct wasmpool_ref_t exnref;
 } wasmpool_valunion_t;
 
 /**
  * A WebAssembly value: a kind and the matching member of `of`.
  *
  * Plain data, owned by whoever holds it. Arguments are read, results are
- * written in full (kind and value) by wasmpool.
+ * written in full (kind and value) by wasmpool. A reference result is a
+ * new root (`wasmpool_ref_t`) or a new function handle, owned by the
+ * store: see `wasmpool_ref_release`.
  */
 typedef struct wasmpool_val_t {
   /**
@@ -1284,12 +1355,14 @@ typedef struct wasmpool_extern_info_t {
  * The type of a global: the kind of its value and whether it can be set.
  *
  * Plain data: filled by the host for `wasmpool_global_new`, by wasmpool for
- * `wasmpool_global_type` (where a reference-typed global shows
- * `WASMPOOL_VALKIND_REF`).
+ * `wasmpool_global_type` (a reference-typed global shows the kind of its
+ * hierarchy, e.g. `FUNCREF` for a typed function reference).
  */
 typedef struct wasmpool_globaltype_t {
   /**
-   * One of `wasmpool_valkind_t` (not `WASMPOOL_VALKIND_REF` when creating).
+   * One of `wasmpool_valkind_t` (not `WASMPOOL_VALKIND_REF` when creating;
+   * a reference kind creates a global of the nullable top type:
+   * `funcref`, `externref`, `anyref`, `exnref`).
    */
   enum wasmpool_valkind_t kind;
   /**
@@ -3117,8 +3190,8 @@ struct wasmpool_error_t *wasmpool_caller_memory_n(struct wasmpool_caller_t *call
 
 /**
  * Reads the calling instance's exported global `name` into `*out` (kind
- * and value). Errors: INVALID_ARGUMENT (NULL argument, a reference-typed
- * global); LINK (no exported global of that name).
+ * and value; a reference is a new root, see `wasmpool_caller_ref_release`).
+ * Errors: INVALID_ARGUMENT (NULL argument, a non-null exnref); LINK (no exported global of that name).
  */
 struct wasmpool_error_t *wasmpool_caller_global_get(struct wasmpool_caller_t *caller,
                                                     const char *name,
@@ -3237,8 +3310,9 @@ struct wasmpool_error_t *wasmpool_instance_global_set_n(struct wasmpool_instance
  * Creates a global of type `*ty` holding `*value` in `store` and writes its
  * handle to `*out` (owned by the store).
  *
- * Errors: INVALID_ARGUMENT (NULL argument, an unknown or reference kind,
- * `value` of another kind than `ty->kind`).
+ * Errors: INVALID_ARGUMENT (NULL argument, an unknown kind or `REF`,
+ * `value` of another kind than `ty->kind`, a reference of another store or
+ * released).
  */
 struct wasmpool_error_t *wasmpool_global_new(struct wasmpool_store_t *store,
                                              const struct wasmpool_globaltype_t *ty,
@@ -3253,8 +3327,9 @@ struct wasmpool_error_t *wasmpool_global_type(const struct wasmpool_global_t *gl
                                               struct wasmpool_globaltype_t *out);
 
 /**
- * Reads the value of `global` into `*out` (kind and value).
- * Errors: INVALID_ARGUMENT (NULL argument, a reference-typed global).
+ * Reads the value of `global` into `*out` (kind and value; a reference is
+ * a new root or function handle, see `wasmpool_ref_release`).
+ * Errors: INVALID_ARGUMENT (NULL argument, a non-null exnref).
  */
 struct wasmpool_error_t *wasmpool_global_get(const struct wasmpool_global_t *global,
                                              struct wasmpool_val_t *out);
@@ -3262,7 +3337,8 @@ struct wasmpool_error_t *wasmpool_global_get(const struct wasmpool_global_t *glo
 /**
  * Writes `*value` to the mutable `global`.
  * Errors: INVALID_ARGUMENT (NULL argument, an immutable global, a value of
- * another kind than the global's).
+ * another kind or type than the global's, a reference of another store or
+ * released).
  */
 struct wasmpool_error_t *wasmpool_global_set(const struct wasmpool_global_t *global,
                                              const struct wasmpool_val_t *value);
@@ -3679,6 +3755,126 @@ struct wasmpool_error_t *wasmpool_module_export(const struct wasmpool_module_t *
                                                 struct wasmpool_extern_info_t *out);
 
 /**
+ * Makes an externref around the host's `data` in `store` and writes it to
+ * `*out` (a new root: see `wasmpool_ref_release`).
+ *
+ * `finalizer` (may be NULL) is called with `data` exactly once: when the
+ * object is no longer referenced by Wasm or by a root and a garbage
+ * collection frees it (`wasmpool_store_gc`, or one Wasmtime runs by
+ * itself), or at the latest by `wasmpool_store_delete` (before the store's
+ * own data finalizer). `data` must be usable from whichever thread uses the
+ * store. Not while a call into the store runs (use
+ * `wasmpool_caller_externref_new` in a host function).
+ *
+ * Errors: INVALID_ARGUMENT (NULL `store` or `out`, a call running);
+ * LIMIT_EXCEEDED (the GC heap cannot hold the object even after a
+ * collection: it cannot grow within the pool's or the store's memory
+ * limits; the finalizer has then already run); POOL_EXHAUSTED (the
+ * store's first GC object needs a GC heap, which a pooling engine takes
+ * from its memory slots, and none is free).
+ */
+struct wasmpool_error_t *wasmpool_externref_new(struct wasmpool_store_t *store,
+                                                void *data,
+                                                wasmpool_finalizer_t finalizer,
+                                                struct wasmpool_ref_t *out);
+
+/**
+ * `wasmpool_externref_new` from inside a host function, in the store of
+ * `caller`. The root lasts until the host function returns (return the ref,
+ * or store it in a global or table, to keep the object); the finalizer as
+ * for `wasmpool_externref_new`. Errors as there (NULL `caller` instead of
+ * `store`).
+ */
+struct wasmpool_error_t *wasmpool_caller_externref_new(struct wasmpool_caller_t *caller,
+                                                       void *data,
+                                                       wasmpool_finalizer_t finalizer,
+                                                       struct wasmpool_ref_t *out);
+
+/**
+ * Writes the host pointer an externref was made with
+ * (`wasmpool_externref_new`) to `*out`. Borrowed: the finalizer owns it.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `store` or `out`, a call running; `reference`
+ * null, of another store, released, an anyref, or an externref Wasm made
+ * with `extern.convert_any`).
+ */
+struct wasmpool_error_t *wasmpool_externref_data(struct wasmpool_store_t *store,
+                                                 struct wasmpool_ref_t reference,
+                                                 void **out);
+
+/**
+ * `wasmpool_externref_data` from inside a host function, in the store of
+ * `caller`. Same errors (NULL `caller` instead of `store`).
+ */
+struct wasmpool_error_t *wasmpool_caller_externref_data(struct wasmpool_caller_t *caller,
+                                                        struct wasmpool_ref_t reference,
+                                                        void **out);
+
+/**
+ * Releases the root `reference` names: the object may be collected once nothing
+ * else references it, and `reference` (and every copy of it) is refused from now
+ * on. A null ref is accepted and ignored.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `store`, a call running; `reference` of another
+ * store or already released).
+ */
+struct wasmpool_error_t *wasmpool_ref_release(struct wasmpool_store_t *store,
+                                              struct wasmpool_ref_t reference);
+
+/**
+ * `wasmpool_ref_release` from inside a host function, in the store of
+ * `caller` (roots made during the call go by themselves when it returns;
+ * this releases one earlier, or one the host made before). Same errors.
+ */
+struct wasmpool_error_t *wasmpool_caller_ref_release(struct wasmpool_caller_t *caller,
+                                                     struct wasmpool_ref_t reference);
+
+/**
+ * The number of roots `store` holds for the host (refs made or received
+ * and not released yet); 0 if `store` is NULL.
+ */
+size_t wasmpool_store_ref_count(const struct wasmpool_store_t *store);
+
+/**
+ * Runs a garbage collection in `store` now: objects that neither Wasm nor
+ * a root of the host references are freed, and the finalizers of such
+ * externrefs run before this returns.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `store`, a call running); OTHER (the
+ * collection failed).
+ */
+struct wasmpool_error_t *wasmpool_store_gc(struct wasmpool_store_t *store);
+
+/**
+ * Makes an `i31ref` (an anyref) holding the low 31 bits of `value` (as
+ * `ref.i31` does: the top bit is dropped) in `store`, and writes it to
+ * `*out` (a new root: see `wasmpool_ref_release`).
+ *
+ * Errors: INVALID_ARGUMENT (NULL `store` or `out`, a call running).
+ */
+struct wasmpool_error_t *wasmpool_anyref_i31_new(struct wasmpool_store_t *store,
+                                                 int32_t value,
+                                                 struct wasmpool_ref_t *out);
+
+/**
+ * Reads the i31 value of the anyref `reference`, sign-extended (`i31.get_s`),
+ * into `*out`. Errors: INVALID_ARGUMENT (NULL `store` or `out`, a call
+ * running; `reference` null, of another store, released, an externref, or an
+ * anyref that is not an i31).
+ */
+struct wasmpool_error_t *wasmpool_anyref_i31_get_s(struct wasmpool_store_t *store,
+                                                   struct wasmpool_ref_t reference,
+                                                   int32_t *out);
+
+/**
+ * Reads the i31 value of the anyref `reference`, zero-extended (`i31.get_u`),
+ * into `*out`. Errors as `wasmpool_anyref_i31_get_s`.
+ */
+struct wasmpool_error_t *wasmpool_anyref_i31_get_u(struct wasmpool_store_t *store,
+                                                   struct wasmpool_ref_t reference,
+                                                   uint32_t *out);
+
+/**
  * Creates a table of type `*ty` in `store`, every element null, and writes
  * its handle to `*out` (owned by the store).
  *
@@ -3691,6 +3887,16 @@ struct wasmpool_error_t *wasmpool_module_export(const struct wasmpool_module_t *
 struct wasmpool_error_t *wasmpool_table_new(struct wasmpool_store_t *store,
                                             const struct wasmpool_tabletype_t *ty,
                                             struct wasmpool_table_t **out);
+
+/**
+ * `wasmpool_table_new` with every element set to `*init`, a value of the
+ * table's kind (see `wasmpool_table_set_val`). Errors: as `wasmpool_table_new` and
+ * `wasmpool_table_set_val`.
+ */
+struct wasmpool_error_t *wasmpool_table_new_with_init(struct wasmpool_store_t *store,
+                                                      const struct wasmpool_tabletype_t *ty,
+                                                      const struct wasmpool_val_t *init,
+                                                      struct wasmpool_table_t **out);
 
 /**
  * Writes the current type of `table` to `*out` (`minimum` is its size
@@ -3710,12 +3916,23 @@ uint64_t wasmpool_table_size(const struct wasmpool_table_t *table);
  * for a null reference.
  *
  * Errors: INVALID_ARGUMENT (NULL `table` or `out`; `index` out of bounds; a
- * non-null element of a table that is not a function table, which
- * wasmpool cannot pass yet).
+ * non-null element of a table that is not a function table: read those
+ * with `wasmpool_table_get_val`).
  */
 struct wasmpool_error_t *wasmpool_table_get(const struct wasmpool_table_t *table,
                                             uint64_t index,
                                             struct wasmpool_func_t **out);
+
+/**
+ * Writes element `index` of `table` to `*out` as a value of the table's
+ * kind: a function handle (FUNCREF), a new root (EXTERNREF, ANYREF; see
+ * `wasmpool_ref_release`) or a null EXNREF, for tables of any reference
+ * type. Errors: INVALID_ARGUMENT (NULL argument, `index` out of bounds, a
+ * non-null exnref).
+ */
+struct wasmpool_error_t *wasmpool_table_get_val(const struct wasmpool_table_t *table,
+                                                uint64_t index,
+                                                struct wasmpool_val_t *out);
 
 /**
  * Sets element `index` of `table` to `func` (a function of the same store),
@@ -3728,6 +3945,17 @@ struct wasmpool_error_t *wasmpool_table_get(const struct wasmpool_table_t *table
 struct wasmpool_error_t *wasmpool_table_set(const struct wasmpool_table_t *table,
                                             uint64_t index,
                                             const struct wasmpool_func_t *func);
+
+/**
+ * `wasmpool_table_set` with the element as a value of the table's kind
+ * (`FUNCREF`, `EXTERNREF`, `ANYREF` or a null `EXNREF`), for tables of any
+ * reference type. Errors: as `wasmpool_table_set`, and INVALID_ARGUMENT
+ * for a NULL `value`, a kind or type the table does not hold, or a ref of
+ * another store or released.
+ */
+struct wasmpool_error_t *wasmpool_table_set_val(const struct wasmpool_table_t *table,
+                                                uint64_t index,
+                                                const struct wasmpool_val_t *value);
 
 /**
  * Grows `table` by `delta` elements set to `init` (a function of the same
@@ -3743,6 +3971,16 @@ struct wasmpool_error_t *wasmpool_table_grow(const struct wasmpool_table_t *tabl
                                              uint64_t delta,
                                              const struct wasmpool_func_t *init,
                                              uint64_t *previous);
+
+/**
+ * `wasmpool_table_grow` with the new elements' value given as a value of
+ * the table's kind (see `wasmpool_table_set_val`; `init` must not be
+ * NULL). Errors: as `wasmpool_table_grow` and `wasmpool_table_set_val`.
+ */
+struct wasmpool_error_t *wasmpool_table_grow_val(const struct wasmpool_table_t *table,
+                                                 uint64_t delta,
+                                                 const struct wasmpool_val_t *init,
+                                                 uint64_t *previous);
 
 /**
  * Writes a handle for the exported table `name` of `inst` to `*out` (owned

@@ -22,6 +22,22 @@ struct Val : wasmpool_val_t {
   static Val i64(int64_t x) { Val v; v.kind = WASMPOOL_VALKIND_I64; v.of.i64 = x; return v; }
   static Val f32(float x) { Val v; v.kind = WASMPOOL_VALKIND_F32; v.of.f32 = x; return v; }
   static Val f64(double x) { Val v; v.kind = WASMPOOL_VALKIND_F64; v.of.f64 = x; return v; }
+  /// A funcref: a function handle of the Store the value is used with (nullptr: null).
+  static Val funcref(wasmpool_func_t *f) { Val v; v.kind = WASMPOOL_VALKIND_FUNCREF; v.of.funcref = f; return v; }
+  /// An externref or anyref root (Store::externref, Store::i31, or a result); {} is null.
+  static Val externref(wasmpool_ref_t r) { Val v; v.kind = WASMPOOL_VALKIND_EXTERNREF; v.of.externref = r; return v; }
+  static Val anyref(wasmpool_ref_t r) { Val v; v.kind = WASMPOOL_VALKIND_ANYREF; v.of.anyref = r; return v; }
+  /// The null value of a reference kind (all zero).
+  static Val null(wasmpool_valkind_t kind) { Val v; v.kind = kind; return v; }
+  /// Whether this is a null reference (false for numbers).
+  bool is_null() const {
+    switch (kind) {
+      case WASMPOOL_VALKIND_FUNCREF: return of.funcref == nullptr;
+      case WASMPOOL_VALKIND_EXTERNREF: case WASMPOOL_VALKIND_ANYREF: case WASMPOOL_VALKIND_EXNREF:
+        return of.externref.store == 0 && of.externref.id == 0;
+      default: return false;
+    }
+  }
 };
 static_assert(sizeof(Val) == sizeof(wasmpool_val_t), "Val is layout-compatible with wasmpool_val_t");
 
@@ -198,6 +214,19 @@ class Caller {
                                                    results.data(), results.size());
     return detail::make(err, std::move(results));
   }
+  /// An externref made inside a host function (as Store::externref), its data, and releasing
+  /// a root of the calling Store.
+  Result<wasmpool_ref_t> externref(void *data, wasmpool_finalizer_t finalizer) const {
+    wasmpool_ref_t out{};
+    wasmpool_error_t *err = wasmpool_caller_externref_new(raw_, data, finalizer, &out);
+    return detail::make(err, out);
+  }
+  Result<void *> externref_data(wasmpool_ref_t r) const {
+    void *out = nullptr;
+    wasmpool_error_t *err = wasmpool_caller_externref_data(raw_, r, &out);
+    return detail::make(err, out);
+  }
+  Status release(wasmpool_ref_t r) const { return Status::from_c(wasmpool_caller_ref_release(raw_, r)); }
   /// The data of the calling Store (Store::make with data), or nullptr.
   template <class T>
   T *data() const {
@@ -335,6 +364,37 @@ class Store : public detail::Owned<wasmpool_store_t, wasmpool_store_delete> {
     wasmpool_error_t *err = wasmpool_store_fuel_get(raw_, &out);
     return detail::make(err, out);
   }
+  /// References (see wasmpool_ref_release for the rooting model): an externref around `data`
+  /// whose `finalizer` runs once (after a GC frees it, or with the Store), its data, i31
+  /// values, releasing a root, and a collection now.
+  Result<wasmpool_ref_t> externref(void *data, wasmpool_finalizer_t finalizer) {
+    wasmpool_ref_t out{};
+    wasmpool_error_t *err = wasmpool_externref_new(raw_, data, finalizer, &out);
+    return detail::make(err, out);
+  }
+  Result<void *> externref_data(wasmpool_ref_t r) {
+    void *out = nullptr;
+    wasmpool_error_t *err = wasmpool_externref_data(raw_, r, &out);
+    return detail::make(err, out);
+  }
+  Result<wasmpool_ref_t> i31(int32_t value) {
+    wasmpool_ref_t out{};
+    wasmpool_error_t *err = wasmpool_anyref_i31_new(raw_, value, &out);
+    return detail::make(err, out);
+  }
+  Result<int32_t> i31_get(wasmpool_ref_t r) {
+    int32_t out = 0;
+    wasmpool_error_t *err = wasmpool_anyref_i31_get_s(raw_, r, &out);
+    return detail::make(err, out);
+  }
+  Result<uint32_t> i31_get_u(wasmpool_ref_t r) {
+    uint32_t out = 0;
+    wasmpool_error_t *err = wasmpool_anyref_i31_get_u(raw_, r, &out);
+    return detail::make(err, out);
+  }
+  Status release(wasmpool_ref_t r) { return Status::from_c(wasmpool_ref_release(raw_, r)); }
+  Status gc() { return Status::from_c(wasmpool_store_gc(raw_)); }
+  size_t ref_count() const { return wasmpool_store_ref_count(raw_); }
   /// Deadlines (engines with epoch_interruption): in ticks from now, or in milliseconds.
   Status set_epoch_deadline(uint64_t ticks) { return Status::from_c(wasmpool_store_epoch_deadline_set(raw_, ticks)); }
   Status set_deadline_ms(uint64_t ms) { return Status::from_c(wasmpool_store_deadline_ms_set(raw_, ms)); }
@@ -442,6 +502,23 @@ class Table {
   Result<uint64_t> grow(uint64_t delta, const Func &init = Func(nullptr, 0)) const {
     uint64_t previous = 0;
     wasmpool_error_t *err = wasmpool_table_grow(raw_, delta, init.raw(), &previous);
+    return detail::make(err, previous);
+  }
+  /// Elements as values of the table's kind, for tables of every reference type.
+  static Result<Table> make(Store &store, const wasmpool_tabletype_t &type, const Val &init) {
+    wasmpool_table_t *out = nullptr;
+    wasmpool_error_t *err = wasmpool_table_new_with_init(store.raw(), &type, &init, &out);
+    return detail::make(err, Table(out));
+  }
+  Result<Val> get_val(uint64_t index) const {
+    wasmpool_val_t out{};
+    wasmpool_error_t *err = wasmpool_table_get_val(raw_, index, &out);
+    return detail::make(err, Val(out));
+  }
+  Status set_val(uint64_t index, const Val &v) const { return Status::from_c(wasmpool_table_set_val(raw_, index, &v)); }
+  Result<uint64_t> grow_val(uint64_t delta, const Val &init) const {
+    uint64_t previous = 0;
+    wasmpool_error_t *err = wasmpool_table_grow_val(raw_, delta, &init, &previous);
     return detail::make(err, previous);
   }
   Result<wasmpool_tabletype_t> type() const {

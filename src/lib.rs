@@ -72,6 +72,7 @@ pub use core::linker::*;
 pub use core::memory::*;
 pub use core::module::*;
 pub use core::table::*;
+pub use core::refs::*;
 pub use core::module_info::{wasmpool_extern_info_t, wasmpool_externkind_t, wasmpool_module_export, wasmpool_module_export_count, wasmpool_module_import, wasmpool_module_import_count};
 pub use core::val::*;
 pub use diag::cache::*;

@@ -32,7 +32,7 @@ fn nullable(f: &str, p: &Param) -> bool {
             | ("data", "void *")
             | ("dir", "const char *")
             | ("callback", "wasmpool_epoch_deadline_callback_t")
-    ) || (f.starts_with("wasmpool_table_") && matches!(p.name.as_str(), "func" | "init"))
+    ) || (f.starts_with("wasmpool_table_") && matches!(p.name.as_str(), "func" | "init") && p.ty == "const wasmpool_func_t *")
 }
 
 /// A valid C expression for parameter `p` of function `f`, or None when the
@@ -128,7 +128,14 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("message", "const char *") => s("\"m\""),
         ("args", "const wasmpool_val_t *") => s("&fx->arg"),
         ("results", "wasmpool_val_t *") => s("&fx->res"),
+        ("value", "const wasmpool_val_t *") if f.starts_with("wasmpool_table_") => s("&fx->fval"),
         ("value", "const wasmpool_val_t *") => s("&fx->gval"),
+        ("init", "const wasmpool_val_t *") => s("&fx->fval"),
+        ("reference", "wasmpool_ref_t") => s("fx->ref"),
+        ("out", "wasmpool_ref_t *") => s("&fx->ref"),
+        ("out", "int32_t *") => s("&fx->exit_code"),
+        ("out", "uint32_t *") => s("&fx->u32"),
+        ("value", "int32_t") => s("1"),
         ("params" | "results", "const wasmpool_valkind_t *") => s("fx->kinds"),
         ("nargs" | "nresults" | "nparams", "size_t") => s("1"),
         ("callback", "wasmpool_func_callback_t") => s("sweep_callback"),
@@ -208,6 +215,10 @@ typedef struct {
   uint8_t *data;
   wasmpool_trap_code_t code;
   wasmpool_val_t arg, res, gval, val;
+  /* A null funcref (for the table), an i31 anyref made in `store`, and a u32 to write. */
+  wasmpool_val_t fval;
+  wasmpool_ref_t ref;
+  uint32_t u32;
   wasmpool_valkind_t kinds[1];
   /* Component values: a u32 value, and the type of the component's `f`
    * parameter (u32). */
@@ -359,11 +370,14 @@ static void fixture_setup(fixture_t *fx) {
   die("store", wasmpool_store_new(fx->engine, &fx->store));
   die("instantiate", wasmpool_instance_pre_instantiate(fx->pre, fx->store, &fx->inst));
   die("func", wasmpool_instance_func(fx->inst, "f", &fx->func));
+  die("i31", wasmpool_anyref_i31_new(fx->store, 1, &fx->ref));
   fx->err = wasmpool_trap_new("a sample error");
   fx->metrics.struct_size = sizeof fx->metrics;
   fx->limits = wasmpool_store_limits_unlimited();
   fx->arg.kind = WASMPOOL_VALKIND_I32;
   fx->gval.kind = WASMPOOL_VALKIND_I32;
+  memset(&fx->fval, 0, sizeof fx->fval);
+  fx->fval.kind = WASMPOOL_VALKIND_FUNCREF;
   fx->kinds[0] = WASMPOOL_VALKIND_I32;
   fx->cval.kind = WASMPOOL_COMPONENT_VALKIND_U32;
   die("component", wasmpool_component_new(fx->engine, (const uint8_t *)COMPONENT_WAT,

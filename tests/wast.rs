@@ -99,6 +99,8 @@ impl Runner {
             ok(wasmpool_config_total_core_instances_set(cfg, 64), "instances");
             ok(wasmpool_config_total_memories_set(cfg, 64), "memories");
             ok(wasmpool_config_total_tables_set(cfg, 64), "tables");
+            // refs.wast has modules with a table per reference type.
+            ok(wasmpool_config_max_tables_per_module_set(cfg, 4), "max_tables_per_module");
             ok(wasmpool_config_max_memory_size_set(cfg, 4 << 20), "max_memory_size");
             ok(wasmpool_config_memory_reservation_set(cfg, 8 << 20), "memory_reservation");
             ok(wasmpool_config_memory_guard_size_set(cfg, 64 << 10), "guard");
@@ -230,20 +232,110 @@ impl Runner {
     fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Result<Result<Vec<wasmpool_val_t>, CError>, String> {
         let inst = self.instance(invoke.module.map(|m| m.name()))?;
         let name = cstr(invoke.name);
-        let args = invoke.args.iter().map(arg).collect::<Result<Vec<_>, _>>()?;
         let mut info = std::mem::MaybeUninit::<wasmpool_extern_info_t>::uninit();
         // SAFETY: a live instance, local name and out-struct.
         if let Err(e) = check(unsafe { wasmpool_instance_func_type(inst, name.as_ptr(), info.as_mut_ptr()) }) {
             return Ok(Err(e));
         }
         // SAFETY: written on success.
-        let nresults = unsafe { info.assume_init() }.nresults;
+        let info = unsafe { info.assume_init() };
+        let nresults = info.nresults;
+        // SAFETY: the listing holds `nparams` kinds, borrowed from the store.
+        let params = unsafe { std::slice::from_raw_parts(info.params, info.nparams) };
+        let args = invoke
+            .args
+            .iter()
+            .enumerate()
+            .map(|(i, a)| self.arg(a, params.get(i).copied()))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut results = vec![val(wasmpool_valkind_t::WASMPOOL_VALKIND_I32, wasmpool_valunion_t { i32: 0 }); nresults];
         // SAFETY: arrays of the stated lengths.
         let called = check(unsafe {
             wasmpool_instance_call(inst, name.as_ptr(), args.as_ptr(), args.len(), results.as_mut_ptr(), results.len())
         });
         Ok(called.map(|_| results))
+    }
+}
+
+impl Runner {
+    /// The C value for a script's argument; `param` is the kind the
+    /// function declares (what a `ref.null` of a concrete type becomes).
+    fn arg(&self, a: &WastArg<'_>, param: Option<u32>) -> Result<wasmpool_val_t, String> {
+        use wasmpool_valkind_t as V;
+        Ok(match a {
+            WastArg::Core(WastArgCore::I32(i)) => val(V::WASMPOOL_VALKIND_I32, wasmpool_valunion_t { i32: *i }),
+            WastArg::Core(WastArgCore::I64(i)) => val(V::WASMPOOL_VALKIND_I64, wasmpool_valunion_t { i64: *i }),
+            WastArg::Core(WastArgCore::F32(f)) => val(V::WASMPOOL_VALKIND_F32, wasmpool_valunion_t { f32: f32::from_bits(f.bits) }),
+            WastArg::Core(WastArgCore::F64(f)) => val(V::WASMPOOL_VALKIND_F64, wasmpool_valunion_t { f64: f64::from_bits(f.bits) }),
+            WastArg::Core(WastArgCore::V128(v)) => val(V::WASMPOOL_VALKIND_V128, wasmpool_valunion_t { v128: v.to_le_bytes() }),
+            // All zero is null for every reference kind (a NULL funcref, a
+            // {0, 0} ref): only the kind differs.
+            WastArg::Core(WastArgCore::RefNull(_)) => wasmpool_val_t {
+                kind: param.ok_or("ref.null for a parameter the function does not have")?,
+                of: wasmpool_valunion_t { v128: [0; 16] },
+            },
+            WastArg::Core(WastArgCore::RefExtern(n)) => {
+                let mut r = wasmpool_ref_t { store: 0, id: 0 };
+                // SAFETY: a live store and a local out-value; the data is the
+                // number itself, never dereferenced.
+                check(unsafe { wasmpool_externref_new(self.store, *n as usize as *mut c_void, None, &mut r) })
+                    .map_err(|e| format!("ref.extern {n}: {e:?}"))?;
+                val(V::WASMPOOL_VALKIND_EXTERNREF, wasmpool_valunion_t { externref: r })
+            }
+            other => return Err(format!("argument {other:?} cannot pass through wasmpool_val_t yet")),
+        })
+    }
+
+    /// Whether the C value `got` is what `want` expects.
+    fn matches(&self, got: &wasmpool_val_t, want: &WastRet<'_>) -> Result<bool, String> {
+        match want {
+            WastRet::Core(core) => self.matches_core(got, core),
+            other => Err(format!("expected result {other:?} cannot pass through wasmpool_val_t yet")),
+        }
+    }
+
+    fn matches_core(&self, got: &wasmpool_val_t, want: &WastRetCore<'_>) -> Result<bool, String> {
+        use wasmpool_valkind_t as V;
+        let kind = |k: V| got.kind == k as u32;
+        // SAFETY: each member is read only after its kind was checked; the
+        // store is live.
+        unsafe {
+            let any = kind(V::WASMPOOL_VALKIND_ANYREF) && got.of.anyref.id != 0;
+            let i31 = any && {
+                let mut v = 0;
+                check(wasmpool_anyref_i31_get_s(self.store, got.of.anyref, &mut v)).is_ok()
+            };
+            Ok(match want {
+                WastRetCore::RefNull(_) => match got.kind {
+                    k if k == V::WASMPOOL_VALKIND_FUNCREF as u32 => got.of.funcref.is_null(),
+                    k if k >= V::WASMPOOL_VALKIND_EXTERNREF as u32 && k <= V::WASMPOOL_VALKIND_EXNREF as u32 => {
+                        got.of.anyref.store == 0 && got.of.anyref.id == 0
+                    }
+                    _ => false,
+                },
+                WastRetCore::RefFunc(_) => kind(V::WASMPOOL_VALKIND_FUNCREF) && !got.of.funcref.is_null(),
+                WastRetCore::RefExtern(n) => {
+                    if !kind(V::WASMPOOL_VALKIND_EXTERNREF) || got.of.externref.id == 0 {
+                        return Ok(false);
+                    }
+                    let Some(n) = n else { return Ok(true) };
+                    let mut data = ptr::null_mut();
+                    check(wasmpool_externref_data(self.store, got.of.externref, &mut data)).is_ok() && data as usize == *n as usize
+                }
+                WastRetCore::RefAny | WastRetCore::RefEq => any,
+                WastRetCore::RefI31 => i31,
+                WastRetCore::RefStruct | WastRetCore::RefArray => any && !i31,
+                WastRetCore::Either(all) => {
+                    for w in all {
+                        if self.matches_core(got, w)? {
+                            return Ok(true);
+                        }
+                    }
+                    false
+                }
+                other => matches(got, other)?,
+            })
+        }
     }
 }
 
@@ -257,18 +349,6 @@ impl Drop for Runner {
             wasmpool_config_delete(self.cfg);
         }
     }
-}
-
-fn arg(a: &WastArg<'_>) -> Result<wasmpool_val_t, String> {
-    use wasmpool_valkind_t as V;
-    Ok(match a {
-        WastArg::Core(WastArgCore::I32(i)) => val(V::WASMPOOL_VALKIND_I32, wasmpool_valunion_t { i32: *i }),
-        WastArg::Core(WastArgCore::I64(i)) => val(V::WASMPOOL_VALKIND_I64, wasmpool_valunion_t { i64: *i }),
-        WastArg::Core(WastArgCore::F32(f)) => val(V::WASMPOOL_VALKIND_F32, wasmpool_valunion_t { f32: f32::from_bits(f.bits) }),
-        WastArg::Core(WastArgCore::F64(f)) => val(V::WASMPOOL_VALKIND_F64, wasmpool_valunion_t { f64: f64::from_bits(f.bits) }),
-        WastArg::Core(WastArgCore::V128(v)) => val(V::WASMPOOL_VALKIND_V128, wasmpool_valunion_t { v128: v.to_le_bytes() }),
-        other => return Err(format!("argument {other:?} cannot pass through wasmpool_val_t yet")),
-    })
 }
 
 fn nan32(bits: u32, pattern: &NanPattern<wast::token::F32>) -> bool {
@@ -294,17 +374,17 @@ fn lanes<const N: usize, const W: usize>(bytes: &[u8; 16]) -> [[u8; W]; N] {
 }
 
 /// Whether the C value `got` is what `want` expects.
-fn matches(got: &wasmpool_val_t, want: &WastRet<'_>) -> Result<bool, String> {
+fn matches(got: &wasmpool_val_t, want: &WastRetCore<'_>) -> Result<bool, String> {
     use wasmpool_valkind_t as V;
     let kind = |k: V| got.kind == k as u32;
     // SAFETY: each member is read only after its kind was checked.
     unsafe {
         Ok(match want {
-            WastRet::Core(WastRetCore::I32(i)) => kind(V::WASMPOOL_VALKIND_I32) && got.of.i32 == *i,
-            WastRet::Core(WastRetCore::I64(i)) => kind(V::WASMPOOL_VALKIND_I64) && got.of.i64 == *i,
-            WastRet::Core(WastRetCore::F32(p)) => kind(V::WASMPOOL_VALKIND_F32) && nan32(got.of.f32.to_bits(), p),
-            WastRet::Core(WastRetCore::F64(p)) => kind(V::WASMPOOL_VALKIND_F64) && nan64(got.of.f64.to_bits(), p),
-            WastRet::Core(WastRetCore::V128(p)) => {
+            WastRetCore::I32(i) => kind(V::WASMPOOL_VALKIND_I32) && got.of.i32 == *i,
+            WastRetCore::I64(i) => kind(V::WASMPOOL_VALKIND_I64) && got.of.i64 == *i,
+            WastRetCore::F32(p) => kind(V::WASMPOOL_VALKIND_F32) && nan32(got.of.f32.to_bits(), p),
+            WastRetCore::F64(p) => kind(V::WASMPOOL_VALKIND_F64) && nan64(got.of.f64.to_bits(), p),
+            WastRetCore::V128(p) => {
                 let b = got.of.v128;
                 kind(V::WASMPOOL_VALKIND_V128)
                     && match p {
@@ -329,7 +409,9 @@ fn show(v: &wasmpool_val_t) -> String {
             1 => format!("i64 {}", v.of.i64),
             2 => format!("f32 {} ({:#x})", v.of.f32, v.of.f32.to_bits()),
             3 => format!("f64 {} ({:#x})", v.of.f64, v.of.f64.to_bits()),
-            _ => format!("v128 {:?}", v.of.v128),
+            4 => format!("v128 {:?}", v.of.v128),
+            6 => format!("funcref {:?}", v.of.funcref),
+            k => format!("kind {k} ref {:?}", v.of.anyref),
         }
     }
 }
@@ -382,7 +464,7 @@ fn run(runner: &mut Runner, directive: WastDirective<'_>) -> Result<&'static str
                 return Err(format!("{} results, expected {}", got.len(), results.len()));
             }
             for (i, (g, w)) in got.iter().zip(&results).enumerate() {
-                if !matches(g, w)? {
+                if !runner.matches(g, w)? {
                     return Err(format!("result {i} is {}, expected {w:?}", show(g)));
                 }
             }

@@ -9,7 +9,9 @@ use crate::core::externs::StoreRef;
 use crate::core::instance::{FuncTy, wasmpool_func_t, wasmpool_instance_t};
 use crate::core::names::arg_name;
 use crate::core::module_info::{ExternInfo, wasmpool_extern_info_t, wasmpool_externkind_t};
-use crate::core::val::{wasmpool_val_t, wasmpool_valkind_t};
+use wasmtime::AsContextMut;
+
+use crate::core::val::{is_ref, wasmpool_val_t};
 use crate::store::data::{WStore, block_on, enter};
 
 /// Call slots kept on the stack; calls with more parameters or results use
@@ -34,8 +36,8 @@ pub(crate) fn invoke(
             results.len()
         )));
     }
-    if let Some(i) = ty.results.iter().position(|&k| k == wasmpool_valkind_t::WASMPOOL_VALKIND_REF as u32) {
-        return Err(Error::invalid(format!("result {i} of `{name}` is a reference, which wasmpool cannot pass")));
+    if ty.params.iter().chain(&ty.results).any(|&k| is_ref(k)) {
+        return invoke_with_refs(store, func, name, args, results);
     }
     let mut inline = [wasmtime::ValRaw::i32(0); INLINE_SLOTS];
     let mut heap = Vec::new();
@@ -49,17 +51,50 @@ pub(crate) fn invoke(
     for (i, (arg, &want)) in args.iter().zip(&ty.params).enumerate() {
         slots[i] = arg.to_raw(want, &|| format!("argument {i} of `{name}`"))?;
     }
-    // SAFETY: every parameter was checked against the function's type and
-    // none is a reference; `slots` has room for all parameters and results;
-    // `func` belongs to `store`.
+    call_raw(store, func, name, slots)?;
+    results.write_all(ty.results.iter().zip(slots.iter()).map(|(&k, raw)| wasmpool_val_t::from_raw(k, raw)));
+    Ok(())
+}
+
+/// The raw call itself, on this thread or a fiber.
+fn call_raw(store: &mut WStore, func: wasmtime::Func, name: &str, slots: &mut [wasmtime::ValRaw]) -> Result<()> {
+    // SAFETY: every parameter slot was checked against the function's type
+    // (references against their store and exact type, and exposed to Wasm
+    // with no collection possible before the call); `slots` has room for all
+    // parameters and results; `func` belongs to `store`.
     enter(store, name, |store, on_fiber| {
         if on_fiber {
             call_on_fiber(store, func, slots)
         } else {
             unsafe { func.call_unchecked(store, &raw mut *slots) }
         }
-    })?;
-    results.write_all(ty.results.iter().zip(slots.iter()).map(|(&k, raw)| wasmpool_val_t::from_raw(k, raw)));
+    })
+}
+
+/// The same raw call for signatures with references: the exact types come
+/// from Wasmtime (a kind names only the hierarchy), and reference results
+/// become roots or function handles for the host.
+fn invoke_with_refs(
+    store: &mut WStore,
+    func: wasmtime::Func,
+    name: &str,
+    args: &[wasmpool_val_t],
+    results: OutSlice<wasmpool_val_t>,
+) -> Result<()> {
+    let fty = func.ty(&*store);
+    let mut slots = vec![wasmtime::ValRaw::i32(0); args.len().max(results.len())];
+    for (i, (arg, pty)) in args.iter().zip(fty.params()).enumerate() {
+        slots[i] = arg.to_raw_typed(&pty, store.as_context_mut(), &|| format!("argument {i} of `{name}`"))?;
+    }
+    call_raw(store, func, name, &mut slots)?;
+    let vals = fty
+        .results()
+        .zip(slots.iter())
+        // SAFETY: Wasm just wrote these slots with these types, and nothing
+        // collected since.
+        .map(|(rty, raw)| unsafe { wasmpool_val_t::from_raw_typed(*raw, &rty, store.as_context_mut()) })
+        .collect::<Result<Vec<_>>>()?;
+    results.write_all(vals.into_iter());
     Ok(())
 }
 
@@ -67,14 +102,16 @@ pub(crate) fn invoke(
 /// Wasmtime's `call_async` (which takes values).
 fn call_on_fiber(store: &mut WStore, func: wasmtime::Func, slots: &mut [wasmtime::ValRaw]) -> wasmtime::Result<()> {
     let ty = func.ty(&*store);
-    // SAFETY: the slots hold values of these types, checked by `invoke`
-    // (no references).
+    // References in and out are rooted in this scope only while they are
+    // values; the host's roots are made from the raw results afterwards.
+    let mut scope = wasmtime::RootScope::new(&mut *store);
+    // SAFETY: the slots hold values of these types, checked by `invoke`.
     let params: Vec<wasmtime::Val> =
-        ty.params().zip(slots.iter()).map(|(t, raw)| unsafe { wasmtime::Val::from_raw(&mut *store, *raw, t) }).collect();
+        ty.params().zip(slots.iter()).map(|(t, raw)| unsafe { wasmtime::Val::from_raw(&mut scope, *raw, t) }).collect();
     let mut results = vec![wasmtime::Val::I32(0); ty.results().len()];
-    block_on(func.call_async(&mut *store, &params, &mut results))?;
+    block_on(func.call_async(&mut scope, &params, &mut results))?;
     for (slot, v) in slots.iter_mut().zip(&results) {
-        *slot = v.to_raw(&mut *store)?;
+        *slot = v.to_raw(&mut scope)?;
     }
     Ok(())
 }

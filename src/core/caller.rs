@@ -12,6 +12,7 @@ use crate::core::externs::{export_missing, memory_view};
 use crate::core::names::arg_name;
 use crate::core::val::wasmpool_val_t;
 use crate::store::data::StoreData;
+use wasmtime::AsContextMut;
 
 /// The instance calling a host function. Valid only during the callback
 /// that received it; never keep it.
@@ -25,9 +26,9 @@ impl Handle for wasmpool_caller_t {
     type Ownership = StoreOwned;
 }
 
-type WCaller = wasmtime::Caller<'static, StoreData>;
+pub(crate) type WCaller = wasmtime::Caller<'static, StoreData>;
 
-fn caller_mut<'a>(caller: *mut wasmpool_caller_t) -> Result<&'a mut WCaller> {
+pub(crate) fn caller_mut<'a>(caller: *mut wasmpool_caller_t) -> Result<&'a mut WCaller> {
     let caller = abi::arg_mut(caller, "caller")?;
     // SAFETY: the handle lives only during the callback that owns the caller.
     Ok(unsafe { caller.caller.as_mut() })
@@ -44,7 +45,9 @@ fn global_get(caller: &mut WCaller, name: &str, out: *mut wasmpool_val_t) -> Res
         .get_export(name)
         .and_then(|e| e.into_global())
         .ok_or_else(|| export_missing("the caller", "global", name))?;
-    out.write(wasmpool_val_t::from_wasmtime(&global.get(&mut *caller))?);
+    let mut scope = wasmtime::RootScope::new(&mut *caller);
+    let value = global.get(&mut scope);
+    out.write(wasmpool_val_t::from_wasmtime(&value, scope.as_context_mut())?);
     Ok(())
 }
 
@@ -65,15 +68,18 @@ fn call(caller: &mut WCaller, name: &str, args: &[wasmpool_val_t], results: OutS
             results.len()
         )));
     }
+    // Reference arguments and results are rooted in this scope while they
+    // are Wasmtime values; results become the host's roots.
+    let mut scope = wasmtime::RootScope::new(&mut *caller);
     let params = args
         .iter()
         .zip(ty.params())
         .enumerate()
-        .map(|(i, (arg, t))| arg.to_wasmtime(&t, &|| format!("argument {i} of `{name}`")))
+        .map(|(i, (arg, t))| arg.to_wasmtime(&t, scope.as_context_mut(), &|| format!("argument {i} of `{name}`")))
         .collect::<Result<Vec<_>>>()?;
     let mut outs = vec![wasmtime::Val::I32(0); results.len()];
-    func.call(&mut *caller, &params, &mut outs).map_err(|e| Error::from_wasmtime(e, K::WASMPOOL_ERROR_OTHER))?;
-    let vals = outs.iter().map(wasmpool_val_t::from_wasmtime).collect::<Result<Vec<_>>>()?;
+    func.call(&mut scope, &params, &mut outs).map_err(|e| Error::from_wasmtime(e, K::WASMPOOL_ERROR_OTHER))?;
+    let vals = outs.iter().map(|v| wasmpool_val_t::from_wasmtime(v, scope.as_context_mut())).collect::<Result<Vec<_>>>()?;
     results.write_all(vals.into_iter());
     Ok(())
 }
@@ -121,8 +127,8 @@ pub unsafe extern "C" fn wasmpool_caller_memory_n(
 }
 
 /// Reads the calling instance's exported global `name` into `*out` (kind
-/// and value). Errors: INVALID_ARGUMENT (NULL argument, a reference-typed
-/// global); LINK (no exported global of that name).
+/// and value; a reference is a new root, see `wasmpool_caller_ref_release`).
+/// Errors: INVALID_ARGUMENT (NULL argument, a non-null exnref); LINK (no exported global of that name).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_caller_global_get(
     caller: *mut wasmpool_caller_t,

@@ -13,6 +13,7 @@ use crate::core::names::arg_name;
 use crate::core::val::wasmpool_val_t;
 use crate::store::data::WStore;
 use crate::store::wasmpool_store_t;
+use wasmtime::AsContextMut;
 
 /// An extern handle's store. Handles hold a pointer to the Wasmtime store
 /// that owns what they name (it lives in the heap-allocated store handle,
@@ -160,7 +161,9 @@ fn global_get(inst: &wasmpool_instance_t, name: &str, out: *mut wasmpool_val_t) 
     // SAFETY: the instance's store is alive (caller contract).
     let store = unsafe { inst.store_mut() };
     let global = inst.instance.get_global(&mut *store, name).ok_or_else(|| export_missing("the instance", "global", name))?;
-    out.write(wasmpool_val_t::from_wasmtime(&global.get(&mut *store))?);
+    let mut scope = wasmtime::RootScope::new(store);
+    let value = global.get(&mut scope);
+    out.write(wasmpool_val_t::from_wasmtime(&value, scope.as_context_mut())?);
     Ok(())
 }
 
@@ -197,6 +200,7 @@ fn global_set(inst: &wasmpool_instance_t, name: &str, value: *const wasmpool_val
     if ty.mutability() != wasmtime::Mutability::Var {
         return Err(Error::invalid(format!("global `{name}` is immutable")));
     }
-    let v = value.to_wasmtime(ty.content(), &|| format!("the value for global `{name}`"))?;
-    global.set(&mut *store, v).map_err(|e| Error::invalid(format!("{e}")))
+    let mut scope = wasmtime::RootScope::new(store);
+    let v = value.to_wasmtime(ty.content(), scope.as_context_mut(), &|| format!("the value for global `{name}`"))?;
+    global.set(&mut scope, v).map_err(|e| Error::invalid(format!("{e}")))
 }

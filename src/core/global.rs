@@ -12,16 +12,19 @@ use crate::core::linker::valtype;
 use crate::core::names::arg_name;
 use crate::core::val::{describe, wasmpool_val_t};
 use crate::store::wasmpool_store_t;
+use wasmtime::AsContextMut;
 
 /// The type of a global: the kind of its value and whether it can be set.
 ///
 /// Plain data: filled by the host for `wasmpool_global_new`, by wasmpool for
-/// `wasmpool_global_type` (where a reference-typed global shows
-/// `WASMPOOL_VALKIND_REF`).
+/// `wasmpool_global_type` (a reference-typed global shows the kind of its
+/// hierarchy, e.g. `FUNCREF` for a typed function reference).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct wasmpool_globaltype_t {
-    /// One of `wasmpool_valkind_t` (not `WASMPOOL_VALKIND_REF` when creating).
+    /// One of `wasmpool_valkind_t` (not `WASMPOOL_VALKIND_REF` when creating;
+    /// a reference kind creates a global of the nullable top type:
+    /// `funcref`, `externref`, `anyref`, `exnref`).
     pub kind: raw::wasmpool_valkind_t,
     /// Whether the global can be written (`mut` in WebAssembly).
     pub is_mutable: bool,
@@ -45,8 +48,9 @@ impl Handle for wasmpool_global_t {
 /// Creates a global of type `*ty` holding `*value` in `store` and writes its
 /// handle to `*out` (owned by the store).
 ///
-/// Errors: INVALID_ARGUMENT (NULL argument, an unknown or reference kind,
-/// `value` of another kind than `ty->kind`).
+/// Errors: INVALID_ARGUMENT (NULL argument, an unknown kind or `REF`,
+/// `value` of another kind than `ty->kind`, a reference of another store or
+/// released).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_global_new(
     store: *mut wasmpool_store_t,
@@ -60,10 +64,12 @@ pub unsafe extern "C" fn wasmpool_global_new(
         let value = abi::arg_ref(value, "value")?;
         let out = abi::out(out, "out")?;
         let content = valtype(ty.kind, &|| "argument `ty`".to_string())?;
-        let init = value.to_wasmtime(&content, &|| "argument `value`".to_string())?;
         let mutability = if ty.is_mutable { wasmtime::Mutability::Var } else { wasmtime::Mutability::Const };
-        let global = wasmtime::Global::new(&mut store.store, wasmtime::GlobalType::new(content, mutability), init)
+        let mut scope = wasmtime::RootScope::new(&mut store.store);
+        let init = value.to_wasmtime(&content, scope.as_context_mut(), &|| "argument `value`".to_string())?;
+        let global = wasmtime::Global::new(&mut scope, wasmtime::GlobalType::new(content, mutability), init)
             .map_err(|e| Error::invalid(format!("cannot create the global: {e}")))?;
+        drop(scope);
         let handle = wasmpool_global_t { global, store: StoreRef(store.store_ptr()) };
         out.write(keep(&mut store.store, handle));
         Ok(())
@@ -90,8 +96,9 @@ pub unsafe extern "C" fn wasmpool_global_type(
     })
 }
 
-/// Reads the value of `global` into `*out` (kind and value).
-/// Errors: INVALID_ARGUMENT (NULL argument, a reference-typed global).
+/// Reads the value of `global` into `*out` (kind and value; a reference is
+/// a new root or function handle, see `wasmpool_ref_release`).
+/// Errors: INVALID_ARGUMENT (NULL argument, a non-null exnref).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_global_get(
     global: *const wasmpool_global_t,
@@ -101,15 +108,17 @@ pub unsafe extern "C" fn wasmpool_global_get(
         let global = abi::arg_ref(global, "global")?;
         let out = abi::out(out, "out")?;
         // SAFETY: the global's store is alive (caller contract).
-        let value = global.global.get(unsafe { global.store.get() });
-        out.write(wasmpool_val_t::from_wasmtime(&value)?);
+        let mut scope = wasmtime::RootScope::new(unsafe { global.store.get() });
+        let value = global.global.get(&mut scope);
+        out.write(wasmpool_val_t::from_wasmtime(&value, scope.as_context_mut())?);
         Ok(())
     })
 }
 
 /// Writes `*value` to the mutable `global`.
 /// Errors: INVALID_ARGUMENT (NULL argument, an immutable global, a value of
-/// another kind than the global's).
+/// another kind or type than the global's, a reference of another store or
+/// released).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_global_set(
     global: *const wasmpool_global_t,
@@ -124,8 +133,9 @@ pub unsafe extern "C" fn wasmpool_global_set(
         if ty.mutability() != wasmtime::Mutability::Var {
             return Err(Error::invalid("the global is immutable"));
         }
-        let v = value.to_wasmtime(ty.content(), &|| "argument `value`".to_string())?;
-        global.global.set(&mut *store, v).map_err(|e| Error::invalid(format!("{e}")))
+        let mut scope = wasmtime::RootScope::new(store);
+        let v = value.to_wasmtime(ty.content(), scope.as_context_mut(), &|| "argument `value`".to_string())?;
+        global.global.set(&mut scope, v).map_err(|e| Error::invalid(format!("{e}")))
     })
 }
 

@@ -17,7 +17,8 @@ use crate::core::table::wasmpool_table_t;
 use crate::core::instance_pre::wasmpool_instance_pre_t;
 use crate::core::module::wasmpool_module_t;
 use crate::core::names::arg_name;
-use crate::core::val::{wasmpool_val_t, wasmpool_valkind_t, wasmpool_valunion_t};
+use crate::core::val::{is_ref, wasmpool_val_t, wasmpool_valkind_t, wasmpool_valunion_t};
+use wasmtime::AsContextMut;
 use crate::engine::wasmpool_engine_t;
 use crate::store::data::StoreData;
 use crate::store::wasmpool_store_t;
@@ -76,8 +77,15 @@ pub(crate) fn valtype(raw_kind: raw::wasmpool_valkind_t, what: &dyn Fn() -> Stri
         V::WASMPOOL_VALKIND_F32 => wasmtime::ValType::F32,
         V::WASMPOOL_VALKIND_F64 => wasmtime::ValType::F64,
         V::WASMPOOL_VALKIND_V128 => wasmtime::ValType::V128,
+        V::WASMPOOL_VALKIND_FUNCREF => wasmtime::ValType::FUNCREF,
+        V::WASMPOOL_VALKIND_EXTERNREF => wasmtime::ValType::EXTERNREF,
+        V::WASMPOOL_VALKIND_ANYREF => wasmtime::ValType::ANYREF,
+        V::WASMPOOL_VALKIND_EXNREF => wasmtime::ValType::EXNREF,
         V::WASMPOOL_VALKIND_REF => {
-            return Err(Error::invalid(format!("{}: a host function cannot take or return references", what())));
+            return Err(Error::invalid(format!(
+                "{}: WASMPOOL_VALKIND_REF names no type; use FUNCREF, EXTERNREF, ANYREF or EXNREF",
+                what()
+            )));
         }
     })
 }
@@ -99,9 +107,9 @@ fn call_host(
     ) -> *mut wasmpool_error_t,
     mut caller: wasmtime::Caller<'_, StoreData>,
     slots: &mut [MaybeUninit<wasmtime::ValRaw>],
-    params: &[raw::wasmpool_valkind_t],
-    results: &[raw::wasmpool_valkind_t],
+    sig: &HostSig,
 ) -> wasmtime::Result<()> {
+    let (params, results) = (&sig.params[..], &sig.results[..]);
     let zero = wasmpool_val_t { kind: 0, of: wasmpool_valunion_t { v128: [0; 16] } };
     let mut inline = [zero; 2 * INLINE_VALS];
     let mut heap = Vec::new();
@@ -114,9 +122,45 @@ fn call_host(
             (&mut heap[..], params.len())
         };
     let (args, outs) = vals.split_at_mut(split);
+    // Every root made from here to the end of the callback (parameters,
+    // refs the host makes or reads through the caller) is released when it
+    // returns, after its results are in their slots.
+    caller.data_mut().refs.open_scope();
+    let done = call_scoped(host, callback, &mut caller, slots, sig, args, outs);
+    caller.data_mut().refs.close_scope();
+    done
+}
+
+/// The body of [`call_host`] inside the callback's root scope.
+#[allow(clippy::too_many_arguments)]
+fn call_scoped(
+    host: &HostEnv,
+    callback: unsafe extern "C" fn(
+        *mut c_void,
+        *mut wasmpool_caller_t,
+        *const wasmpool_val_t,
+        usize,
+        *mut wasmpool_val_t,
+        usize,
+    ) -> *mut wasmpool_error_t,
+    caller: &mut wasmtime::Caller<'_, StoreData>,
+    slots: &mut [MaybeUninit<wasmtime::ValRaw>],
+    sig: &HostSig,
+    args: &mut [wasmpool_val_t],
+    outs: &mut [wasmpool_val_t],
+) -> wasmtime::Result<()> {
+    let (params, results) = (&sig.params[..], &sig.results[..]);
     for (i, &kind) in params.iter().enumerate() {
         // SAFETY: Wasmtime initialises the parameter slots.
-        args[i] = wasmpool_val_t::from_raw(kind, unsafe { slots[i].assume_init_ref() });
+        let raw = unsafe { slots[i].assume_init_ref() };
+        args[i] = if is_ref(kind) {
+            // SAFETY: Wasm wrote the slot with the declared type, and nothing
+            // collected since. The host receives a root it may release.
+            unsafe { wasmpool_val_t::from_raw_typed(*raw, &sig.param_types[i], caller.as_context_mut()) }
+                .map_err(|e| host_trap(format!("parameter {i}: {}", e.message)))?
+        } else {
+            wasmpool_val_t::from_raw(kind, raw)
+        };
     }
     let outs = &mut outs[..results.len()];
     for (out, &kind) in outs.iter_mut().zip(results) {
@@ -125,22 +169,51 @@ fn call_host(
     // The callback sees the caller only through this pointer, valid for the
     // duration of the call; the 'static is never observable outside it.
     let mut handle = wasmpool_caller_t {
-        caller: NonNull::from(&mut caller).cast::<wasmtime::Caller<'static, StoreData>>(),
+        caller: NonNull::from(&mut *caller).cast::<wasmtime::Caller<'static, StoreData>>(),
     };
     // SAFETY: all pointers are valid for the stated lengths during the call.
     let err = unsafe { callback(host.env, &mut handle, args.as_ptr(), params.len(), outs.as_mut_ptr(), outs.len()) };
-    if !err.is_null() {
+    if err.is_null() {
+        // The results are exposed to Wasm in their slots before the scope's
+        // roots go, so releasing cannot free what the host returned.
+        write_results(caller, slots, outs, sig)
+    } else {
         // SAFETY: a non-NULL return is an owned error handle (documented).
         let err = unsafe { Box::from_raw(err) };
-        return Err(wasmtime::Error::new(err.into_host_trap()));
+        Err(wasmtime::Error::new(err.into_host_trap()))
     }
-    for (i, (out, &kind)) in outs.iter().zip(results).enumerate() {
-        let raw = out.to_raw(kind, &|| format!("result {i} written by the host function")).map_err(|e| {
-            wasmtime::Error::new(HostTrap { code: wasmpool_trap_code_t::WASMPOOL_TRAP_HOST, message: e.message })
-        })?;
-        slots[i] = MaybeUninit::new(raw);
+}
+
+/// Converts what the callback wrote into the result slots.
+fn write_results(
+    caller: &mut wasmtime::Caller<'_, StoreData>,
+    slots: &mut [MaybeUninit<wasmtime::ValRaw>],
+    outs: &[wasmpool_val_t],
+    sig: &HostSig,
+) -> wasmtime::Result<()> {
+    for (i, (out, &kind)) in outs.iter().zip(&sig.results).enumerate() {
+        let what = || format!("result {i} written by the host function");
+        let raw = if is_ref(kind) {
+            out.to_raw_typed(&sig.result_types[i], caller.as_context_mut(), &what)
+        } else {
+            out.to_raw(kind, &what)
+        };
+        slots[i] = MaybeUninit::new(raw.map_err(|e| host_trap(e.message))?);
     }
     Ok(())
+}
+
+fn host_trap(message: String) -> wasmtime::Error {
+    wasmtime::Error::new(HostTrap { code: wasmpool_trap_code_t::WASMPOOL_TRAP_HOST, message })
+}
+
+/// A host function's signature as its calls need it: the kinds C declared,
+/// and the Wasmtime types for converting references.
+struct HostSig {
+    params: Vec<raw::wasmpool_valkind_t>,
+    results: Vec<raw::wasmpool_valkind_t>,
+    param_types: Vec<wasmtime::ValType>,
+    result_types: Vec<wasmtime::ValType>,
 }
 
 /// A new, empty linker for modules of `engine`, written to `*out`.
@@ -258,15 +331,15 @@ fn define_func(
         .enumerate()
         .map(|(i, k)| valtype(*k, &|| format!("result {i}")))
         .collect::<Result<Vec<_>>>()?;
-    let ty = wasmtime::FuncType::new(linker.linker.engine(), param_types, result_types);
-    let (params, results) = (sig.params.to_vec(), sig.results.to_vec());
+    let ty = wasmtime::FuncType::new(linker.linker.engine(), param_types.clone(), result_types.clone());
+    let host_sig = HostSig { params: sig.params.to_vec(), results: sig.results.to_vec(), param_types, result_types };
     let shared = Arc::clone(&host);
     // SAFETY: `call_host` reads exactly the declared parameters, by their
-    // kinds (no references), and writes every result with its declared
-    // kind before returning Ok.
+    // types, and writes every result with its declared type (references
+    // checked against the store and type) before returning Ok.
     unsafe {
         linker.linker.func_new_unchecked(module_name, name, ty, move |caller, slots| {
-            call_host(&shared, callback, caller, slots, &params, &results)
+            call_host(&shared, callback, caller, slots, &host_sig)
         })
     }
     .map_err(|e| Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define `{module_name}`.`{name}`: {e}")))?;

@@ -12,6 +12,8 @@ pub mod linker;
 pub mod memory;
 pub mod module;
 pub mod module_info;
+mod refval;
+pub mod refs;
 mod names;
 pub mod table;
 pub mod val;

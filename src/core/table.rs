@@ -2,8 +2,10 @@
 //! (`wasmpool_table_new`) or taken from an instance's exports
 //! (`wasmpool_instance_export_table`); read, written, grown, and given to
 //! other modules through a linker (`wasmpool_linker_define_table`).
-//! Elements of function tables are `wasmpool_func_t` handles (NULL for a
-//! null reference); other reference types pass only as null for now.
+//! Elements pass as `wasmpool_func_t` handles (NULL for null) through
+//! `wasmpool_table_get` / `_set` / `_grow`, for function tables, and as
+//! values (`wasmpool_val_t` of a reference kind) through the `_val`
+//! variants, for tables of every reference type.
 
 use std::ffi::c_char;
 
@@ -12,7 +14,10 @@ use crate::core::externs::{StoreRef, instance_export, keep};
 use crate::core::instance::{FuncTy, wasmpool_func_t, wasmpool_instance_t};
 use crate::core::module_info::ExternInfo;
 use crate::core::names::arg_name;
-use crate::store::data::WStore;
+use crate::core::refval;
+use crate::core::val::{wasmpool_val_t, wasmpool_valkind_t, wasmpool_valunion_t};
+use crate::store::data::{StoreData, WStore};
+use wasmtime::{AsContextMut, StoreContextMut};
 use crate::store::wasmpool_store_t;
 
 /// The element type of a table: the top of its reference type's hierarchy
@@ -23,11 +28,11 @@ use crate::store::wasmpool_store_t;
 pub enum wasmpool_reftype_t {
     /// Function references (`funcref`); elements are `wasmpool_func_t`.
     WASMPOOL_REFTYPE_FUNCREF = 0,
-    /// External references (`externref`); only null elements pass today.
+    /// External references (`externref`); elements are EXTERNREF values.
     WASMPOOL_REFTYPE_EXTERNREF = 1,
-    /// GC references (`anyref` and below); only null elements pass today.
+    /// GC references (`anyref` and below); elements are ANYREF values.
     WASMPOOL_REFTYPE_ANYREF = 2,
-    /// Exception references (`exnref`); only null elements pass today.
+    /// Exception references (`exnref`); only null elements pass.
     WASMPOOL_REFTYPE_EXNREF = 3,
 }
 
@@ -123,6 +128,15 @@ impl wasmpool_table_t {
         }
         Ok(wasmtime::Ref::Func(Some(func.func)))
     }
+
+    /// The reference the value `v` stands for in this table, checked
+    /// against the table's store and element type; `what` names the
+    /// argument.
+    fn element_val(&self, v: &wasmpool_val_t, mut cx: StoreContextMut<'_, StoreData>, what: &str) -> Result<wasmtime::Ref> {
+        let ty = wasmtime::ValType::Ref(self.table.ty(&cx).element().clone());
+        let value = v.to_wasmtime(&ty, cx.as_context_mut(), &|| format!("argument `{what}`"))?;
+        Ok(value.ref_().expect("a reference type gives a reference"))
+    }
 }
 
 /// Creates a table of type `*ty` in `store`, every element null, and writes
@@ -139,47 +153,79 @@ pub unsafe extern "C" fn wasmpool_table_new(
     ty: *const wasmpool_tabletype_t,
     out: *mut *mut wasmpool_table_t,
 ) -> *mut wasmpool_error_t {
+    abi::guard(|| new_table(abi::arg_mut(store, "store")?, abi::arg_ref(ty, "ty")?, None, out))
+}
+
+/// `wasmpool_table_new` with every element set to `*init`, a value of the
+/// table's kind (see `wasmpool_table_set_val`). Errors: as `wasmpool_table_new` and
+/// `wasmpool_table_set_val`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_table_new_with_init(
+    store: *mut wasmpool_store_t,
+    ty: *const wasmpool_tabletype_t,
+    init: *const wasmpool_val_t,
+    out: *mut *mut wasmpool_table_t,
+) -> *mut wasmpool_error_t {
     abi::guard(|| {
         let store = abi::arg_mut(store, "store")?;
         let ty = abi::arg_ref(ty, "ty")?;
-        let out = abi::out(out, "out")?;
-        let element = wasmpool_reftype_t::from_c(ty.element)
-            .map_err(|e| Error::invalid(format!("argument `ty`: element: {}", e.message)))?;
-        if ty.has_maximum && ty.maximum < ty.minimum {
-            return Err(Error::invalid(format!(
-                "argument `ty`: the maximum ({}) is below the minimum ({})",
-                ty.maximum, ty.minimum
-            )));
-        }
-        let reftype = wasmtime::RefType::new(true, heap_type(element));
-        let max = ty.has_maximum.then_some(ty.maximum);
-        let wty = if ty.is_64 {
-            wasmtime::TableType::new64(reftype.clone(), ty.minimum, max)
-        } else {
-            let small = |n: u64| u32::try_from(n).map_err(|_| Error::invalid(format!("argument `ty`: {n} elements do not fit a 32-bit table")));
-            wasmtime::TableType::new(reftype.clone(), small(ty.minimum)?, max.map(small).transpose()?)
-        };
-        let wstore = &mut store.store;
-        wstore.data_mut().limiter.refused = None;
-        let made = wasmtime::Table::new(&mut *wstore, wty, null_of(&reftype));
-        let refused = wstore.data_mut().limiter.refused.take();
-        let table = match (made, refused) {
-            (Ok(table), _) => table,
-            (Err(_), Some(why)) => return Err(Error::new(K::WASMPOOL_ERROR_LIMIT_EXCEEDED, why)),
-            (Err(e), None) => {
-                let message = format!("cannot create the table: {e:?}");
-                let kind = if message.contains("resource limit exceeded") {
-                    K::WASMPOOL_ERROR_LIMIT_EXCEEDED
-                } else {
-                    K::WASMPOOL_ERROR_INVALID_ARGUMENT
-                };
-                return Err(Error::new(kind, message));
+        new_table(store, ty, Some(abi::arg_ref(init, "init")?), out)
+    })
+}
+
+fn new_table(
+    store: &mut wasmpool_store_t,
+    ty: &wasmpool_tabletype_t,
+    init: Option<&wasmpool_val_t>,
+    out: *mut *mut wasmpool_table_t,
+) -> Result<()> {
+    let out = abi::out(out, "out")?;
+    let element = wasmpool_reftype_t::from_c(ty.element)
+        .map_err(|e| Error::invalid(format!("argument `ty`: element: {}", e.message)))?;
+    if ty.has_maximum && ty.maximum < ty.minimum {
+        return Err(Error::invalid(format!(
+            "argument `ty`: the maximum ({}) is below the minimum ({})",
+            ty.maximum, ty.minimum
+        )));
+    }
+    let reftype = wasmtime::RefType::new(true, heap_type(element));
+    let max = ty.has_maximum.then_some(ty.maximum);
+    let wty = if ty.is_64 {
+        wasmtime::TableType::new64(reftype.clone(), ty.minimum, max)
+    } else {
+        let small = |n: u64| u32::try_from(n).map_err(|_| Error::invalid(format!("argument `ty`: {n} elements do not fit a 32-bit table")));
+        wasmtime::TableType::new(reftype.clone(), small(ty.minimum)?, max.map(small).transpose()?)
+    };
+    let wstore = &mut store.store;
+    wstore.data_mut().limiter.refused = None;
+    let made = {
+        let mut scope = wasmtime::RootScope::new(&mut *wstore);
+        let first = match init {
+            None => null_of(&reftype),
+            Some(v) => {
+                let value = v.to_wasmtime(&wasmtime::ValType::Ref(reftype.clone()), scope.as_context_mut(), &|| "argument `init`".to_string())?;
+                value.ref_().expect("a reference type gives a reference")
             }
         };
-        let handle = wasmpool_table_t { table, store: StoreRef(store.store_ptr()) };
-        out.write(keep(&mut store.store, handle));
-        Ok(())
-    })
+        wasmtime::Table::new(&mut scope, wty, first)
+    };
+    let refused = wstore.data_mut().limiter.refused.take();
+    let table = match (made, refused) {
+        (Ok(table), _) => table,
+        (Err(_), Some(why)) => return Err(Error::new(K::WASMPOOL_ERROR_LIMIT_EXCEEDED, why)),
+        (Err(e), None) => {
+            let message = format!("cannot create the table: {e:?}");
+            let kind = if message.contains("resource limit exceeded") {
+                K::WASMPOOL_ERROR_LIMIT_EXCEEDED
+            } else {
+                K::WASMPOOL_ERROR_INVALID_ARGUMENT
+            };
+            return Err(Error::new(kind, message));
+        }
+    };
+    let handle = wasmpool_table_t { table, store: StoreRef(store.store_ptr()) };
+    out.write(keep(&mut store.store, handle));
+    Ok(())
 }
 
 /// Writes the current type of `table` to `*out` (`minimum` is its size
@@ -220,8 +266,8 @@ pub unsafe extern "C" fn wasmpool_table_size(table: *const wasmpool_table_t) -> 
 /// for a null reference.
 ///
 /// Errors: INVALID_ARGUMENT (NULL `table` or `out`; `index` out of bounds; a
-/// non-null element of a table that is not a function table, which
-/// wasmpool cannot pass yet).
+/// non-null element of a table that is not a function table: read those
+/// with `wasmpool_table_get_val`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_table_get(
     table: *const wasmpool_table_t,
@@ -243,7 +289,7 @@ pub unsafe extern "C" fn wasmpool_table_get(
             other if other.is_null() => None,
             _ => {
                 return Err(Error::invalid(format!(
-                    "element {index} is a non-null {}, which wasmpool cannot pass yet",
+                    "element {index} is a non-null {}, which is not a function handle: read it with wasmpool_table_get_val",
                     table.table.ty(&*store).element()
                 )));
             }
@@ -252,6 +298,42 @@ pub unsafe extern "C" fn wasmpool_table_get(
             None => std::ptr::null_mut(),
             Some(func) => func_handle(store, table.store, func, index),
         });
+        Ok(())
+    })
+}
+
+/// Writes element `index` of `table` to `*out` as a value of the table's
+/// kind: a function handle (FUNCREF), a new root (EXTERNREF, ANYREF; see
+/// `wasmpool_ref_release`) or a null EXNREF, for tables of any reference
+/// type. Errors: INVALID_ARGUMENT (NULL argument, `index` out of bounds, a
+/// non-null exnref).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_table_get_val(
+    table: *const wasmpool_table_t,
+    index: u64,
+    out: *mut wasmpool_val_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let table = abi::arg_ref(table, "table")?;
+        let out = abi::out(out, "out")?;
+        // SAFETY: the table's store is alive (caller contract).
+        let store = unsafe { table.store() };
+        let size = table.table.size(&*store);
+        let mut scope = wasmtime::RootScope::new(store);
+        let element = table
+            .table
+            .get(&mut scope, index)
+            .ok_or_else(|| Error::invalid(format!("index {index} is out of bounds (the table has {size} elements)")))?;
+        let name = format!("table element {index}");
+        let val = match element {
+            // Named after its place, as `wasmpool_table_get` names it.
+            wasmtime::Ref::Func(Some(f)) => wasmpool_val_t {
+                kind: wasmpool_valkind_t::WASMPOOL_VALKIND_FUNCREF as u32,
+                of: wasmpool_valunion_t { funcref: refval::func_handle(&mut scope.as_context_mut(), f, &name) },
+            },
+            other => refval::from_ref(&other, scope.as_context_mut())?,
+        };
+        out.write(val);
         Ok(())
     })
 }
@@ -278,14 +360,43 @@ pub unsafe extern "C" fn wasmpool_table_set(
     abi::guard(|| {
         let table = abi::arg_ref(table, "table")?;
         let element = table.element(func, "func")?;
-        // SAFETY: the table's store is alive (caller contract).
-        let store = unsafe { table.store() };
-        let size = table.table.size(&*store);
-        if index >= size {
-            return Err(Error::invalid(format!("index {index} is out of bounds (the table has {size} elements)")));
-        }
-        table.table.set(&mut *store, index, element).map_err(|e| Error::invalid(format!("cannot set element {index}: {e}")))
+        set(table, index, |_| Ok(element))
     })
+}
+
+/// `wasmpool_table_set` with the element as a value of the table's kind
+/// (`FUNCREF`, `EXTERNREF`, `ANYREF` or a null `EXNREF`), for tables of any
+/// reference type. Errors: as `wasmpool_table_set`, and INVALID_ARGUMENT
+/// for a NULL `value`, a kind or type the table does not hold, or a ref of
+/// another store or released.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_table_set_val(
+    table: *const wasmpool_table_t,
+    index: u64,
+    value: *const wasmpool_val_t,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let table = abi::arg_ref(table, "table")?;
+        let value = abi::arg_ref(value, "value")?;
+        set(table, index, |cx| table.element_val(value, cx, "value"))
+    })
+}
+
+/// Sets element `index` to what `make` gives, converted in a root scope.
+fn set(
+    table: &wasmpool_table_t,
+    index: u64,
+    make: impl FnOnce(StoreContextMut<'_, StoreData>) -> Result<wasmtime::Ref>,
+) -> Result<()> {
+    // SAFETY: the table's store is alive (caller contract).
+    let store = unsafe { table.store() };
+    let size = table.table.size(&*store);
+    if index >= size {
+        return Err(Error::invalid(format!("index {index} is out of bounds (the table has {size} elements)")));
+    }
+    let mut scope = wasmtime::RootScope::new(store);
+    let element = make(scope.as_context_mut())?;
+    table.table.set(&mut scope, index, element).map_err(|e| Error::invalid(format!("cannot set element {index}: {e}")))
 }
 
 /// Grows `table` by `delta` elements set to `init` (a function of the same
@@ -306,38 +417,69 @@ pub unsafe extern "C" fn wasmpool_table_grow(
     abi::guard(|| {
         let table = abi::arg_ref(table, "table")?;
         let element = table.element(init, "init")?;
-        // SAFETY: the table's store is alive (caller contract).
-        let store = unsafe { table.store() };
-        let before = table.table.size(&*store);
-        store.data_mut().limiter.refused = None;
-        let grown = table.table.grow(&mut *store, delta, element);
-        let refused = store.data_mut().limiter.refused.take();
-        match grown {
-            Ok(prev) => {
-                if let Some(out) = abi::opt_out(previous) {
-                    out.write(prev);
-                }
-                Ok(())
-            }
-            Err(e) => {
-                let max = table.table.ty(&*store).maximum();
-                let want = before.checked_add(delta);
-                let limit = store.data().limiter.limits.table_elements;
-                let why = match (max, refused) {
-                    (Some(max), _) if want.is_none_or(|want| want > max) => {
-                        format!("the table's maximum is {max} elements")
-                    }
-                    (_, Some(why)) if want.is_none_or(|w| w > limit as u64) => why,
-                    (_, Some(_)) => "the engine refused (for an instance's table: the pool's table_elements)".to_string(),
-                    (_, None) => format!("{e}"),
-                };
-                Err(Error::new(
-                    K::WASMPOOL_ERROR_LIMIT_EXCEEDED,
-                    format!("cannot grow the table from {before} elements by {delta}: {why}"),
-                ))
-            }
-        }
+        grow(table, delta, previous, |_| Ok(element))
     })
+}
+
+/// `wasmpool_table_grow` with the new elements' value given as a value of
+/// the table's kind (see `wasmpool_table_set_val`; `init` must not be
+/// NULL). Errors: as `wasmpool_table_grow` and `wasmpool_table_set_val`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_table_grow_val(
+    table: *const wasmpool_table_t,
+    delta: u64,
+    init: *const wasmpool_val_t,
+    previous: *mut u64,
+) -> *mut wasmpool_error_t {
+    abi::guard(|| {
+        let table = abi::arg_ref(table, "table")?;
+        let init = abi::arg_ref(init, "init")?;
+        grow(table, delta, previous, |cx| table.element_val(init, cx, "init"))
+    })
+}
+
+/// Grows the table by `delta` elements of what `make` gives.
+fn grow(
+    table: &wasmpool_table_t,
+    delta: u64,
+    previous: *mut u64,
+    make: impl FnOnce(StoreContextMut<'_, StoreData>) -> Result<wasmtime::Ref>,
+) -> Result<()> {
+    // SAFETY: the table's store is alive (caller contract).
+    let store = unsafe { table.store() };
+    let before = table.table.size(&*store);
+    store.data_mut().limiter.refused = None;
+    let grown = {
+        let mut scope = wasmtime::RootScope::new(&mut *store);
+        let element = make(scope.as_context_mut())?;
+        table.table.grow(&mut scope, delta, element)
+    };
+    let refused = store.data_mut().limiter.refused.take();
+    match grown {
+        Ok(prev) => {
+            if let Some(out) = abi::opt_out(previous) {
+                out.write(prev);
+            }
+            Ok(())
+        }
+        Err(e) => {
+            let max = table.table.ty(&*store).maximum();
+            let want = before.checked_add(delta);
+            let limit = store.data().limiter.limits.table_elements;
+            let why = match (max, refused) {
+                (Some(max), _) if want.is_none_or(|want| want > max) => {
+                    format!("the table's maximum is {max} elements")
+                }
+                (_, Some(why)) if want.is_none_or(|w| w > limit as u64) => why,
+                (_, Some(_)) => "the engine refused (for an instance's table: the pool's table_elements)".to_string(),
+                (_, None) => format!("{e}"),
+            };
+            Err(Error::new(
+                K::WASMPOOL_ERROR_LIMIT_EXCEEDED,
+                format!("cannot grow the table from {before} elements by {delta}: {why}"),
+            ))
+        }
+    }
 }
 
 /// Writes a handle for the exported table `name` of `inst` to `*out` (owned

@@ -8,6 +8,8 @@
 use crate::abi;
 use crate::engine::slots::SlotQueue;
 use crate::store::host_resources::HostResources;
+use crate::store::refs::RefTable;
+use crate::core::externs::StoreRef;
 use crate::wasi::state::WasiState;
 
 /// Per-store limits. `SIZE_MAX` means unlimited (the default for every
@@ -115,6 +117,12 @@ pub(crate) struct StoreData {
     /// The host's pointer given to `wasmpool_store_new_with_data` (NULL
     /// otherwise); its finalizer belongs to the store handle.
     pub(crate) user_data: UserData,
+    /// The externref/anyref roots the host holds (`wasmpool_ref_t`).
+    pub(crate) refs: RefTable,
+    /// This store itself, for function handles made from funcref values
+    /// while only the Wasmtime store (or a caller) is at hand; set once the
+    /// store handle has its final address.
+    pub(crate) home: Option<StoreRef>,
 }
 
 /// The host's per-store pointer, as host functions read it through their
@@ -152,6 +160,8 @@ impl StoreData {
             http: None,
             host_resources: HostResources::default(),
             user_data: UserData(std::ptr::null_mut()),
+            refs: RefTable::default(),
+            home: None,
         }
     }
 }

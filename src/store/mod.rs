@@ -8,6 +8,8 @@ mod epoch_callback;
 pub use epoch_callback::{wasmpool_epoch_action_t, wasmpool_epoch_deadline_callback_t, wasmpool_store_epoch_deadline_callback};
 pub(crate) mod host_resources;
 pub(crate) mod instantiate;
+pub(crate) mod refs;
+pub use refs::wasmpool_ref_t;
 pub use instantiate::{wasmpool_component_pre_instantiate, wasmpool_instance_pre_instantiate, wasmpool_instantiate, wasmpool_linker_instantiate};
 mod owned;
 
@@ -134,6 +136,17 @@ fn new_store(engine: &wasmpool_engine_t) -> Result<wasmpool_store_t> {
     })
 }
 
+/// Hands the store to C and tells it its final address (see
+/// `StoreData::home`).
+fn boxed(store: wasmpool_store_t) -> *mut wasmpool_store_t {
+    let ptr = abi::into_boxed(store);
+    // SAFETY: just made, not shared yet.
+    let store = unsafe { &mut *ptr };
+    let home = crate::core::externs::StoreRef(store.store_ptr());
+    store.store.data_mut().home = Some(home);
+    ptr
+}
+
 /// Far enough that the epoch never gets there, near enough not to overflow.
 const NO_DEADLINE: u64 = u64::MAX / 2;
 
@@ -153,7 +166,7 @@ pub unsafe extern "C" fn wasmpool_store_new(
     abi::guard(|| {
         let engine = abi::arg_ref(engine, "engine")?;
         let out = abi::out(out, "out")?;
-        out.write(abi::into_boxed(new_store(engine)?));
+        out.write(boxed(new_store(engine)?));
         Ok(())
     })
 }
@@ -184,7 +197,7 @@ pub unsafe extern "C" fn wasmpool_store_new_with_data(
         let mut store = new_store(engine)?;
         store.store.data_mut().user_data.0 = data;
         store.user_finalizer = finalizer.map(|finalizer| UserFinalizer { data, finalizer });
-        out.write(abi::into_boxed(store));
+        out.write(boxed(store));
         Ok(())
     })
 }

@@ -27,7 +27,7 @@ pub(super) fn kinds(p: *const u32, n: usize) -> Vec<u32> {
     // SAFETY: the API promises `n` kinds, borrowed from the module or store.
     let v = unsafe { std::slice::from_raw_parts(p, n) }.to_vec();
     for k in &v {
-        assert!(*k <= wasmpool_valkind_t::WASMPOOL_VALKIND_REF as u32, "extern info: kind {k} out of range");
+        assert!(*k <= wasmpool_valkind_t::WASMPOOL_VALKIND_EXNREF as u32, "extern info: kind {k} out of range");
     }
     v
 }

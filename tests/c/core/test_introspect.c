@@ -43,7 +43,7 @@ int main(void) {
   OK(wasmpool_module_export(module, 0, &info));
   CHECK(info.module == NULL && strcmp(info.name, "run") == 0);
   CHECK(info.nparams == 2 && info.params[0] == WASMPOOL_VALKIND_V128 &&
-        info.params[1] == WASMPOOL_VALKIND_REF && info.results[0] == WASMPOOL_VALKIND_F32);
+        info.params[1] == WASMPOOL_VALKIND_FUNCREF && info.results[0] == WASMPOOL_VALKIND_F32);
   OK(wasmpool_module_export(module, 3, &info));
   CHECK(strcmp(info.name, "tab") == 0 && info.kind == WASMPOOL_EXTERN_TABLE);
   EXPECT_ERR(wasmpool_module_export(module, 4, &info), WASMPOOL_ERROR_INVALID_ARGUMENT);

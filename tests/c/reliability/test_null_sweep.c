@@ -40,6 +40,10 @@ typedef struct {
   uint8_t *data;
   wasmpool_trap_code_t code;
   wasmpool_val_t arg, res, gval, val;
+  /* A null funcref (for the table), an i31 anyref made in `store`, and a u32 to write. */
+  wasmpool_val_t fval;
+  wasmpool_ref_t ref;
+  uint32_t u32;
   wasmpool_valkind_t kinds[1];
   /* Component values: a u32 value, and the type of the component's `f`
    * parameter (u32). */
@@ -191,11 +195,14 @@ static void fixture_setup(fixture_t *fx) {
   die("store", wasmpool_store_new(fx->engine, &fx->store));
   die("instantiate", wasmpool_instance_pre_instantiate(fx->pre, fx->store, &fx->inst));
   die("func", wasmpool_instance_func(fx->inst, "f", &fx->func));
+  die("i31", wasmpool_anyref_i31_new(fx->store, 1, &fx->ref));
   fx->err = wasmpool_trap_new("a sample error");
   fx->metrics.struct_size = sizeof fx->metrics;
   fx->limits = wasmpool_store_limits_unlimited();
   fx->arg.kind = WASMPOOL_VALKIND_I32;
   fx->gval.kind = WASMPOOL_VALKIND_I32;
+  memset(&fx->fval, 0, sizeof fx->fval);
+  fx->fval.kind = WASMPOOL_VALKIND_FUNCREF;
   fx->kinds[0] = WASMPOOL_VALKIND_I32;
   fx->cval.kind = WASMPOOL_COMPONENT_VALKIND_U32;
   die("component", wasmpool_component_new(fx->engine, (const uint8_t *)COMPONENT_WAT,
@@ -2277,6 +2284,117 @@ static int case_wasmpool_module_export__out(fixture_t *fx, void *caller) {
   return expect_invalid("wasmpool_module_export__out", wasmpool_module_export(fx->module, 0, NULL));
 }
 
+static int case_wasmpool_externref_new__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_externref_new__store", wasmpool_externref_new(NULL, NULL, NULL, &fx->ref));
+}
+
+static int case_wasmpool_externref_new__data(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_externref_new__data", wasmpool_externref_new(fx->store, NULL, NULL, &fx->ref));
+}
+
+static int case_wasmpool_externref_new__finalizer(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_externref_new__finalizer", wasmpool_externref_new(fx->store, NULL, NULL, &fx->ref));
+}
+
+static int case_wasmpool_externref_new__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_externref_new__out", wasmpool_externref_new(fx->store, NULL, NULL, NULL));
+}
+
+static int case_wasmpool_caller_externref_new__caller(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_externref_new__caller", wasmpool_caller_externref_new(NULL, NULL, NULL, &fx->ref));
+}
+
+static int case_wasmpool_caller_externref_new__data(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_caller_externref_new__data", wasmpool_caller_externref_new((wasmpool_caller_t *)caller, NULL, NULL, &fx->ref));
+}
+
+static int case_wasmpool_caller_externref_new__finalizer(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_caller_externref_new__finalizer", wasmpool_caller_externref_new((wasmpool_caller_t *)caller, NULL, NULL, &fx->ref));
+}
+
+static int case_wasmpool_caller_externref_new__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_externref_new__out", wasmpool_caller_externref_new((wasmpool_caller_t *)caller, NULL, NULL, NULL));
+}
+
+static int case_wasmpool_externref_data__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_externref_data__store", wasmpool_externref_data(NULL, fx->ref, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_externref_data__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_externref_data__out", wasmpool_externref_data(fx->store, fx->ref, NULL));
+}
+
+static int case_wasmpool_caller_externref_data__caller(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_externref_data__caller", wasmpool_caller_externref_data(NULL, fx->ref, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_caller_externref_data__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_externref_data__out", wasmpool_caller_externref_data((wasmpool_caller_t *)caller, fx->ref, NULL));
+}
+
+static int case_wasmpool_ref_release__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_ref_release__store", wasmpool_ref_release(NULL, fx->ref));
+}
+
+static int case_wasmpool_caller_ref_release__caller(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_ref_release__caller", wasmpool_caller_ref_release(NULL, fx->ref));
+}
+
+static int case_wasmpool_store_ref_count__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_store_ref_count(NULL);
+  return 0;
+}
+
+static int case_wasmpool_store_gc__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_store_gc__store", wasmpool_store_gc(NULL));
+}
+
+static int case_wasmpool_anyref_i31_new__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_anyref_i31_new__store", wasmpool_anyref_i31_new(NULL, 1, &fx->ref));
+}
+
+static int case_wasmpool_anyref_i31_new__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_anyref_i31_new__out", wasmpool_anyref_i31_new(fx->store, 1, NULL));
+}
+
+static int case_wasmpool_anyref_i31_get_s__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_anyref_i31_get_s__store", wasmpool_anyref_i31_get_s(NULL, fx->ref, &fx->exit_code));
+}
+
+static int case_wasmpool_anyref_i31_get_s__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_anyref_i31_get_s__out", wasmpool_anyref_i31_get_s(fx->store, fx->ref, NULL));
+}
+
+static int case_wasmpool_anyref_i31_get_u__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_anyref_i31_get_u__store", wasmpool_anyref_i31_get_u(NULL, fx->ref, &fx->u32));
+}
+
+static int case_wasmpool_anyref_i31_get_u__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_anyref_i31_get_u__out", wasmpool_anyref_i31_get_u(fx->store, fx->ref, NULL));
+}
+
 static int case_wasmpool_table_new__store(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_table_new__store", wasmpool_table_new(NULL, &fx->ttype, (void *)&fx->out_ptr));
@@ -2290,6 +2408,26 @@ static int case_wasmpool_table_new__ty(fixture_t *fx, void *caller) {
 static int case_wasmpool_table_new__out(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_table_new__out", wasmpool_table_new(fx->store, &fx->ttype, NULL));
+}
+
+static int case_wasmpool_table_new_with_init__store(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_new_with_init__store", wasmpool_table_new_with_init(NULL, &fx->ttype, &fx->fval, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_table_new_with_init__ty(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_new_with_init__ty", wasmpool_table_new_with_init(fx->store, NULL, &fx->fval, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_table_new_with_init__init(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_new_with_init__init", wasmpool_table_new_with_init(fx->store, &fx->ttype, NULL, (void *)&fx->out_ptr));
+}
+
+static int case_wasmpool_table_new_with_init__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_new_with_init__out", wasmpool_table_new_with_init(fx->store, &fx->ttype, &fx->fval, NULL));
 }
 
 static int case_wasmpool_table_type__table(fixture_t *fx, void *caller) {
@@ -2318,6 +2456,16 @@ static int case_wasmpool_table_get__out(fixture_t *fx, void *caller) {
   return expect_invalid("wasmpool_table_get__out", wasmpool_table_get(fx->table, 1, NULL));
 }
 
+static int case_wasmpool_table_get_val__table(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_get_val__table", wasmpool_table_get_val(NULL, 1, &fx->val));
+}
+
+static int case_wasmpool_table_get_val__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_get_val__out", wasmpool_table_get_val(fx->table, 1, NULL));
+}
+
 static int case_wasmpool_table_set__table(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_invalid("wasmpool_table_set__table", wasmpool_table_set(NULL, 1, fx->func));
@@ -2326,6 +2474,16 @@ static int case_wasmpool_table_set__table(fixture_t *fx, void *caller) {
 static int case_wasmpool_table_set__func(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_ok("wasmpool_table_set__func", wasmpool_table_set(fx->table, 1, NULL));
+}
+
+static int case_wasmpool_table_set_val__table(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_set_val__table", wasmpool_table_set_val(NULL, 1, &fx->fval));
+}
+
+static int case_wasmpool_table_set_val__value(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_set_val__value", wasmpool_table_set_val(fx->table, 1, NULL));
 }
 
 static int case_wasmpool_table_grow__table(fixture_t *fx, void *caller) {
@@ -2341,6 +2499,21 @@ static int case_wasmpool_table_grow__init(fixture_t *fx, void *caller) {
 static int case_wasmpool_table_grow__previous(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   return expect_ok("wasmpool_table_grow__previous", wasmpool_table_grow(fx->table, 1, fx->func, NULL));
+}
+
+static int case_wasmpool_table_grow_val__table(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_grow_val__table", wasmpool_table_grow_val(NULL, 1, &fx->fval, &fx->u64));
+}
+
+static int case_wasmpool_table_grow_val__init(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_table_grow_val__init", wasmpool_table_grow_val(fx->table, 1, NULL, &fx->u64));
+}
+
+static int case_wasmpool_table_grow_val__previous(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_ok("wasmpool_table_grow_val__previous", wasmpool_table_grow_val(fx->table, 1, &fx->fval, NULL));
 }
 
 static int case_wasmpool_instance_export_table__inst(fixture_t *fx, void *caller) {
@@ -3134,7 +3307,7 @@ typedef struct {
   int via_caller;
 } sweep_case_t;
 
-#define SWEPT_FUNCTIONS 289
+#define SWEPT_FUNCTIONS 304
 static const sweep_case_t CASES[] = {
     {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
     {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
@@ -3521,19 +3694,52 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_module_export_count__module", case_wasmpool_module_export_count__module, 0},
     {"wasmpool_module_export__module", case_wasmpool_module_export__module, 0},
     {"wasmpool_module_export__out", case_wasmpool_module_export__out, 0},
+    {"wasmpool_externref_new__store", case_wasmpool_externref_new__store, 0},
+    {"wasmpool_externref_new__data", case_wasmpool_externref_new__data, 0},
+    {"wasmpool_externref_new__finalizer", case_wasmpool_externref_new__finalizer, 0},
+    {"wasmpool_externref_new__out", case_wasmpool_externref_new__out, 0},
+    {"wasmpool_caller_externref_new__caller", case_wasmpool_caller_externref_new__caller, 1},
+    {"wasmpool_caller_externref_new__data", case_wasmpool_caller_externref_new__data, 1},
+    {"wasmpool_caller_externref_new__finalizer", case_wasmpool_caller_externref_new__finalizer, 1},
+    {"wasmpool_caller_externref_new__out", case_wasmpool_caller_externref_new__out, 1},
+    {"wasmpool_externref_data__store", case_wasmpool_externref_data__store, 0},
+    {"wasmpool_externref_data__out", case_wasmpool_externref_data__out, 0},
+    {"wasmpool_caller_externref_data__caller", case_wasmpool_caller_externref_data__caller, 1},
+    {"wasmpool_caller_externref_data__out", case_wasmpool_caller_externref_data__out, 1},
+    {"wasmpool_ref_release__store", case_wasmpool_ref_release__store, 0},
+    {"wasmpool_caller_ref_release__caller", case_wasmpool_caller_ref_release__caller, 1},
+    {"wasmpool_store_ref_count__store", case_wasmpool_store_ref_count__store, 0},
+    {"wasmpool_store_gc__store", case_wasmpool_store_gc__store, 0},
+    {"wasmpool_anyref_i31_new__store", case_wasmpool_anyref_i31_new__store, 0},
+    {"wasmpool_anyref_i31_new__out", case_wasmpool_anyref_i31_new__out, 0},
+    {"wasmpool_anyref_i31_get_s__store", case_wasmpool_anyref_i31_get_s__store, 0},
+    {"wasmpool_anyref_i31_get_s__out", case_wasmpool_anyref_i31_get_s__out, 0},
+    {"wasmpool_anyref_i31_get_u__store", case_wasmpool_anyref_i31_get_u__store, 0},
+    {"wasmpool_anyref_i31_get_u__out", case_wasmpool_anyref_i31_get_u__out, 0},
     {"wasmpool_table_new__store", case_wasmpool_table_new__store, 0},
     {"wasmpool_table_new__ty", case_wasmpool_table_new__ty, 0},
     {"wasmpool_table_new__out", case_wasmpool_table_new__out, 0},
+    {"wasmpool_table_new_with_init__store", case_wasmpool_table_new_with_init__store, 0},
+    {"wasmpool_table_new_with_init__ty", case_wasmpool_table_new_with_init__ty, 0},
+    {"wasmpool_table_new_with_init__init", case_wasmpool_table_new_with_init__init, 0},
+    {"wasmpool_table_new_with_init__out", case_wasmpool_table_new_with_init__out, 0},
     {"wasmpool_table_type__table", case_wasmpool_table_type__table, 0},
     {"wasmpool_table_type__out", case_wasmpool_table_type__out, 0},
     {"wasmpool_table_size__table", case_wasmpool_table_size__table, 0},
     {"wasmpool_table_get__table", case_wasmpool_table_get__table, 0},
     {"wasmpool_table_get__out", case_wasmpool_table_get__out, 0},
+    {"wasmpool_table_get_val__table", case_wasmpool_table_get_val__table, 0},
+    {"wasmpool_table_get_val__out", case_wasmpool_table_get_val__out, 0},
     {"wasmpool_table_set__table", case_wasmpool_table_set__table, 0},
     {"wasmpool_table_set__func", case_wasmpool_table_set__func, 0},
+    {"wasmpool_table_set_val__table", case_wasmpool_table_set_val__table, 0},
+    {"wasmpool_table_set_val__value", case_wasmpool_table_set_val__value, 0},
     {"wasmpool_table_grow__table", case_wasmpool_table_grow__table, 0},
     {"wasmpool_table_grow__init", case_wasmpool_table_grow__init, 0},
     {"wasmpool_table_grow__previous", case_wasmpool_table_grow__previous, 0},
+    {"wasmpool_table_grow_val__table", case_wasmpool_table_grow_val__table, 0},
+    {"wasmpool_table_grow_val__init", case_wasmpool_table_grow_val__init, 0},
+    {"wasmpool_table_grow_val__previous", case_wasmpool_table_grow_val__previous, 0},
     {"wasmpool_instance_export_table__inst", case_wasmpool_instance_export_table__inst, 0},
     {"wasmpool_instance_export_table__name", case_wasmpool_instance_export_table__name, 0},
     {"wasmpool_instance_export_table__out", case_wasmpool_instance_export_table__out, 0},

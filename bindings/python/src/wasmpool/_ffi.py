@@ -86,6 +86,10 @@ WASMPOOL_VALKIND_F32 = 2
 WASMPOOL_VALKIND_F64 = 3
 WASMPOOL_VALKIND_V128 = 4
 WASMPOOL_VALKIND_REF = 5
+WASMPOOL_VALKIND_FUNCREF = 6
+WASMPOOL_VALKIND_EXTERNREF = 7
+WASMPOOL_VALKIND_ANYREF = 8
+WASMPOOL_VALKIND_EXNREF = 9
 
 # enum wasmpool_externkind_t
 wasmpool_externkind_t = ctypes.c_int
@@ -231,6 +235,10 @@ class Valkind(enum.IntEnum):
     F64 = 3
     V128 = 4
     REF = 5
+    FUNCREF = 6
+    EXTERNREF = 7
+    ANYREF = 8
+    EXNREF = 9
 
 
 class Externkind(enum.IntEnum):
@@ -331,7 +339,7 @@ ENUMS: dict[str, dict[str, int]] = {
     "wasmpool_opt_level_t": {"WASMPOOL_OPT_LEVEL_NONE": WASMPOOL_OPT_LEVEL_NONE, "WASMPOOL_OPT_LEVEL_SPEED": WASMPOOL_OPT_LEVEL_SPEED, "WASMPOOL_OPT_LEVEL_SPEED_AND_SIZE": WASMPOOL_OPT_LEVEL_SPEED_AND_SIZE},
     "wasmpool_profiling_t": {"WASMPOOL_PROFILING_NONE": WASMPOOL_PROFILING_NONE, "WASMPOOL_PROFILING_PERFMAP": WASMPOOL_PROFILING_PERFMAP, "WASMPOOL_PROFILING_JITDUMP": WASMPOOL_PROFILING_JITDUMP},
     "wasmpool_enabled_t": {"WASMPOOL_ENABLED_NO": WASMPOOL_ENABLED_NO, "WASMPOOL_ENABLED_YES": WASMPOOL_ENABLED_YES, "WASMPOOL_ENABLED_AUTO": WASMPOOL_ENABLED_AUTO},
-    "wasmpool_valkind_t": {"WASMPOOL_VALKIND_I32": WASMPOOL_VALKIND_I32, "WASMPOOL_VALKIND_I64": WASMPOOL_VALKIND_I64, "WASMPOOL_VALKIND_F32": WASMPOOL_VALKIND_F32, "WASMPOOL_VALKIND_F64": WASMPOOL_VALKIND_F64, "WASMPOOL_VALKIND_V128": WASMPOOL_VALKIND_V128, "WASMPOOL_VALKIND_REF": WASMPOOL_VALKIND_REF},
+    "wasmpool_valkind_t": {"WASMPOOL_VALKIND_I32": WASMPOOL_VALKIND_I32, "WASMPOOL_VALKIND_I64": WASMPOOL_VALKIND_I64, "WASMPOOL_VALKIND_F32": WASMPOOL_VALKIND_F32, "WASMPOOL_VALKIND_F64": WASMPOOL_VALKIND_F64, "WASMPOOL_VALKIND_V128": WASMPOOL_VALKIND_V128, "WASMPOOL_VALKIND_REF": WASMPOOL_VALKIND_REF, "WASMPOOL_VALKIND_FUNCREF": WASMPOOL_VALKIND_FUNCREF, "WASMPOOL_VALKIND_EXTERNREF": WASMPOOL_VALKIND_EXTERNREF, "WASMPOOL_VALKIND_ANYREF": WASMPOOL_VALKIND_ANYREF, "WASMPOOL_VALKIND_EXNREF": WASMPOOL_VALKIND_EXNREF},
     "wasmpool_externkind_t": {"WASMPOOL_EXTERN_FUNC": WASMPOOL_EXTERN_FUNC, "WASMPOOL_EXTERN_GLOBAL": WASMPOOL_EXTERN_GLOBAL, "WASMPOOL_EXTERN_TABLE": WASMPOOL_EXTERN_TABLE, "WASMPOOL_EXTERN_MEMORY": WASMPOOL_EXTERN_MEMORY, "WASMPOOL_EXTERN_TAG": WASMPOOL_EXTERN_TAG},
     "wasmpool_reftype_t": {"WASMPOOL_REFTYPE_FUNCREF": WASMPOOL_REFTYPE_FUNCREF, "WASMPOOL_REFTYPE_EXTERNREF": WASMPOOL_REFTYPE_EXTERNREF, "WASMPOOL_REFTYPE_ANYREF": WASMPOOL_REFTYPE_ANYREF, "WASMPOOL_REFTYPE_EXNREF": WASMPOOL_REFTYPE_EXNREF},
     "wasmpool_trap_code_t": {"WASMPOOL_TRAP_STACK_OVERFLOW": WASMPOOL_TRAP_STACK_OVERFLOW, "WASMPOOL_TRAP_MEMORY_OUT_OF_BOUNDS": WASMPOOL_TRAP_MEMORY_OUT_OF_BOUNDS, "WASMPOOL_TRAP_HEAP_MISALIGNED": WASMPOOL_TRAP_HEAP_MISALIGNED, "WASMPOOL_TRAP_TABLE_OUT_OF_BOUNDS": WASMPOOL_TRAP_TABLE_OUT_OF_BOUNDS, "WASMPOOL_TRAP_INDIRECT_CALL_TO_NULL": WASMPOOL_TRAP_INDIRECT_CALL_TO_NULL, "WASMPOOL_TRAP_BAD_SIGNATURE": WASMPOOL_TRAP_BAD_SIGNATURE, "WASMPOOL_TRAP_INTEGER_OVERFLOW": WASMPOOL_TRAP_INTEGER_OVERFLOW, "WASMPOOL_TRAP_INTEGER_DIVISION_BY_ZERO": WASMPOOL_TRAP_INTEGER_DIVISION_BY_ZERO, "WASMPOOL_TRAP_BAD_CONVERSION_TO_INTEGER": WASMPOOL_TRAP_BAD_CONVERSION_TO_INTEGER, "WASMPOOL_TRAP_UNREACHABLE": WASMPOOL_TRAP_UNREACHABLE, "WASMPOOL_TRAP_INTERRUPT": WASMPOOL_TRAP_INTERRUPT, "WASMPOOL_TRAP_OUT_OF_FUEL": WASMPOOL_TRAP_OUT_OF_FUEL, "WASMPOOL_TRAP_NULL_REFERENCE": WASMPOOL_TRAP_NULL_REFERENCE, "WASMPOOL_TRAP_ARRAY_OUT_OF_BOUNDS": WASMPOOL_TRAP_ARRAY_OUT_OF_BOUNDS, "WASMPOOL_TRAP_ALLOCATION_TOO_LARGE": WASMPOOL_TRAP_ALLOCATION_TOO_LARGE, "WASMPOOL_TRAP_CAST_FAILURE": WASMPOOL_TRAP_CAST_FAILURE, "WASMPOOL_TRAP_HOST": WASMPOOL_TRAP_HOST, "WASMPOOL_TRAP_OTHER": WASMPOOL_TRAP_OTHER, "WASMPOOL_TRAP_UNKNOWN_IMPORT": WASMPOOL_TRAP_UNKNOWN_IMPORT},
@@ -414,6 +422,10 @@ class wasmpool_component_item_t(ctypes.Structure):
 
 
 class wasmpool_footprint_t(ctypes.Structure):
+    pass
+
+
+class wasmpool_ref_t(ctypes.Structure):
     pass
 
 
@@ -544,12 +556,20 @@ wasmpool_footprint_t._fields_ = [
     ("resident_per_warm_slot", ctypes.c_uint64),
     ("warm_resident_max", ctypes.c_uint64),
 ]
+wasmpool_ref_t._fields_ = [
+    ("store", ctypes.c_uint64),
+    ("id", ctypes.c_uint64),
+]
 wasmpool_valunion_t._fields_ = [
     ("i32", ctypes.c_int32),
     ("i64", ctypes.c_int64),
     ("f32", ctypes.c_float),
     ("f64", ctypes.c_double),
     ("v128", ctypes.c_uint8 * 16),
+    ("funcref", ctypes.c_void_p),
+    ("externref", wasmpool_ref_t),
+    ("anyref", wasmpool_ref_t),
+    ("exnref", wasmpool_ref_t),
 ]
 wasmpool_val_t._fields_ = [
     ("kind", wasmpool_valkind_t),
@@ -839,12 +859,27 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
     "wasmpool_module_import": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(wasmpool_extern_info_t)]),
     "wasmpool_module_export_count": (ctypes.c_size_t, [ctypes.c_void_p]),
     "wasmpool_module_export": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(wasmpool_extern_info_t)]),
+    "wasmpool_externref_new": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, wasmpool_finalizer_t, ctypes.POINTER(wasmpool_ref_t)]),
+    "wasmpool_caller_externref_new": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, wasmpool_finalizer_t, ctypes.POINTER(wasmpool_ref_t)]),
+    "wasmpool_externref_data": (ctypes.c_void_p, [ctypes.c_void_p, wasmpool_ref_t, ctypes.POINTER(ctypes.c_void_p)]),
+    "wasmpool_caller_externref_data": (ctypes.c_void_p, [ctypes.c_void_p, wasmpool_ref_t, ctypes.POINTER(ctypes.c_void_p)]),
+    "wasmpool_ref_release": (ctypes.c_void_p, [ctypes.c_void_p, wasmpool_ref_t]),
+    "wasmpool_caller_ref_release": (ctypes.c_void_p, [ctypes.c_void_p, wasmpool_ref_t]),
+    "wasmpool_store_ref_count": (ctypes.c_size_t, [ctypes.c_void_p]),
+    "wasmpool_store_gc": (ctypes.c_void_p, [ctypes.c_void_p]),
+    "wasmpool_anyref_i31_new": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(wasmpool_ref_t)]),
+    "wasmpool_anyref_i31_get_s": (ctypes.c_void_p, [ctypes.c_void_p, wasmpool_ref_t, ctypes.POINTER(ctypes.c_int32)]),
+    "wasmpool_anyref_i31_get_u": (ctypes.c_void_p, [ctypes.c_void_p, wasmpool_ref_t, ctypes.POINTER(ctypes.c_uint32)]),
     "wasmpool_table_new": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(wasmpool_tabletype_t), ctypes.POINTER(ctypes.c_void_p)]),
+    "wasmpool_table_new_with_init": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(wasmpool_tabletype_t), ctypes.POINTER(wasmpool_val_t), ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_table_type": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(wasmpool_tabletype_t)]),
     "wasmpool_table_size": (ctypes.c_uint64, [ctypes.c_void_p]),
     "wasmpool_table_get": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_uint64, ctypes.POINTER(ctypes.c_void_p)]),
+    "wasmpool_table_get_val": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_uint64, ctypes.POINTER(wasmpool_val_t)]),
     "wasmpool_table_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p]),
+    "wasmpool_table_set_val": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_uint64, ctypes.POINTER(wasmpool_val_t)]),
     "wasmpool_table_grow": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint64)]),
+    "wasmpool_table_grow_val": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_uint64, ctypes.POINTER(wasmpool_val_t), ctypes.POINTER(ctypes.c_uint64)]),
     "wasmpool_instance_export_table": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_instance_export_table_n": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)]),
     "wasmpool_config_cache_dir_set": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p]),

@@ -2,7 +2,11 @@
 //! arbitrary types, grown, read and written with arbitrary arguments, and
 //! defined in a fresh linker of an arbitrary engine for an arbitrary store
 //! (a handle of another store, or a store of another engine, must be refused
-//! with INVALID_ARGUMENT).
+//! with INVALID_ARGUMENT); and reference values: externrefs with a counted
+//! finalizer, i31 values, roots released (twice: the second is refused),
+//! refs used with another store, GCs, and reference-typed globals and tables.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
 
@@ -13,10 +17,14 @@ impl Api {
         }
         let si = u.choose_index(self.stores.len())?;
         let store = self.stores[si].ptr;
-        let item = match u.int_in_range(0..=2u8)? {
+        let item = match u.int_in_range(0..=3u8)? {
             0 => memory_ops(store, u)?,
             1 => table_ops(store, u)?,
-            _ => global_ops(store, u)?,
+            2 => global_ops(store, u)?,
+            _ => {
+                let other = self.stores[u.choose_index(self.stores.len())?].ptr;
+                return ref_ops(store, other, u);
+            }
         };
         if let Some(item) = item
             && u.ratio(1u8, 2u8)?
@@ -150,4 +158,90 @@ fn global_ops(store: *mut wasmpool_store_t, u: &mut Unstructured) -> arbitrary::
     check(unsafe { wasmpool_global_get(g, &mut back) }, "global_get", &[]);
     assert_eq!(back.kind, kind, "global_get: kind");
     Ok(Some(Item::Global(g)))
+}
+
+/// Externrefs made and finalized by [`ref_ops`]; `api_sequence` checks that
+/// every one was finalized exactly once by the end (all stores deleted).
+pub(super) static REFS_MADE: AtomicUsize = AtomicUsize::new(0);
+pub(super) static REFS_FINALIZED: AtomicUsize = AtomicUsize::new(0);
+
+unsafe extern "C" fn count_ref(_data: *mut std::ffi::c_void) {
+    REFS_FINALIZED.fetch_add(1, Ordering::SeqCst);
+}
+
+fn null_val(kind: wasmpool_valkind_t) -> wasmpool_val_t {
+    wasmpool_val_t { kind: kind as u32, of: wasmpool_valunion_t { v128: [0; 16] } }
+}
+
+/// Reference values in `store`: made, read back, stored in a global and a
+/// table, released (a second release refused), used with `other` (refused
+/// unless it is the same store), collected.
+fn ref_ops(store: *mut wasmpool_store_t, other: *mut wasmpool_store_t, u: &mut Unstructured) -> arbitrary::Result<()> {
+    use wasmpool_valkind_t as V;
+    let same = std::ptr::eq(store, other);
+    let mut e = wasmpool_ref_t { store: 0, id: 0 };
+    let tag = u.int_in_range(1..=1000usize)? as *mut std::ffi::c_void;
+    // A full GC heap, or no memory slot for the store's GC heap, refuses it
+    // (and has run the finalizer already).
+    REFS_MADE.fetch_add(1, Ordering::SeqCst);
+    if check(unsafe { wasmpool_externref_new(store, tag, Some(count_ref), &mut e) }, "externref_new", &[WASMPOOL_ERROR_LIMIT_EXCEEDED, WASMPOOL_ERROR_POOL_EXHAUSTED]).is_some() {
+        return Ok(());
+    }
+    let mut data = null_mut();
+    check(unsafe { wasmpool_externref_data(store, e, &mut data) }, "externref_data", &[]);
+    assert_eq!(data, tag, "externref_data");
+    let theirs = check(unsafe { wasmpool_externref_data(other, e, &mut data) }, "externref_data(other store)", &[WASMPOOL_ERROR_INVALID_ARGUMENT]);
+    assert_eq!(theirs.is_none(), same, "externref_data with another store");
+    let value: i32 = u.arbitrary()?;
+    let mut i = wasmpool_ref_t { store: 0, id: 0 };
+    check(unsafe { wasmpool_anyref_i31_new(store, value, &mut i) }, "anyref_i31_new", &[]);
+    let mut back = 0i32;
+    check(unsafe { wasmpool_anyref_i31_get_s(store, i, &mut back) }, "anyref_i31_get_s", &[]);
+    assert_eq!(back, (value << 1) >> 1, "i31 of {value}");
+    check(unsafe { wasmpool_anyref_i31_get_s(store, e, &mut back) }, "anyref_i31_get_s(externref)", &[WASMPOOL_ERROR_INVALID_ARGUMENT]);
+    // A global and a table holding the externref, read back through a new root.
+    let ev = wasmpool_val_t { kind: V::WASMPOOL_VALKIND_EXTERNREF as u32, of: wasmpool_valunion_t { externref: e } };
+    let gty = wasmpool_globaltype_t { kind: V::WASMPOOL_VALKIND_EXTERNREF as u32, is_mutable: true };
+    let mut g = null_mut();
+    let in_other = check(unsafe { wasmpool_global_new(other, &gty, &ev, &mut g) }, "global_new(externref)", &[WASMPOOL_ERROR_INVALID_ARGUMENT]);
+    assert_eq!(in_other.is_none(), same, "global_new with a ref of another store");
+    check(unsafe { wasmpool_global_new(store, &gty, &ev, &mut g) }, "global_new(externref)", &[]);
+    let mut got = null_val(V::WASMPOOL_VALKIND_I32);
+    check(unsafe { wasmpool_global_get(g, &mut got) }, "global_get(externref)", &[]);
+    assert_eq!(got.kind, V::WASMPOOL_VALKIND_EXTERNREF as u32, "global_get: kind");
+    check(unsafe { wasmpool_externref_data(store, got.of.externref, &mut data) }, "externref_data(global)", &[]);
+    assert_eq!(data, tag, "externref_data of the global's value");
+    check(unsafe { wasmpool_ref_release(store, got.of.externref) }, "ref_release", &[]);
+    let tty = wasmpool_tabletype_t {
+        element: wasmpool_reftype_t::WASMPOOL_REFTYPE_EXTERNREF as u32,
+        minimum: u.int_in_range(0..=3u64)?,
+        maximum: 0,
+        has_maximum: false,
+        is_64: false,
+    };
+    let mut t = null_mut();
+    if check(unsafe { wasmpool_table_new_with_init(store, &tty, &ev, &mut t) }, "table_new_with_init", MADE).is_none() {
+        let index = u.int_in_range(0..=4u64)?;
+        let set = check(unsafe { wasmpool_table_set_val(t, index, &ev) }, "table_set_val", &[WASMPOOL_ERROR_INVALID_ARGUMENT]);
+        assert_eq!(set.is_some(), index >= tty.minimum, "table_set_val({index}) of {} elements", tty.minimum);
+        // The wrong kind for the table.
+        let iv = wasmpool_val_t { kind: V::WASMPOOL_VALKIND_ANYREF as u32, of: wasmpool_valunion_t { anyref: i } };
+        check(unsafe { wasmpool_table_set_val(t, 0, &iv) }, "table_set_val(anyref)", &[WASMPOOL_ERROR_INVALID_ARGUMENT]).expect("refused");
+    }
+    // Release in a random order; a second release is refused, and so is
+    // every use of the released ref.
+    let release_first = u.arbitrary()?;
+    let (a, b) = if release_first { (e, i) } else { (i, e) };
+    check(unsafe { wasmpool_ref_release(store, a) }, "ref_release", &[]);
+    check(unsafe { wasmpool_ref_release(store, a) }, "ref_release(again)", &[WASMPOOL_ERROR_INVALID_ARGUMENT]).expect("refused");
+    check(unsafe { wasmpool_externref_data(store, a, &mut data) }, "externref_data(released)", &[WASMPOOL_ERROR_INVALID_ARGUMENT]).expect("refused");
+    if u.arbitrary()? {
+        check(unsafe { wasmpool_ref_release(store, b) }, "ref_release", &[]);
+    }
+    if u.ratio(1u8, 3u8)? {
+        let before = REFS_FINALIZED.load(Ordering::SeqCst);
+        check(unsafe { wasmpool_store_gc(store) }, "store_gc", &[]);
+        assert!(REFS_FINALIZED.load(Ordering::SeqCst) >= before, "store_gc");
+    }
+    Ok(())
 }

@@ -171,6 +171,7 @@ pub fn api_sequence(data: &[u8]) {
     init();
     let finalized_before = FINALIZED.load(Ordering::SeqCst);
     let defined_before = DEFINED.load(Ordering::SeqCst);
+    let refs_before = (extern_ops::REFS_MADE.load(Ordering::SeqCst), extern_ops::REFS_FINALIZED.load(Ordering::SeqCst));
     let mut u = Unstructured::new(data);
     let mut api = Api::default();
     // Most inputs start from a working setup (a small pool, a template module, a store
@@ -203,4 +204,7 @@ pub fn api_sequence(data: &[u8]) {
     let defined = DEFINED.load(Ordering::SeqCst) - defined_before;
     let finalized = FINALIZED.load(Ordering::SeqCst) - finalized_before;
     assert_eq!(defined, finalized, "host functions defined {defined}, finalizers run {finalized}");
+    let refs_made = extern_ops::REFS_MADE.load(Ordering::SeqCst) - refs_before.0;
+    let refs_finalized = extern_ops::REFS_FINALIZED.load(Ordering::SeqCst) - refs_before.1;
+    assert_eq!(refs_made, refs_finalized, "externrefs made {refs_made}, finalizers run {refs_finalized}");
 }

@@ -1,0 +1,171 @@
+//! The roots a store keeps for the externref and anyref values the C host
+//! holds. Wasmtime's `OwnedRooted` keeps a GC object alive while it exists;
+//! C cannot hold one safely (a copied or freed struct would be a dangling
+//! root), so the host holds a `wasmpool_ref_t` instead: the store's serial
+//! number and a slot index with a generation. Every look-up checks all
+//! three, so a ref of another store, of a deleted store, or one released
+//! with `wasmpool_ref_release` is an error, never a read of freed memory.
+//! A leaf, like `data.rs`, which holds it.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use wasmtime::{AnyRef, ExternRef, OwnedRooted};
+
+/// An externref or anyref value held by the host: a root in its store.
+///
+/// Plain data, copied freely; what it names is a root the store holds for
+/// the host, alive until `wasmpool_ref_release` or the store's deletion,
+/// whichever comes first (a root made while a host function runs: until it
+/// returns). Every ref wasmpool writes is a new root.
+/// All zero (`{0, 0}`, what `memset` or `= {0}` gives) is the null
+/// reference. Every other value is checked against the store it is used
+/// with: a ref of another store, of a deleted store, or released, is an
+/// INVALID_ARGUMENT error naming the argument.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct wasmpool_ref_t {
+    /// The serial number of the store holding the root (0 for null).
+    pub store: u64,
+    /// The root's slot in that store (generation in the high 32 bits, index
+    /// in the low 32; 0 for null).
+    pub id: u64,
+}
+
+impl wasmpool_ref_t {
+    /// The null reference.
+    pub(crate) const NULL: Self = wasmpool_ref_t { store: 0, id: 0 };
+
+    pub(crate) fn is_null(self) -> bool {
+        self == Self::NULL
+    }
+}
+
+/// What a slot roots.
+#[derive(Clone)]
+pub(crate) enum Root {
+    Extern(OwnedRooted<ExternRef>),
+    Any(OwnedRooted<AnyRef>),
+}
+
+impl Root {
+    pub(crate) fn what(&self) -> &'static str {
+        match self {
+            Root::Extern(_) => "an externref",
+            Root::Any(_) => "an anyref",
+        }
+    }
+}
+
+struct Slot {
+    generation: u32,
+    root: Option<Root>,
+}
+
+/// Process-wide store serial numbers; 0 is reserved for null refs.
+static NEXT_SERIAL: AtomicU64 = AtomicU64::new(1);
+
+/// A store's host-held roots.
+pub(crate) struct RefTable {
+    serial: u64,
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+    /// Roots made while a host function runs, released when it returns
+    /// (`marks` holds where each running host function's roots start).
+    scoped: Vec<wasmpool_ref_t>,
+    marks: Vec<usize>,
+}
+
+impl Default for RefTable {
+    fn default() -> Self {
+        RefTable {
+            serial: NEXT_SERIAL.fetch_add(1, Ordering::Relaxed),
+            slots: Vec::new(),
+            free: Vec::new(),
+            scoped: Vec::new(),
+            marks: Vec::new(),
+        }
+    }
+}
+
+/// Why a ref could not be resolved, for the caller to put in a message.
+pub(crate) enum Stale {
+    OtherStore,
+    Released,
+}
+
+impl Stale {
+    pub(crate) fn describe(&self) -> &'static str {
+        match self {
+            Stale::OtherStore => "the reference belongs to another store (or to a deleted one)",
+            Stale::Released => "the reference was released (wasmpool_ref_release) and is no longer rooted",
+        }
+    }
+}
+
+impl RefTable {
+    /// Roots `root` and returns the handle naming it.
+    pub(crate) fn insert(&mut self, root: Root) -> wasmpool_ref_t {
+        let index = match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.slots.push(Slot { generation: 0, root: None });
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let slot = &mut self.slots[index as usize];
+        // Generations start at 1 so that no live id is 0 (null).
+        slot.generation = slot.generation.wrapping_add(1).max(1);
+        slot.root = Some(root);
+        let r = wasmpool_ref_t { store: self.serial, id: (u64::from(slot.generation) << 32) | u64::from(index) };
+        if !self.marks.is_empty() {
+            self.scoped.push(r);
+        }
+        r
+    }
+
+    /// A host function starts: roots made from now on are its own.
+    pub(crate) fn open_scope(&mut self) {
+        self.marks.push(self.scoped.len());
+    }
+
+    /// The host function returned (its results already read): its roots
+    /// go, except those the host released itself, which are gone already.
+    pub(crate) fn close_scope(&mut self) {
+        let mark = self.marks.pop().expect("a scope is open");
+        let made: Vec<_> = self.scoped.drain(mark..).collect();
+        for r in made {
+            let _ = self.release(r);
+        }
+    }
+
+    fn slot(&self, r: wasmpool_ref_t) -> Result<usize, Stale> {
+        if r.store != self.serial {
+            return Err(Stale::OtherStore);
+        }
+        let index = (r.id & 0xffff_ffff) as usize;
+        let generation = (r.id >> 32) as u32;
+        match self.slots.get(index) {
+            Some(s) if s.generation == generation && s.root.is_some() => Ok(index),
+            _ => Err(Stale::Released),
+        }
+    }
+
+    /// The root `r` names (not null: the caller checked).
+    pub(crate) fn get(&self, r: wasmpool_ref_t) -> Result<&Root, Stale> {
+        let i = self.slot(r)?;
+        Ok(self.slots[i].root.as_ref().expect("slot() checked"))
+    }
+
+    /// Unroots `r`; its object may be collected by the next GC.
+    pub(crate) fn release(&mut self, r: wasmpool_ref_t) -> Result<(), Stale> {
+        let i = self.slot(r)?;
+        self.slots[i].root = None;
+        self.free.push(i as u32);
+        Ok(())
+    }
+
+    /// Number of roots held.
+    pub(crate) fn len(&self) -> usize {
+        self.slots.len() - self.free.len()
+    }
+}
