@@ -205,6 +205,9 @@ def _wasi(*args):
     return {p: ["wasi", "cap=%d" % WASI_CAP] + list(args) for p in COMPONENT_PATHS}
 
 
+# Pairs of callgrind runs per WASI profile; their median is reported.
+PROFILE_REPEATS = 5
+
 PROFILES = [
     ("instantiate empty (pooling)", "instr/op", _every_path("cases=empty", "strategies=pooling"), (2000, 6000), 1),
     ("instantiate 1-page memory (pooling)", "instr/op", _every_path("cases=mem1", "strategies=pooling"),
