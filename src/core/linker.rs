@@ -132,7 +132,7 @@ fn call_host(
     if !err.is_null() {
         // SAFETY: a non-NULL return is an owned error handle (documented).
         let err = unsafe { Box::from_raw(err) };
-        return Err(wasmtime::Error::new(err.into_host_trap()));
+        return Err(err.into_host_error());
     }
     for (i, (out, &kind)) in outs.iter().zip(results).enumerate() {
         let raw = out.to_raw(kind, &|| format!("result {i} written by the host function")).map_err(|e| {

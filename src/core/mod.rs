@@ -12,6 +12,6 @@ pub mod linker;
 pub mod memory;
 pub mod module;
 pub mod module_info;
-mod names;
+pub(crate) mod names;
 pub mod table;
 pub mod val;

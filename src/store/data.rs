@@ -115,7 +115,12 @@ pub(crate) struct StoreData {
     /// The host's pointer given to `wasmpool_store_new_with_data` (NULL
     /// otherwise); its finalizer belongs to the store handle.
     pub(crate) user_data: UserData,
+    /// This store's number, unique in the process: tells whether a value
+    /// kept outside the store (an exception's tag in an error) belongs to it.
+    pub(crate) serial: u64,
 }
+
+static NEXT_SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// The host's per-store pointer, as host functions read it through their
 /// caller. wasmpool never dereferences it.
@@ -152,6 +157,7 @@ impl StoreData {
             http: None,
             host_resources: HostResources::default(),
             user_data: UserData(std::ptr::null_mut()),
+            serial: NEXT_SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 }
@@ -176,11 +182,16 @@ pub(crate) fn run<R>(
     store: &mut WStore,
     mut op: impl FnMut(&mut WStore, bool) -> wasmtime::Result<R>,
 ) -> abi::Result<R> {
-    let classify = |e| abi::Error::from_wasmtime(e, abi::wasmpool_error_kind_t::WASMPOOL_ERROR_OTHER);
+    // An uncaught exception is taken out of the store here (the error
+    // carries a copy), so none stays pending after the call returns.
+    let classify = |store: &mut WStore, e| crate::diag::exception::classify(store, e, false);
     let Some(stacks) = store.data().stacks.clone() else {
-        return op(store, false).map_err(classify);
+        let result = op(store, false).map_err(|e| classify(store, e));
+        crate::diag::exception::discard_pending(store);
+        return result;
     };
-    let result = stacks.queue.acquire(stacks.wait, || op(store, true).map_err(classify));
+    let result = stacks.queue.acquire(stacks.wait, || op(store, true).map_err(|e| classify(store, e)));
+    crate::diag::exception::discard_pending(store);
     // This call's stack is back in the pool: the next waiter may take it.
     stacks.queue.released();
     result
