@@ -193,15 +193,6 @@ class Caller {
     return detail::make(err, Span<uint8_t>(data, size));
   }
   /// The value of the caller's exported global `name`.
-  /// Whether the EXCEPTION error `e` was thrown with the tag this instance exports as `name`
-  /// (false for another Store's exception). INVALID_ARGUMENT if `e` is not an EXCEPTION error;
-  /// LINK if there is no such tag.
-  Result<bool> exception_tag_is(const Error &e, std::string_view name) const {
-    if (e.exception_raw() == nullptr) return Error(ErrorKind::InvalidArgument, "the error is not an exception");
-    bool out = false;
-    wasmpool_error_t *err = wasmpool_error_exception_tag_is_n(e.exception_raw(), raw_, name.data(), name.size(), &out);
-    return detail::make(err, out);
-  }
   Result<Val> global(std::string_view name) const {
     wasmpool_val_t v{};
     wasmpool_error_t *err = wasmpool_caller_global_get_n(raw_, name.data(), name.size(), &v);
