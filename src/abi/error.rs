@@ -183,6 +183,11 @@ impl Error {
             // A placeholder from define_unknown_imports_as_traps was called.
             return Self::trap(wasmpool_trap_code_t::WASMPOOL_TRAP_UNKNOWN_IMPORT, message);
         }
+        if err.is::<wasmtime::GcHeapOutOfMemory<()>>() {
+            // A GC object (a struct, an array, a thrown exception) that the
+            // store's GC heap cannot hold: the heap is at its configured size.
+            return Self::new(K::WASMPOOL_ERROR_LIMIT_EXCEEDED, message);
+        }
         if err.is::<wasmtime::PoolConcurrencyLimitError>() {
             return Self::new(K::WASMPOOL_ERROR_POOL_EXHAUSTED, message);
         }

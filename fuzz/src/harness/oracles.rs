@@ -91,6 +91,7 @@ pub(super) const CALL: &[wasmpool_error_kind_t] = &[
     WASMPOOL_ERROR_INTERRUPTED,
     WASMPOOL_ERROR_OUT_OF_FUEL,
     WASMPOOL_ERROR_EXCEPTION,
+    WASMPOOL_ERROR_LIMIT_EXCEEDED,
 ];
 pub(super) const LOOKUP: &[wasmpool_error_kind_t] = &[WASMPOOL_ERROR_INVALID_ARGUMENT, WASMPOOL_ERROR_LINK];
 pub(super) const SERIALIZE: &[wasmpool_error_kind_t] = &[WASMPOOL_ERROR_INVALID_ARGUMENT, WASMPOOL_ERROR_OTHER];

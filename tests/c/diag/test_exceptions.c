@@ -5,7 +5,8 @@
  * call from a host function crosses the host function when it returns the error (and can be
  * caught there by the outer guest), or is dropped when it returns something else; the
  * accessors' bad input (NULL, wrong kind, index past the end, a reference payload, an unknown
- * tag) is INVALID_ARGUMENT or LINK. Under pooling and on-demand; and from a component. */
+ * tag) is INVALID_ARGUMENT or LINK. Under pooling and on-demand; and from a component. A GC
+ * heap without room for the exception object is LIMIT_EXCEEDED. */
 #include <math.h>
 #include <stdint.h>
 
@@ -350,6 +351,33 @@ static void component_exception(wasmpool_config_t *cfg) {
   wasmpool_engine_delete(engine);
 }
 
+/* An exception is a GC object: in a pool whose slots have no room for a GC heap
+ * (max_memory_size 0), throwing fails with LIMIT_EXCEEDED (the fuzzer found it was OTHER). */
+static void gc_heap_full(void) {
+  wasmpool_config_t *cfg = small_pool(2);
+  OK(wasmpool_config_max_memory_size_set(cfg, 0));
+  wasmpool_engine_t *engine = engine_from(cfg);
+  wasmpool_module_t *module =
+      compile_wat(engine, "(module (tag $t (param i32)) (func (export \"t\") i32.const 1 throw $t))");
+  wasmpool_store_t *store;
+  wasmpool_instance_t *inst;
+  OK(wasmpool_store_new(engine, &store));
+  OK(wasmpool_instantiate(store, module, &inst));
+  for (int round = 0; round < 2; round++) { /* and the store stays usable */
+    wasmpool_error_t *err = wasmpool_instance_call(inst, "t", NULL, 0, NULL, 0);
+    CHECK(err != NULL);
+    printf("GC heap full: kind %d: %s\n", (int)wasmpool_error_kind(err), wasmpool_error_message(err));
+    CHECK(wasmpool_error_kind(err) == WASMPOOL_ERROR_LIMIT_EXCEEDED);
+    CHECK(strstr(wasmpool_error_message(err), "GC heap") != NULL);
+    CHECK(wasmpool_error_exception_payload_count(err) == 0);
+    wasmpool_error_delete(err);
+  }
+  wasmpool_store_delete(store);
+  wasmpool_module_delete(module);
+  wasmpool_engine_delete(engine);
+  wasmpool_config_delete(cfg);
+}
+
 int main(void) {
   wasmpool_config_t *cfg = small_pool(4);
   CHECK(wasmpool_config_wasm_exceptions_get(cfg));
@@ -357,6 +385,7 @@ int main(void) {
   component_exception(cfg);
   OK(wasmpool_config_strategy_set(cfg, WASMPOOL_STRATEGY_ON_DEMAND));
   run(cfg, "on-demand");
+  gc_heap_full();
   wasmpool_config_delete(cfg);
   return 0;
 }
