@@ -152,11 +152,11 @@ fn describe_ref(value: &wasmtime::Val) -> String {
         wasmtime::Val::ExnRef(_) => "exnref",
         _ => "reference",
     };
-    let null = if value.clone().ref_().is_some_and(|r| r.is_null()) { "null " } else { "" };
+    let null = if (*value).ref_().is_some_and(|r| r.is_null()) { "null " } else { "" };
     format!("{null}{what}")
 }
 
-fn exception_of<'e>(err: &'e wasmpool_error_t) -> Result<&'e Exception> {
+fn exception_of(err: &wasmpool_error_t) -> Result<&Exception> {
     err.exception.as_deref().ok_or_else(|| {
         Error::invalid(format!("err is not an uncaught exception (its kind is {:?})", err.kind))
     })
