@@ -3872,6 +3872,28 @@ struct wasmpool_error_t *wasmpool_error_exception_tag_is_n(const struct wasmpool
                                                            bool *out);
 
 /**
+ * Makes a WebAssembly exception for a host function to throw: the tag the
+ * calling instance exports as `tag`, with the payload `args` (`nargs`
+ * values, kinds equal to the tag's parameter types). Always returns an
+ * error: of kind `WASMPOOL_ERROR_EXCEPTION` when the exception was made,
+ * which the host function throws by returning it from its callback (the
+ * guest may catch it with `try_table`; uncaught, the call into the guest
+ * fails with it), or an error saying why not.
+ *
+ * Only during the callback that received `caller`. The caller owns the
+ * returned error (returning it from the callback hands it over).
+ *
+ * Errors: INVALID_ARGUMENT (NULL `caller` or `tag`, NULL `args` with
+ * `nargs` > 0, a wrong count or kind of payload values, a reference-typed
+ * tag parameter); LINK (the caller exports no tag `tag`); LIMIT_EXCEEDED
+ * (the store's GC heap has no room for the exception object).
+ */
+struct wasmpool_error_t *wasmpool_caller_throw(struct wasmpool_caller_t *caller,
+                                               const char *tag,
+                                               const struct wasmpool_val_t *args,
+                                               size_t nargs);
+
+/**
  * Number of frames in the WebAssembly backtrace of `err`: the guest frames
  * a trap (or a host function's error, or a deadline or fuel interruption)
  * unwound, innermost first. 0 for errors not raised while guest code ran,

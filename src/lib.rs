@@ -70,7 +70,7 @@ pub use core::module_info::{wasmpool_extern_info_t, wasmpool_externkind_t, wasmp
 pub use core::val::*;
 pub use diag::cache::*;
 pub use diag::exception::{
-    wasmpool_error_exception_payload, wasmpool_error_exception_payload_count, wasmpool_error_exception_tag_is,
+    wasmpool_caller_throw, wasmpool_error_exception_payload, wasmpool_error_exception_payload_count, wasmpool_error_exception_tag_is,
     wasmpool_error_exception_tag_is_n,
 };
 pub use diag::trace::*;

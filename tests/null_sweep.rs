@@ -50,6 +50,7 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("call", t) if t.contains("http_call") => s("http_fixture(fx)->hcall"),
         ("done", "bool *") => s("&http_fixture(fx)->done"),
         ("out", "bool *") => s("&fx->flag"),
+        ("tag", "const char *") => s("\"e\""),
         ("resp", _) => s("http_fixture(fx)->resp"),
         ("response", "wasmpool_http_response_t **") => s("(void *)&fx->out_ptr"),
         ("method", "const char *") => s("\"GET\""),

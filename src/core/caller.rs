@@ -27,7 +27,7 @@ impl Handle for wasmpool_caller_t {
 
 type WCaller = wasmtime::Caller<'static, StoreData>;
 
-fn caller_mut<'a>(caller: *mut wasmpool_caller_t) -> Result<&'a mut WCaller> {
+pub(crate) fn caller_mut<'a>(caller: *mut wasmpool_caller_t) -> Result<&'a mut WCaller> {
     let caller = abi::arg_mut(caller, "caller")?;
     // SAFETY: the handle lives only during the callback that owns the caller.
     Ok(unsafe { caller.caller.as_mut() })

@@ -16,6 +16,7 @@ use wasmtime::{AsContext, AsContextMut, RootScope};
 
 use crate::abi::{self, Error, Result, wasmpool_error_kind_t as K, wasmpool_error_t};
 use crate::core::externs::export_missing;
+use crate::core::caller::wasmpool_caller_t;
 use crate::core::instance::wasmpool_instance_t;
 use crate::core::names::arg_name;
 use crate::core::val::wasmpool_val_t;
@@ -256,4 +257,70 @@ fn tag_is(err: &wasmpool_error_t, inst: &wasmpool_instance_t, name: &str, out: *
     // Tags of another store must not reach `Tag::eq`, which panics on them.
     out.write(exception.store == store.data().serial && wasmtime::Tag::eq(&tag, &exception.tag, &*store));
     Ok(())
+}
+
+/// Makes a WebAssembly exception for a host function to throw: the tag the
+/// calling instance exports as `tag`, with the payload `args` (`nargs`
+/// values, kinds equal to the tag's parameter types). Always returns an
+/// error: of kind `WASMPOOL_ERROR_EXCEPTION` when the exception was made,
+/// which the host function throws by returning it from its callback (the
+/// guest may catch it with `try_table`; uncaught, the call into the guest
+/// fails with it), or an error saying why not.
+///
+/// Only during the callback that received `caller`. The caller owns the
+/// returned error (returning it from the callback hands it over).
+///
+/// Errors: INVALID_ARGUMENT (NULL `caller` or `tag`, NULL `args` with
+/// `nargs` > 0, a wrong count or kind of payload values, a reference-typed
+/// tag parameter); LINK (the caller exports no tag `tag`); LIMIT_EXCEEDED
+/// (the store's GC heap has no room for the exception object).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmpool_caller_throw(
+    caller: *mut wasmpool_caller_t,
+    tag: *const c_char,
+    args: *const wasmpool_val_t,
+    nargs: usize,
+) -> *mut wasmpool_error_t {
+    let made = abi::guard(|| {
+        let caller = crate::core::caller::caller_mut(caller)?;
+        let name = abi::arg_str(tag, "tag")?;
+        let args = abi::arg_slice(args, nargs, "args")?;
+        Err(throw(caller, name, args)?)
+    });
+    debug_assert!(!made.is_null());
+    made
+}
+
+/// Allocates the exception and leaves it pending in the caller's store.
+fn throw(caller: &mut wasmtime::Caller<'_, StoreData>, name: &str, args: &[wasmpool_val_t]) -> Result<Error> {
+    let tag = caller
+        .get_export(name)
+        .and_then(|e| e.into_tag())
+        .ok_or_else(|| export_missing("the caller", "tag", name))?;
+    let ty = tag.ty(&*caller);
+    let params: Vec<wasmtime::ValType> = ty.ty().params().collect();
+    if params.len() != args.len() {
+        return Err(Error::invalid(format!(
+            "tag `{name}` takes {} payload value(s); {} given",
+            params.len(),
+            args.len()
+        )));
+    }
+    let fields = args
+        .iter()
+        .zip(&params)
+        .enumerate()
+        .map(|(i, (arg, t))| arg.to_wasmtime(t, &|| format!("payload value {i} of tag `{name}`")))
+        .collect::<Result<Vec<_>>>()?;
+    let failed = |e| Error::from_wasmtime(e, K::WASMPOOL_ERROR_OTHER);
+    let exn_ty = wasmtime::ExnType::from_tag_type(&ty).map_err(failed)?;
+    let pre = wasmtime::ExnRefPre::new(&mut *caller, exn_ty);
+    let exn = wasmtime::ExnRef::new(&mut *caller, &pre, &tag, &fields).map_err(failed)?;
+    // Always an Err: ThrownException, the exception now pending.
+    let _ = caller.as_context_mut().throw::<()>(exn);
+    let payload = args.iter().map(|v| Field::Val(*v)).collect();
+    let exception = Exception { tag, store: caller.data().serial, payload, pending: true };
+    let mut error = Error::new(K::WASMPOOL_ERROR_EXCEPTION, exception.describe());
+    error.exception = Some(Box::new(exception));
+    Ok(error)
 }

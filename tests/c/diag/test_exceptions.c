@@ -3,7 +3,8 @@
  * wasmpool_error_exception_payload, the tag identified with wasmpool_error_exception_tag_is,
  * the backtrace kept; an exception caught inside the guest is no error; one thrown by a nested
  * call from a host function crosses the host function when it returns the error (and can be
- * caught there by the outer guest), or is dropped when it returns something else; the
+ * caught there by the outer guest), or is dropped when it returns something else; a host
+ * function throws one of its own with wasmpool_caller_throw; the
  * accessors' bad input (NULL, wrong kind, index past the end, a reference payload, an unknown
  * tag) is INVALID_ARGUMENT or LINK. Under pooling and on-demand; and from a component. A GC
  * heap without room for the exception object is LIMIT_EXCEEDED. */
@@ -15,6 +16,7 @@
 static const char EXN[] =
     "(module $exn"
     "  (import \"env\" \"reenter\" (func $reenter (param i32) (result i32)))"
+    "  (import \"env\" \"host_throw\" (func $host_throw (param i32)))"
     "  (tag $e32 (export \"e32\") (param i32))"
     "  (tag $e64 (export \"e64\") (param i64))"
     "  (tag $ef32 (export \"ef32\") (param f32))"
@@ -37,6 +39,13 @@ static const char EXN[] =
     "    i32.const 1 i32.add)"
     /* Through the host function `reenter`, which calls `throw_i32` back. */
     "  (func (export \"via_host\") (param i32) (result i32) local.get 0 call $reenter)"
+    /* The host function throws (wasmpool_caller_throw): uncaught, and caught (payload + 2000). */
+    "  (func (export \"host_throws\") (param i32) local.get 0 call $host_throw)"
+    "  (func (export \"host_throws_caught\") (param i32) (result i32)"
+    "    (block $h (result i32)"
+    "      (try_table (catch $e32 $h) local.get 0 call $host_throw)"
+    "      i32.const -1 return)"
+    "    i32.const 2000 i32.add)"
     /* The same, caught by the guest on the far side of the host function: payload + 1000. */
     "  (func (export \"via_host_caught\") (param i32) (result i32)"
     "    (block $h (result i32)"
@@ -78,6 +87,30 @@ static wasmpool_error_t *reenter(void *env, wasmpool_caller_t *caller, const was
   return NULL;
 }
 
+/* Throws $e32 with its argument, after the bad calls of wasmpool_caller_throw. */
+static wasmpool_error_t *host_throw(void *env, wasmpool_caller_t *caller, const wasmpool_val_t *args,
+                                    size_t nargs, wasmpool_val_t *results, size_t nresults) {
+  (void)env, (void)results, (void)nresults;
+  CHECK(nargs == 1);
+  wasmpool_error_t *bad = wasmpool_caller_throw(caller, "nope", args, 1);
+  CHECK(bad != NULL && wasmpool_error_kind(bad) == WASMPOOL_ERROR_LINK);
+  wasmpool_error_delete(bad);
+  bad = wasmpool_caller_throw(caller, "pair", args, 1); /* takes two values */
+  CHECK(bad != NULL && wasmpool_error_kind(bad) == WASMPOOL_ERROR_INVALID_ARGUMENT);
+  CHECK(strstr(wasmpool_error_message(bad), "2 payload value(s); 1 given") != NULL);
+  wasmpool_error_delete(bad);
+  bad = wasmpool_caller_throw(caller, "e64", args, 1); /* an i32 for an i64 */
+  CHECK(bad != NULL && wasmpool_error_kind(bad) == WASMPOOL_ERROR_INVALID_ARGUMENT);
+  wasmpool_error_delete(bad);
+  EXPECT_ERR(wasmpool_caller_throw(NULL, "e32", args, 1), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  EXPECT_ERR(wasmpool_caller_throw(caller, NULL, args, 1), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  EXPECT_ERR(wasmpool_caller_throw(caller, "e32", NULL, 1), WASMPOOL_ERROR_INVALID_ARGUMENT);
+  wasmpool_error_t *exn = wasmpool_caller_throw(caller, "e32", args, 1);
+  CHECK(exn != NULL && wasmpool_error_kind(exn) == WASMPOOL_ERROR_EXCEPTION);
+  CHECK(wasmpool_error_exception_payload_count(exn) == 1);
+  return exn; /* thrown into the guest */
+}
+
 typedef struct {
   wasmpool_engine_t *engine;
   wasmpool_module_t *module;
@@ -93,6 +126,7 @@ static void setup(fixture_t *fx, wasmpool_config_t *cfg) {
   fx->module = compile_wat(fx->engine, EXN);
   OK(wasmpool_linker_new(fx->engine, &fx->linker));
   OK(wasmpool_linker_define_func(fx->linker, "env", "reenter", I32, 1, I32, 1, reenter, &fx->env, NULL));
+  OK(wasmpool_linker_define_func(fx->linker, "env", "host_throw", I32, 1, NULL, 0, host_throw, NULL, NULL));
   OK(wasmpool_linker_instantiate_pre(fx->linker, fx->module, &fx->pre));
 }
 
@@ -145,7 +179,7 @@ static void payloads(fixture_t *fx, wasmpool_store_t *store, wasmpool_instance_t
   CHECK(wasmpool_error_trace_count(err) == 1);
   wasmpool_trace_frame_t f;
   OK(wasmpool_error_trace_frame(err, 0, &f));
-  CHECK(f.func_index == 1 && f.func_name_len == strlen("throw_i32"));
+  CHECK(f.func_index == 2 && f.func_name_len == strlen("throw_i32"));
   CHECK(memcmp(f.func_name, "throw_i32", f.func_name_len) == 0);
   wasmpool_error_delete(err);
 
@@ -279,6 +313,13 @@ static void caught_and_crossing(fixture_t *fx, wasmpool_instance_t *inst) {
   CHECK(strstr(wasmpool_error_message(err), "the host replaced the exception") != NULL);
   CHECK(wasmpool_error_exception_payload_count(err) == 0);
   wasmpool_error_delete(err);
+  /* A host function throws with wasmpool_caller_throw: uncaught, then caught by the guest. */
+  arg = val_i32(31);
+  err = throws(inst, "host_throws", &arg, 1);
+  CHECK(payload(err, 0).of.i32 == 31 && tag_is(err, inst, "e32"));
+  wasmpool_error_delete(err);
+  OK(wasmpool_instance_call(inst, "host_throws_caught", &arg, 1, &out, 1));
+  CHECK(out.of.i32 == 2031);
   /* The store goes on: a later exception is its own. */
   arg = val_i32(9);
   err = throws(inst, "throw_i32", &arg, 1);

@@ -2457,6 +2457,21 @@ static int case_wasmpool_error_exception_tag_is_n__out(fixture_t *fx, void *call
   return expect_invalid("wasmpool_error_exception_tag_is_n__out", wasmpool_error_exception_tag_is_n(fx->err, fx->inst, "f", 1, NULL));
 }
 
+static int case_wasmpool_caller_throw__caller(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_throw__caller", wasmpool_caller_throw(NULL, "e", &fx->arg, 1));
+}
+
+static int case_wasmpool_caller_throw__tag(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_throw__tag", wasmpool_caller_throw((wasmpool_caller_t *)caller, NULL, &fx->arg, 1));
+}
+
+static int case_wasmpool_caller_throw__args(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_throw__args", wasmpool_caller_throw((wasmpool_caller_t *)caller, "e", NULL, 1));
+}
+
 static int case_wasmpool_error_trace_count__err(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_error_trace_count(NULL);
@@ -3192,7 +3207,7 @@ typedef struct {
   int via_caller;
 } sweep_case_t;
 
-#define SWEPT_FUNCTIONS 293
+#define SWEPT_FUNCTIONS 294
 static const sweep_case_t CASES[] = {
     {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
     {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
@@ -3614,6 +3629,9 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_error_exception_tag_is_n__inst", case_wasmpool_error_exception_tag_is_n__inst, 0},
     {"wasmpool_error_exception_tag_is_n__name", case_wasmpool_error_exception_tag_is_n__name, 0},
     {"wasmpool_error_exception_tag_is_n__out", case_wasmpool_error_exception_tag_is_n__out, 0},
+    {"wasmpool_caller_throw__caller", case_wasmpool_caller_throw__caller, 1},
+    {"wasmpool_caller_throw__tag", case_wasmpool_caller_throw__tag, 1},
+    {"wasmpool_caller_throw__args", case_wasmpool_caller_throw__args, 1},
     {"wasmpool_error_trace_count__err", case_wasmpool_error_trace_count__err, 0},
     {"wasmpool_error_trace_frame__err", case_wasmpool_error_trace_frame__err, 0},
     {"wasmpool_error_trace_frame__out", case_wasmpool_error_trace_frame__out, 0},

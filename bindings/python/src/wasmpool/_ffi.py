@@ -856,6 +856,7 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
     "wasmpool_error_exception_payload": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(wasmpool_val_t)]),
     "wasmpool_error_exception_tag_is": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_bool)]),
     "wasmpool_error_exception_tag_is_n": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_bool)]),
+    "wasmpool_caller_throw": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(wasmpool_val_t), ctypes.c_size_t]),
     "wasmpool_error_trace_count": (ctypes.c_size_t, [ctypes.c_void_p]),
     "wasmpool_error_trace_frame": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(wasmpool_trace_frame_t)]),
     "wasmpool_engine_new": (ctypes.c_void_p, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
