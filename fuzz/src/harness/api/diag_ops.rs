@@ -86,8 +86,8 @@ impl Api {
             let err = call(insts[0], c"throw", &args, &mut [], u.ratio(1u8, 2u8)?);
             assert!(!err.is_null(), "throw: no error");
             let kind = unsafe { wasmpool_error_kind(err) };
-            // Fuel may run out before the throw, or the GC heap (of a fuzzed
-            // size) have no room for the exception object.
+            // Fuel may run out before the throw, the stack (of a fuzzed size)
+            // overflow, or the GC heap have no room for the exception object.
             if kind == WASMPOOL_ERROR_EXCEPTION {
                 assert_eq!(unsafe { wasmpool_error_exception_payload_count(err) }, 4, "thrown payload count");
                 let mut back: [wasmpool_val_t; 4] = [zeroed(), zeroed(), zeroed(), zeroed()];
@@ -110,7 +110,9 @@ impl Api {
                 assert!(tag_is(err, insts[0], c"throw").is_none(), "a function is no tag");
             }
             inspect(err, insts[0], u)?;
-            check(err, "call(throw)", &[WASMPOOL_ERROR_EXCEPTION, WASMPOOL_ERROR_OUT_OF_FUEL, WASMPOOL_ERROR_LIMIT_EXCEEDED]);
+            // Any kind a call may return (a fuzzed max_wasm_stack may even be too small for
+            // the call: TRAP); the payload oracle above holds whenever it is the exception.
+            check(err, "call(throw)", CALL);
         }
         unsafe {
             wasmpool_store_delete(store);
