@@ -10,6 +10,8 @@
 #                                        (wasm-tools component new --adapt, command adapter)
 #   <build>/guests/import_memory.wasm    tests/guests/import_memory: a freestanding core module
 #                                        importing env.memory and env.__indirect_function_table
+#   <build>/guests/dwarf.wasm            tests/guests/dwarf: a freestanding core module with its
+#                                        DWARF line information (-g), trapping in `crash`
 #   <build>/guests/echo.wasm             tests/guests/echo: every WIT type echoed, C with
 #                                        wit-bindgen bindings, a component with no WASI imports
 #   <build>/guests/res.wasm              tests/guests/resources: host-defined resources, the same
@@ -229,6 +231,18 @@ if(NOT _missing)
     COMMENT "guest import_memory: core module importing its memory and table"
     VERBATIM)
   list(APPEND _guest_outputs "${_import_memory}")
+
+  # A freestanding core module with its DWARF debug information kept (-g, no --strip-debug),
+  # for the source file and line of each frame of a trap's backtrace (tests/c/diag).
+  set(_dwarf "${_g_out}/dwarf.wasm")
+  add_custom_command(
+    OUTPUT "${_dwarf}"
+    COMMAND "${_clang}" ${WASMPOOL_WASI_CFLAGS} -O1 -g -Wall -Wextra -Werror -nostdlib -Wl,--no-entry
+            "${_g_src}/dwarf/dwarf.c" -o "${_dwarf}"
+    DEPENDS "${_g_src}/dwarf/dwarf.c"
+    COMMENT "guest dwarf: core module with DWARF line information"
+    VERBATIM)
+  list(APPEND _guest_outputs "${_dwarf}")
 
   # Components written in C on wit-bindgen's bindings, linked as reactors (libraries: exports
   # only, `_initialize` runs the constructors once, which wasm-tools turns into the component's

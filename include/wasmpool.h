@@ -498,6 +498,13 @@ typedef enum wasmpool_error_kind_t {
    * Anything else.
    */
   WASMPOOL_ERROR_OTHER = 11,
+  /**
+   * A WebAssembly exception (exception-handling proposal) was thrown and
+   * not caught by the guest. Its payload and tag are readable with
+   * `wasmpool_error_exception_payload_count`, `_payload` and `_tag_is`;
+   * the backtrace is where it was thrown.
+   */
+  WASMPOOL_ERROR_EXCEPTION = 12,
 } wasmpool_error_kind_t;
 
 /**
@@ -3114,7 +3121,10 @@ struct wasmpool_error_t *wasmpool_func_type(const struct wasmpool_func_t *func,
  *
  * Errors: INVALID_ARGUMENT (NULL where required, wrong counts or kinds);
  * LINK (no such exported function); TRAP (with a trap code, see
- * `wasmpool_error_trap_code`); INTERRUPTED (epoch deadline); OUT_OF_FUEL.
+ * `wasmpool_error_trap_code`); INTERRUPTED (epoch deadline); OUT_OF_FUEL;
+ * EXCEPTION (a Wasm exception nothing caught: `wasmpool_error_exception_payload`);
+ * LIMIT_EXCEEDED (the store's GC heap has no room for an object the guest
+ * allocates, such as the exception it throws).
  * The store stays usable after any of these. A host function must not call
  * back into its own store this way (INVALID_ARGUMENT): it calls its
  * caller's exports with `wasmpool_caller_call`.
@@ -3222,10 +3232,17 @@ struct wasmpool_error_t *wasmpool_caller_global_get_n(struct wasmpool_caller_t *
  * take them again afterwards. The error may be returned from the host
  * function as is, to trap its caller.
  *
+ * An exception the guest throws and does not catch comes back as an
+ * EXCEPTION error (payload and tag readable as at the top level). Returned
+ * from the host function as is (from the same callback invocation), it
+ * rethrows that exception into the calling guest, where a `try_table` may
+ * catch it; any other error the host function returns instead traps as
+ * usual, and the exception is dropped.
+ *
  * Errors: INVALID_ARGUMENT (NULL where required, wrong counts or kinds;
  * and in engines with `async_support`, where the guest runs on a fiber that
  * cannot block in a nested call); LINK (no exported function of that name);
- * TRAP, INTERRUPTED, OUT_OF_FUEL as for any call.
+ * TRAP, INTERRUPTED, OUT_OF_FUEL, EXCEPTION as for any call.
  */
 struct wasmpool_error_t *wasmpool_caller_call(struct wasmpool_caller_t *caller,
                                               const char *name,
@@ -4038,6 +4055,81 @@ const char *wasmpool_config_cache_dir_get(const struct wasmpool_config_t *cfg);
  */
 struct wasmpool_error_t *wasmpool_engine_cache_stats(const struct wasmpool_engine_t *engine,
                                                      struct wasmpool_cache_stats_t *out);
+
+/**
+ * Number of payload values of the uncaught WebAssembly exception `err`
+ * reports (the parameters of its tag's type); 0 when `err` is NULL or not
+ * of kind `WASMPOOL_ERROR_EXCEPTION`. Reading an error is thread-safe.
+ */
+size_t wasmpool_error_exception_payload_count(const struct wasmpool_error_t *err);
+
+/**
+ * Writes payload value `index` of the uncaught exception `err` reports to
+ * `*out` (kind and value; numbers and vectors only). The value is a copy,
+ * taken when the exception left the guest: reading it needs neither the
+ * store nor the instance.
+ *
+ * Errors: INVALID_ARGUMENT (NULL `err` or `out`; `err` not of kind
+ * `WASMPOOL_ERROR_EXCEPTION`; `index` not below
+ * `wasmpool_error_exception_payload_count(err)`; a reference-typed payload
+ * value (funcref, externref, ...), which an error does not keep: it outlives
+ * the roots of its store; the message names its type and index). `*out` is written only on success.
+ */
+struct wasmpool_error_t *wasmpool_error_exception_payload(const struct wasmpool_error_t *err,
+                                                          size_t index,
+                                                          struct wasmpool_val_t *out);
+
+/**
+ * Whether the uncaught exception `err` reports was thrown with the tag
+ * that `inst` exports as `name` (defined there, or imported and
+ * re-exported: a tag is identified by its definition, not its name): writes
+ * the answer to `*out`. An exception thrown in another store than `inst`'s
+ * has none of its tags (false).
+ *
+ * `inst` must be alive (its store not deleted); `err` may outlive the store
+ * it came from, but then only an instance of a newer store can be asked
+ * (false). Thread safety: as `inst`'s store.
+ *
+ * Errors: INVALID_ARGUMENT (NULL argument; `err` not of kind
+ * `WASMPOOL_ERROR_EXCEPTION`); LINK (`inst` exports no tag `name`). `*out`
+ * is written only on success.
+ */
+struct wasmpool_error_t *wasmpool_error_exception_tag_is(const struct wasmpool_error_t *err,
+                                                         const struct wasmpool_instance_t *inst,
+                                                         const char *name,
+                                                         bool *out);
+
+/**
+ * `wasmpool_error_exception_tag_is` with the name given as `name_len` bytes
+ * at `name` (UTF-8, NUL allowed; NULL only with `name_len` 0).
+ */
+struct wasmpool_error_t *wasmpool_error_exception_tag_is_n(const struct wasmpool_error_t *err,
+                                                           const struct wasmpool_instance_t *inst,
+                                                           const char *name,
+                                                           size_t name_len,
+                                                           bool *out);
+
+/**
+ * Makes a WebAssembly exception for a host function to throw: the tag the
+ * calling instance exports as `tag`, with the payload `args` (`nargs`
+ * values, kinds equal to the tag's parameter types). Always returns an
+ * error: of kind `WASMPOOL_ERROR_EXCEPTION` when the exception was made,
+ * which the host function throws by returning it from its callback (the
+ * guest may catch it with `try_table`; uncaught, the call into the guest
+ * fails with it), or an error saying why not.
+ *
+ * Only during the callback that received `caller`. The caller owns the
+ * returned error (returning it from the callback hands it over).
+ *
+ * Errors: INVALID_ARGUMENT (NULL `caller` or `tag`, NULL `args` with
+ * `nargs` > 0, a wrong count or kind of payload values, a reference of
+ * another store); LINK (the caller exports no tag `tag`); LIMIT_EXCEEDED
+ * (the store's GC heap has no room for the exception object).
+ */
+struct wasmpool_error_t *wasmpool_caller_throw(struct wasmpool_caller_t *caller,
+                                               const char *tag,
+                                               const struct wasmpool_val_t *args,
+                                               size_t nargs);
 
 /**
  * Number of frames in the WebAssembly backtrace of `err`: the guest frames

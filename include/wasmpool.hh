@@ -57,6 +57,7 @@ enum class ErrorKind : uint32_t {
   Io = WASMPOOL_ERROR_IO,
   Panic = WASMPOOL_ERROR_PANIC,
   Other = WASMPOOL_ERROR_OTHER,
+  Exception = WASMPOOL_ERROR_EXCEPTION,
 };
 
 /// One frame of a guest backtrace (`wasmpool_trace_frame_t`, copied): unknown names, offsets
@@ -104,6 +105,19 @@ class Error {
                                  text(f.module_name, f.module_name_len), offset(f.module_offset),
                                  offset(f.func_offset), text(f.file, f.file_len), f.line, f.column});
     }
+    if (out.kind_ == ErrorKind::Exception) {
+      // Kept whole: its tag can only be compared by the C error (Instance::exception_tag_is).
+      size_t count = wasmpool_error_exception_payload_count(err);
+      for (size_t i = 0; i < count; i++) {
+        wasmpool_val_t v;
+        wasmpool_error_t *e = wasmpool_error_exception_payload(err, i, &v);
+        out.payload_.push_back(e == nullptr ? std::optional<wasmpool_val_t>(v) : std::nullopt);
+        wasmpool_error_delete(e);
+      }
+      out.exception_ = std::shared_ptr<const wasmpool_error_t>(
+          err, [](const wasmpool_error_t *e) { wasmpool_error_delete(const_cast<wasmpool_error_t *>(e)); });
+      return out;
+    }
     wasmpool_error_delete(err);
     return out;
   }
@@ -121,6 +135,12 @@ class Error {
   /// The guest backtrace, innermost frame first; empty for errors that are not the guest's
   /// (or with the `wasm_backtrace` knob off).
   const std::vector<Frame> &trace() const { return trace_; }
+  /// An EXCEPTION error's payload, value by value (nullopt for a reference value, which
+  /// wasmpool_val_t cannot carry yet); empty for other kinds.
+  const std::vector<std::optional<wasmpool_val_t>> &exception_payload() const { return payload_; }
+  /// The C error of an EXCEPTION error (shared by the copies of this Error, read-only), or
+  /// nullptr: what Instance::exception_tag_is compares.
+  const wasmpool_error_t *exception_raw() const { return exception_.get(); }
 
   /// A new C error for a host callback to return (wasmpool takes it over).
   wasmpool_error_t *to_c_trap() const {
@@ -132,6 +152,8 @@ class Error {
   std::string message_;
   std::optional<wasmpool_trap_code_t> trap_;
   std::vector<Frame> trace_;
+  std::vector<std::optional<wasmpool_val_t>> payload_;
+  std::shared_ptr<const wasmpool_error_t> exception_;
 };
 
 namespace detail {

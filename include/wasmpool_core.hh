@@ -161,6 +161,15 @@ class Instance {
     wasmpool_error_t *err = wasmpool_instance_memory_n(raw_, name.data(), name.size(), &data, &size);
     return detail::make(err, Span<uint8_t>(data, size));
   }
+  /// Whether the EXCEPTION error `e` was thrown with the tag this instance exports as `name`
+  /// (false for another Store's exception). INVALID_ARGUMENT if `e` is not an EXCEPTION error;
+  /// LINK if there is no such tag.
+  Result<bool> exception_tag_is(const Error &e, std::string_view name) const {
+    if (e.exception_raw() == nullptr) return Error(ErrorKind::InvalidArgument, "the error is not an exception");
+    bool out = false;
+    wasmpool_error_t *err = wasmpool_error_exception_tag_is_n(e.exception_raw(), raw_, name.data(), name.size(), &out);
+    return detail::make(err, out);
+  }
   Result<Val> global(std::string_view name) const {
     wasmpool_val_t v{};
     wasmpool_error_t *err = wasmpool_instance_global_get_n(raw_, name.data(), name.size(), &v);
@@ -398,6 +407,28 @@ class Store : public detail::Owned<wasmpool_store_t, wasmpool_store_delete> {
   /// Deadlines (engines with epoch_interruption): in ticks from now, or in milliseconds.
   Status set_epoch_deadline(uint64_t ticks) { return Status::from_c(wasmpool_store_epoch_deadline_set(raw_, ticks)); }
   Status set_deadline_ms(uint64_t ms) { return Status::from_c(wasmpool_store_deadline_ms_set(raw_, ms)); }
+  /// Lets `f` decide what happens each time the epoch deadline passes, instead of the guest being
+  /// interrupted at once (wasmpool_store_epoch_deadline_callback). `f` is taken over by wasmpool
+  /// (destroyed exactly once: when replaced, cleared, or with the Store) and called on the thread
+  /// running the guest as `Status f(uint64_t &delta, wasmpool_epoch_action_t &action)`, with
+  /// `delta` 1 and `action` CONTINUE on entry: set them (CONTINUE extends the deadline by
+  /// `delta` ticks, YIELD on async engines, INTERRUPT stops the guest), or return an Error to
+  /// fail the call with it. `f` must not use this Store. INVALID_ARGUMENT without
+  /// epoch_interruption (then `f` is destroyed here).
+  template <class F>
+  Status set_epoch_deadline_callback(F &&f) {
+    using Fn = std::decay_t<F>;
+    Fn *env = new Fn(std::forward<F>(f));
+    wasmpool_error_t *err = wasmpool_store_epoch_deadline_callback(raw_, &epoch_trampoline<Fn>, env,
+                                                                   &detail::finalize<Fn>);
+    if (err != nullptr) delete env;  // on failure nothing is kept and the finalizer is not called
+    return Status::from_c(err);
+  }
+  /// Removes the epoch deadline callback (its callable is destroyed): passed deadlines
+  /// interrupt the guest again.
+  Status clear_epoch_deadline_callback() {
+    return Status::from_c(wasmpool_store_epoch_deadline_callback(raw_, nullptr, nullptr, nullptr));
+  }
 
   /// Gives this Store a WASI context made from `cfg` (copied): call it before instantiating
   /// WASI guests; calling it again replaces the context and empties the capture buffers.
@@ -426,6 +457,13 @@ class Store : public detail::Owned<wasmpool_store_t, wasmpool_store_delete> {
 
  private:
   explicit Store(wasmpool_store_t *raw) : Owned(raw) {}
+  template <class Fn>
+  static wasmpool_error_t *epoch_trampoline(void *env, void *store_data, uint64_t *delta,
+                                            wasmpool_epoch_action_t *action) {
+    (void)store_data;  // the callable captures what it needs
+    Status s = (*static_cast<Fn *>(env))(*delta, *action);
+    return s.ok() ? nullptr : s.error().to_c_trap();
+  }
   Result<std::string_view> captured(wasmpool_error_t *(*get)(const wasmpool_store_t *, const uint8_t **,
                                                              size_t *)) const {
     const uint8_t *data = nullptr;

@@ -76,6 +76,10 @@ pub use core::refs::*;
 pub use core::module_info::{wasmpool_extern_info_t, wasmpool_externkind_t, wasmpool_module_export, wasmpool_module_export_count, wasmpool_module_import, wasmpool_module_import_count};
 pub use core::val::*;
 pub use diag::cache::*;
+pub use diag::exception::{
+    wasmpool_caller_throw, wasmpool_error_exception_payload, wasmpool_error_exception_payload_count, wasmpool_error_exception_tag_is,
+    wasmpool_error_exception_tag_is_n,
+};
 pub use diag::trace::*;
 pub use engine::metrics::*;
 pub use engine::*;

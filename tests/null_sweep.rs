@@ -49,6 +49,8 @@ fn value_for(f: &str, p: &Param) -> Option<String> {
         ("req" | "request", _) => s("http_fixture(fx)->req"),
         ("call", t) if t.contains("http_call") => s("http_fixture(fx)->hcall"),
         ("done", "bool *") => s("&http_fixture(fx)->done"),
+        ("out", "bool *") => s("&fx->flag"),
+        ("tag", "const char *") => s("\"e\""),
         ("resp", _) => s("http_fixture(fx)->resp"),
         ("response", "wasmpool_http_response_t **") => s("(void *)&fx->out_ptr"),
         ("method", "const char *") => s("\"GET\""),
@@ -254,6 +256,8 @@ typedef struct {
   /* A frame of an error's backtrace, and a compilation cache's counters. */
   wasmpool_trace_frame_t frame;
   wasmpool_cache_stats_t cache_stats;
+  /* What a yes/no question writes (whether an exception has a tag). */
+  bool flag;
   /* wasi:http (set up on first use by http_fixture: it compiles the proxy test guest): a config,
    * a linker with wasi:http, the guest's pre, a store, a request and the guest's response to it. */
   struct http_fixture *http;

@@ -478,6 +478,10 @@ fn run(runner: &mut Runner, directive: WastDirective<'_>) -> Result<&'static str
             }
             Ok("assert_trap")
         }
+        WastDirective::AssertException { mut exec, .. } => {
+            expect_kind(runner.execute(&mut exec)?.map(|_| ()), K::WASMPOOL_ERROR_EXCEPTION, "an uncaught exception")?;
+            Ok("assert_exception")
+        }
         WastDirective::AssertExhaustion { call, message, .. } => {
             match runner.invoke(&call)? {
                 Err(e) if e.kind == K::WASMPOOL_ERROR_TRAP && e.message.contains("call stack exhausted") => {}

@@ -11,6 +11,7 @@ use std::ffi::CString;
 use std::fmt::Display;
 
 use super::trace::{self, Frame};
+use crate::diag::exception::Exception;
 
 
 /// What kind of failure a `wasmpool_error_t` reports.
@@ -50,6 +51,11 @@ pub enum wasmpool_error_kind_t {
     WASMPOOL_ERROR_PANIC = 10,
     /// Anything else.
     WASMPOOL_ERROR_OTHER = 11,
+    /// A WebAssembly exception (exception-handling proposal) was thrown and
+    /// not caught by the guest. Its payload and tag are readable with
+    /// `wasmpool_error_exception_payload_count`, `_payload` and `_tag_is`;
+    /// the backtrace is where it was thrown.
+    WASMPOOL_ERROR_EXCEPTION = 12,
 }
 
 /// Why a guest trapped (see `wasmpool_error_trap_code`).
@@ -109,6 +115,8 @@ pub struct wasmpool_error_t {
     pub(crate) trap: Option<wasmpool_trap_code_t>,
     /// The guest frames the error unwound, innermost first (see `abi/trace.rs`).
     pub(crate) trace: Vec<Frame>,
+    /// The uncaught exception of an EXCEPTION error (see `diag/exception.rs`).
+    pub(crate) exception: Option<Box<Exception>>,
 }
 
 /// The Rust-side error every internal function returns; turned into an owned
@@ -120,6 +128,8 @@ pub(crate) struct Error {
     pub(crate) trap: Option<wasmpool_trap_code_t>,
     /// The guest frames the error unwound; empty for errors not raised by guest code.
     pub(crate) trace: Vec<Frame>,
+    /// The uncaught exception of an EXCEPTION error.
+    pub(crate) exception: Option<Box<Exception>>,
 }
 
 pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
@@ -128,7 +138,7 @@ use wasmpool_error_kind_t as K;
 
 impl Error {
     pub(crate) fn new(kind: wasmpool_error_kind_t, message: impl Display) -> Self {
-        Error { kind, message: message.to_string(), trap: None, trace: Vec::new() }
+        Error { kind, message: message.to_string(), trap: None, trace: Vec::new(), exception: None }
     }
 
     /// A trap with `code`, of the kind the code implies, without a backtrace.
@@ -173,6 +183,11 @@ impl Error {
             // A placeholder from define_unknown_imports_as_traps was called.
             return Self::trap(wasmpool_trap_code_t::WASMPOOL_TRAP_UNKNOWN_IMPORT, message);
         }
+        if err.is::<wasmtime::GcHeapOutOfMemory<()>>() {
+            // A GC object (a struct, an array, a thrown exception) that the
+            // store's GC heap cannot hold: the heap is at its configured size.
+            return Self::new(K::WASMPOOL_ERROR_LIMIT_EXCEEDED, message);
+        }
         if err.is::<wasmtime::PoolConcurrencyLimitError>() {
             return Self::new(K::WASMPOOL_ERROR_POOL_EXHAUSTED, message);
         }
@@ -185,7 +200,7 @@ impl Error {
         // truncating the message silently.
         let message = CString::new(self.message.replace('\0', "\\0"))
             .unwrap_or_else(|_| CString::from(c"(unprintable message)"));
-        super::into_boxed(wasmpool_error_t { kind: self.kind, message, trap: self.trap, trace: self.trace })
+        super::into_boxed(wasmpool_error_t { kind: self.kind, message, trap: self.trap, trace: self.trace, exception: self.exception })
     }
 }
 
@@ -206,12 +221,18 @@ impl std::fmt::Display for HostTrap {
 impl std::error::Error for HostTrap {}
 
 impl wasmpool_error_t {
-    /// Turns an error a host callback returned into the trap it raises.
-    pub(crate) fn into_host_trap(self) -> HostTrap {
-        HostTrap {
+    /// Turns an error a host callback returned into what it raises in the
+    /// guest: the same exception again when it is an uncaught exception the
+    /// callback got from calling back into the guest (still pending in the
+    /// store), else a trap with the error's code and message.
+    pub(crate) fn into_host_error(self) -> wasmtime::Error {
+        if let Some(rethrow) = self.exception.as_ref().and_then(|x| x.rethrow()) {
+            return rethrow;
+        }
+        wasmtime::Error::new(HostTrap {
             code: self.trap.unwrap_or(wasmpool_trap_code_t::WASMPOOL_TRAP_HOST),
             message: self.message.to_string_lossy().into_owned(),
-        }
+        })
     }
 }
 

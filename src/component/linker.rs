@@ -145,7 +145,7 @@ fn call_host(
     } else {
         // SAFETY: a non-NULL return is an owned error handle (documented).
         let err = unsafe { Box::from_raw(err) };
-        Err(wasmtime::Error::new(err.into_host_trap()))
+        Err(err.into_host_error())
     };
     for o in &mut outs {
         // SAFETY: the callback handed its results' payloads over (documented).

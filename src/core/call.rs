@@ -201,7 +201,10 @@ pub unsafe extern "C" fn wasmpool_func_type(
 ///
 /// Errors: INVALID_ARGUMENT (NULL where required, wrong counts or kinds);
 /// LINK (no such exported function); TRAP (with a trap code, see
-/// `wasmpool_error_trap_code`); INTERRUPTED (epoch deadline); OUT_OF_FUEL.
+/// `wasmpool_error_trap_code`); INTERRUPTED (epoch deadline); OUT_OF_FUEL;
+/// EXCEPTION (a Wasm exception nothing caught: `wasmpool_error_exception_payload`);
+/// LIMIT_EXCEEDED (the store's GC heap has no room for an object the guest
+/// allocates, such as the exception it throws).
 /// The store stays usable after any of these. A host function must not call
 /// back into its own store this way (INVALID_ARGUMENT): it calls its
 /// caller's exports with `wasmpool_caller_call`.

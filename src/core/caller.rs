@@ -7,7 +7,7 @@
 use std::ffi::{c_char, c_void};
 use std::ptr::NonNull;
 
-use crate::abi::{self, Error, Handle, OutSlice, Result, StoreOwned, wasmpool_error_kind_t as K, wasmpool_error_t};
+use crate::abi::{self, Error, Handle, OutSlice, Result, StoreOwned, wasmpool_error_t};
 use crate::core::externs::{export_missing, memory_view};
 use crate::core::names::arg_name;
 use crate::core::val::wasmpool_val_t;
@@ -78,7 +78,9 @@ fn call(caller: &mut WCaller, name: &str, args: &[wasmpool_val_t], results: OutS
         .map(|(i, (arg, t))| arg.to_wasmtime(&t, scope.as_context_mut(), &|| format!("argument {i} of `{name}`")))
         .collect::<Result<Vec<_>>>()?;
     let mut outs = vec![wasmtime::Val::I32(0); results.len()];
-    func.call(&mut scope, &params, &mut outs).map_err(|e| Error::from_wasmtime(e, K::WASMPOOL_ERROR_OTHER))?;
+    // An uncaught exception stays pending: the host function rethrows it by
+    // returning the error.
+    func.call(&mut scope, &params, &mut outs).map_err(|e| crate::diag::exception::classify(&mut scope, e, true))?;
     let vals = outs.iter().map(|v| wasmpool_val_t::from_wasmtime(v, scope.as_context_mut())).collect::<Result<Vec<_>>>()?;
     results.write_all(vals.into_iter());
     Ok(())
@@ -165,10 +167,17 @@ pub unsafe extern "C" fn wasmpool_caller_global_get_n(
 /// take them again afterwards. The error may be returned from the host
 /// function as is, to trap its caller.
 ///
+/// An exception the guest throws and does not catch comes back as an
+/// EXCEPTION error (payload and tag readable as at the top level). Returned
+/// from the host function as is (from the same callback invocation), it
+/// rethrows that exception into the calling guest, where a `try_table` may
+/// catch it; any other error the host function returns instead traps as
+/// usual, and the exception is dropped.
+///
 /// Errors: INVALID_ARGUMENT (NULL where required, wrong counts or kinds;
 /// and in engines with `async_support`, where the guest runs on a fiber that
 /// cannot block in a nested call); LINK (no exported function of that name);
-/// TRAP, INTERRUPTED, OUT_OF_FUEL as for any call.
+/// TRAP, INTERRUPTED, OUT_OF_FUEL, EXCEPTION as for any call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_caller_call(
     caller: *mut wasmpool_caller_t,

@@ -180,7 +180,7 @@ fn call_scoped(
     } else {
         // SAFETY: a non-NULL return is an owned error handle (documented).
         let err = unsafe { Box::from_raw(err) };
-        Err(wasmtime::Error::new(err.into_host_trap()))
+        Err(err.into_host_error())
     }
 }
 

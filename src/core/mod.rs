@@ -14,6 +14,6 @@ pub mod module;
 pub mod module_info;
 mod refval;
 pub mod refs;
-mod names;
+pub(crate) mod names;
 pub mod table;
 pub mod val;

@@ -238,6 +238,14 @@ impl wasmpool_val_t {
     /// Converts a Wasmtime value; references become new roots or function
     /// handles kept by the store of `cx`.
     pub(crate) fn from_wasmtime(v: &wasmtime::Val, cx: wasmtime::StoreContextMut<'_, StoreData>) -> Result<Self> {
+        match Self::from_number(v) {
+            Some(n) => Ok(n),
+            None => refval::from_ref(&v.ref_().expect("the other values are references"), cx),
+        }
+    }
+
+    /// Converts a numeric Wasmtime value (None for a reference).
+    pub(crate) fn from_number(v: &wasmtime::Val) -> Option<Self> {
         use wasmpool_valkind_t as V;
         let (kind, of) = match v {
             wasmtime::Val::I32(i) => (V::WASMPOOL_VALKIND_I32, wasmpool_valunion_t { i32: *i }),
@@ -247,12 +255,9 @@ impl wasmpool_val_t {
             wasmtime::Val::V128(x) => {
                 (V::WASMPOOL_VALKIND_V128, wasmpool_valunion_t { v128: x.as_u128().to_le_bytes() })
             }
-            other => {
-                let r = (*other).ref_().expect("the other values are references");
-                return refval::from_ref(&r, cx);
-            }
+            _ => return None,
         };
-        Ok(wasmpool_val_t { kind: kind as u32, of })
+        Some(wasmpool_val_t { kind: kind as u32, of })
     }
 }
 

@@ -3,4 +3,5 @@
 //! `profiling`, `wasm_backtrace*`) are rows of the knob table.
 
 pub mod cache;
+pub mod exception;
 pub mod trace;

@@ -186,11 +186,16 @@ pub(crate) fn run<R>(
     store: &mut WStore,
     mut op: impl FnMut(&mut WStore, bool) -> wasmtime::Result<R>,
 ) -> abi::Result<R> {
-    let classify = |e| abi::Error::from_wasmtime(e, abi::wasmpool_error_kind_t::WASMPOOL_ERROR_OTHER);
+    // An uncaught exception is taken out of the store here (the error
+    // carries a copy), so none stays pending after the call returns.
+    let classify = |store: &mut WStore, e| crate::diag::exception::classify(store, e, false);
     let Some(stacks) = store.data().stacks.clone() else {
-        return op(store, false).map_err(classify);
+        let result = op(store, false).map_err(|e| classify(store, e));
+        crate::diag::exception::discard_pending(store);
+        return result;
     };
-    let result = stacks.queue.acquire(stacks.wait, || op(store, true).map_err(classify));
+    let result = stacks.queue.acquire(stacks.wait, || op(store, true).map_err(|e| classify(store, e)));
+    crate::diag::exception::discard_pending(store);
     // This call's stack is back in the pool: the next waiter may take it.
     stacks.queue.released();
     result

@@ -73,7 +73,7 @@ fn decide(
     if !err.is_null() {
         // SAFETY: a non-NULL return is an owned error handle (documented).
         let err = unsafe { Box::from_raw(err) };
-        return Err(wasmtime::Error::new(err.into_host_trap()));
+        return Err(err.into_host_error());
     }
     let host_trap = |message: String| wasmtime::Error::new(HostTrap { code: wasmpool_trap_code_t::WASMPOOL_TRAP_HOST, message });
     match A::from_c(action).map_err(|e| host_trap(format!("the epoch deadline callback set `*action` to {action}: {}", e.message)))? {

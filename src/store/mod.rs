@@ -74,7 +74,7 @@ impl wasmpool_store_t {
     /// is LIMIT_EXCEEDED; traps and pool exhaustion keep their kinds.
     pub(crate) fn instantiate_error(&mut self, err: wasmtime::Error) -> Error {
         let refused = self.store.data_mut().limiter.refused.take();
-        let classified = Error::from_wasmtime(err, K::WASMPOOL_ERROR_OTHER);
+        let classified = crate::diag::exception::classify(&mut self.store, err, false);
         if classified.kind != K::WASMPOOL_ERROR_OTHER {
             return classified;
         }

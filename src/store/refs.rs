@@ -66,6 +66,9 @@ static NEXT_SERIAL: AtomicU64 = AtomicU64::new(1);
 
 /// A store's host-held roots.
 pub(crate) struct RefTable {
+    /// The store's number, unique in the process (never 0): a ref or an
+    /// exception's tag kept outside the store carries it, so a lookup can
+    /// tell whether it belongs to this store.
     serial: u64,
     slots: Vec<Slot>,
     free: Vec<u32>,
@@ -103,6 +106,11 @@ impl Stale {
 }
 
 impl RefTable {
+    /// The store's number (see the field).
+    pub(crate) fn serial(&self) -> u64 {
+        self.serial
+    }
+
     /// Roots `root` and returns the handle naming it.
     pub(crate) fn insert(&mut self, root: Root) -> wasmpool_ref_t {
         let index = match self.free.pop() {

@@ -131,3 +131,34 @@ def test_epoch_deadline_callback_slices_time() -> None:
     plain = wasmpool.Engine(small())
     with wasmpool.Store(plain) as s, pytest.raises(wasmpool.InvalidArgument):
         s.set_epoch_deadline_callback(slicer)
+
+
+EXN = """(module $exn
+  (tag $e (export "e") (param i32 f64))
+  (tag $r (export "r") (param funcref))
+  (func $throw (export "throw") (param i32 f64) local.get 0 local.get 1 throw $e)
+  (func (export "throw_ref") ref.null func throw $r)
+  (func (export "catch") (param i32) (result i32)
+    (block $h (result i32 f64)
+      (try_table (catch $e $h) local.get 0 f64.const 0.5 call $throw)
+      i32.const -1 return)
+    drop))"""
+
+
+def test_uncaught_exception_carries_its_payload(engine: wasmpool.Engine) -> None:
+    module = wasmpool.Module(engine, EXN)
+    with wasmpool.Store(engine) as store:
+        inst = store.instantiate(module)
+        with pytest.raises(wasmpool.ExceptionError) as e:
+            inst["throw"](7, 2.5)
+        assert inst["catch"](41) == 41  # caught inside the guest: no error
+        with pytest.raises(wasmpool.ExceptionError) as r:
+            inst["throw_ref"]()
+    assert e.value.kind == wasmpool.ErrorKind.EXCEPTION
+    assert e.value.payload == [7, 2.5]
+    assert [f.func_name for f in e.value.trace] == ["throw"]
+    assert r.value.payload == [None]
+    with pytest.raises(wasmpool.Trap) as t:
+        with wasmpool.Store(engine) as store:
+            store.instantiate(wasmpool.Module(engine, TRAPS))["outer"]()
+    assert t.value.payload == []

@@ -16,6 +16,7 @@ pub(super) fn kind_name(k: wasmpool_error_kind_t) -> &'static str {
         WASMPOOL_ERROR_OUT_OF_FUEL => "OUT_OF_FUEL",
         WASMPOOL_ERROR_IO => "IO",
         WASMPOOL_ERROR_PANIC => "PANIC",
+        WASMPOOL_ERROR_EXCEPTION => "EXCEPTION",
         _ => "OTHER",
     }
 }
@@ -89,6 +90,8 @@ pub(super) const CALL: &[wasmpool_error_kind_t] = &[
     WASMPOOL_ERROR_TRAP,
     WASMPOOL_ERROR_INTERRUPTED,
     WASMPOOL_ERROR_OUT_OF_FUEL,
+    WASMPOOL_ERROR_EXCEPTION,
+    WASMPOOL_ERROR_LIMIT_EXCEEDED,
 ];
 pub(super) const LOOKUP: &[wasmpool_error_kind_t] = &[WASMPOOL_ERROR_INVALID_ARGUMENT, WASMPOOL_ERROR_LINK];
 pub(super) const SERIALIZE: &[wasmpool_error_kind_t] = &[WASMPOOL_ERROR_INVALID_ARGUMENT, WASMPOOL_ERROR_OTHER];

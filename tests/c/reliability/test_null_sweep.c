@@ -79,6 +79,8 @@ typedef struct {
   /* A frame of an error's backtrace, and a compilation cache's counters. */
   wasmpool_trace_frame_t frame;
   wasmpool_cache_stats_t cache_stats;
+  /* What a yes/no question writes (whether an exception has a tag). */
+  bool flag;
   /* wasi:http (set up on first use by http_fixture: it compiles the proxy test guest): a config,
    * a linker with wasi:http, the guest's pre, a store, a request and the guest's response to it. */
   struct http_fixture *http;
@@ -2572,6 +2574,77 @@ static int case_wasmpool_engine_cache_stats__out(fixture_t *fx, void *caller) {
   return expect_invalid("wasmpool_engine_cache_stats__out", wasmpool_engine_cache_stats(fx->engine, NULL));
 }
 
+static int case_wasmpool_error_exception_payload_count__err(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  (void)wasmpool_error_exception_payload_count(NULL);
+  return 0;
+}
+
+static int case_wasmpool_error_exception_payload__err(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_error_exception_payload__err", wasmpool_error_exception_payload(NULL, 0, &fx->val));
+}
+
+static int case_wasmpool_error_exception_payload__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_error_exception_payload__out", wasmpool_error_exception_payload(fx->err, 0, NULL));
+}
+
+static int case_wasmpool_error_exception_tag_is__err(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_error_exception_tag_is__err", wasmpool_error_exception_tag_is(NULL, fx->inst, "f", &fx->flag));
+}
+
+static int case_wasmpool_error_exception_tag_is__inst(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_error_exception_tag_is__inst", wasmpool_error_exception_tag_is(fx->err, NULL, "f", &fx->flag));
+}
+
+static int case_wasmpool_error_exception_tag_is__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_error_exception_tag_is__name", wasmpool_error_exception_tag_is(fx->err, fx->inst, NULL, &fx->flag));
+}
+
+static int case_wasmpool_error_exception_tag_is__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_error_exception_tag_is__out", wasmpool_error_exception_tag_is(fx->err, fx->inst, "f", NULL));
+}
+
+static int case_wasmpool_error_exception_tag_is_n__err(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_error_exception_tag_is_n__err", wasmpool_error_exception_tag_is_n(NULL, fx->inst, "f", 1, &fx->flag));
+}
+
+static int case_wasmpool_error_exception_tag_is_n__inst(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_error_exception_tag_is_n__inst", wasmpool_error_exception_tag_is_n(fx->err, NULL, "f", 1, &fx->flag));
+}
+
+static int case_wasmpool_error_exception_tag_is_n__name(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_error_exception_tag_is_n__name", wasmpool_error_exception_tag_is_n(fx->err, fx->inst, NULL, 1, &fx->flag));
+}
+
+static int case_wasmpool_error_exception_tag_is_n__out(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_error_exception_tag_is_n__out", wasmpool_error_exception_tag_is_n(fx->err, fx->inst, "f", 1, NULL));
+}
+
+static int case_wasmpool_caller_throw__caller(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_throw__caller", wasmpool_caller_throw(NULL, "e", &fx->arg, 1));
+}
+
+static int case_wasmpool_caller_throw__tag(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_throw__tag", wasmpool_caller_throw((wasmpool_caller_t *)caller, NULL, &fx->arg, 1));
+}
+
+static int case_wasmpool_caller_throw__args(fixture_t *fx, void *caller) {
+  (void)fx, (void)caller;
+  return expect_invalid("wasmpool_caller_throw__args", wasmpool_caller_throw((wasmpool_caller_t *)caller, "e", NULL, 1));
+}
+
 static int case_wasmpool_error_trace_count__err(fixture_t *fx, void *caller) {
   (void)fx, (void)caller;
   (void)wasmpool_error_trace_count(NULL);
@@ -3307,7 +3380,7 @@ typedef struct {
   int via_caller;
 } sweep_case_t;
 
-#define SWEPT_FUNCTIONS 304
+#define SWEPT_FUNCTIONS 309
 static const sweep_case_t CASES[] = {
     {"wasmpool_bytes_data__bytes", case_wasmpool_bytes_data__bytes, 0},
     {"wasmpool_bytes_len__bytes", case_wasmpool_bytes_len__bytes, 0},
@@ -3751,6 +3824,20 @@ static const sweep_case_t CASES[] = {
     {"wasmpool_config_cache_dir_get__cfg", case_wasmpool_config_cache_dir_get__cfg, 0},
     {"wasmpool_engine_cache_stats__engine", case_wasmpool_engine_cache_stats__engine, 0},
     {"wasmpool_engine_cache_stats__out", case_wasmpool_engine_cache_stats__out, 0},
+    {"wasmpool_error_exception_payload_count__err", case_wasmpool_error_exception_payload_count__err, 0},
+    {"wasmpool_error_exception_payload__err", case_wasmpool_error_exception_payload__err, 0},
+    {"wasmpool_error_exception_payload__out", case_wasmpool_error_exception_payload__out, 0},
+    {"wasmpool_error_exception_tag_is__err", case_wasmpool_error_exception_tag_is__err, 0},
+    {"wasmpool_error_exception_tag_is__inst", case_wasmpool_error_exception_tag_is__inst, 0},
+    {"wasmpool_error_exception_tag_is__name", case_wasmpool_error_exception_tag_is__name, 0},
+    {"wasmpool_error_exception_tag_is__out", case_wasmpool_error_exception_tag_is__out, 0},
+    {"wasmpool_error_exception_tag_is_n__err", case_wasmpool_error_exception_tag_is_n__err, 0},
+    {"wasmpool_error_exception_tag_is_n__inst", case_wasmpool_error_exception_tag_is_n__inst, 0},
+    {"wasmpool_error_exception_tag_is_n__name", case_wasmpool_error_exception_tag_is_n__name, 0},
+    {"wasmpool_error_exception_tag_is_n__out", case_wasmpool_error_exception_tag_is_n__out, 0},
+    {"wasmpool_caller_throw__caller", case_wasmpool_caller_throw__caller, 1},
+    {"wasmpool_caller_throw__tag", case_wasmpool_caller_throw__tag, 1},
+    {"wasmpool_caller_throw__args", case_wasmpool_caller_throw__args, 1},
     {"wasmpool_error_trace_count__err", case_wasmpool_error_trace_count__err, 0},
     {"wasmpool_error_trace_frame__err", case_wasmpool_error_trace_frame__err, 0},
     {"wasmpool_error_trace_frame__out", case_wasmpool_error_trace_frame__out, 0},

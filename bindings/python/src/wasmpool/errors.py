@@ -6,6 +6,8 @@ without a change here: ``WASMPOOL_ERROR_POOL_EXHAUSTED`` is ``PoolExhausted``,
 (with ``.code``, a ``TrapCode``), ``WASMPOOL_ERROR_ENGINE`` is ``EngineError`` (see
 ``_class_name``), and so on. All derive from ``WasmpoolError`` (``.kind``, the
 ``ErrorKind``; ``.message``; ``str(e)`` is the message; ``.trace``, the guest's backtrace).
+``WASMPOOL_ERROR_EXCEPTION`` (an uncaught WebAssembly exception) is ``ExceptionError``, whose
+``.payload`` lists the exception's values.
 """
 
 from __future__ import annotations
@@ -46,11 +48,16 @@ class WasmpoolError(Exception):
 
     kind: enum.IntEnum
     trace: list[Frame]
+    #: For ``ExceptionError`` (an uncaught WebAssembly exception): its payload values as Python
+    #: numbers (16 bytes for a v128; None for a reference, which cannot be read yet). Empty for
+    #: the other kinds.
+    payload: list[int | float | bytes | None]
 
     def __init__(self, message: str, kind: enum.IntEnum | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.trace = []
+        self.payload = []
         if kind is not None:
             self.kind = kind
 
@@ -127,6 +134,25 @@ def trace_of(err: int) -> list[Frame]:
     return frames
 
 
+_MEMBERS = ("i32", "i64", "f32", "f64", "v128")
+
+
+def payload_of(err: int) -> list[int | float | bytes | None]:
+    """The payload of an uncaught exception's ``wasmpool_error_t *`` (borrowed); [] for other
+    errors."""
+    values: list[int | float | bytes | None] = []
+    for i in range(lib.wasmpool_error_exception_payload_count(err)):
+        v = _ffi.wasmpool_val_t()
+        e = lib.wasmpool_error_exception_payload(err, i, ctypes.byref(v))
+        if e:  # a reference value: not readable through wasmpool_val_t yet
+            lib.wasmpool_error_delete(e)
+            values.append(None)
+            continue
+        member = getattr(v.of, _MEMBERS[v.kind])
+        values.append(bytes(member) if v.kind == 4 else member)
+    return values
+
+
 def take(err: int) -> WasmpoolError:
     """Turn an owned ``wasmpool_error_t *`` into an exception (and delete the C object)."""
     try:
@@ -142,6 +168,7 @@ def take(err: int) -> WasmpoolError:
         else:
             exc = cls(message, ErrorKind(kind) if kind in ErrorKind._value2member_map_ else None)  # type: ignore[arg-type]
         exc.trace = trace_of(err)
+        exc.payload = payload_of(err)
         return exc
     finally:
         lib.wasmpool_error_delete(err)

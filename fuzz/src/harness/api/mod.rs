@@ -8,6 +8,7 @@ use std::sync::atomic::Ordering;
 use super::*;
 
 mod config_ops;
+mod diag_ops;
 mod engine_ops;
 mod extern_ops;
 mod instance_ops;
@@ -90,7 +91,7 @@ impl Api {
 
     /// One API call (or a few related ones), chosen by the input.
     fn step(&mut self, u: &mut Unstructured) -> arbitrary::Result<()> {
-        let op = u.int_in_range(0..=29u8)?;
+        let op = u.int_in_range(0..=30u8)?;
         trace!("op {op}");
         match op {
             // --- configs
@@ -121,6 +122,8 @@ impl Api {
             27 => self.wasi_step(u),
             // --- host memories, tables and globals, defined in linkers
             28 => self.extern_step(u),
+            // --- diagnostics: traces and exceptions of errors, cache, epoch callbacks
+            30 => self.diag_step(u),
             _ => trap_new(u),
         }
     }
