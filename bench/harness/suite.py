@@ -206,7 +206,7 @@ def _wasi(*args):
 
 
 # Pairs of callgrind runs per WASI profile; their median is reported.
-PROFILE_REPEATS = 5
+PROFILE_REPEATS = 3
 
 PROFILES = [
     ("instantiate empty (pooling)", "instr/op", _every_path("cases=empty", "strategies=pooling"), (2000, 6000), 1),
