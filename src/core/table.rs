@@ -92,6 +92,10 @@ fn element_of(ty: &wasmtime::RefType) -> wasmpool_reftype_t {
     }
 }
 
+fn out_of_bounds(index: u64, size: u64) -> Error {
+    Error::invalid(format!("index {index} is out of bounds (the table has {size} elements)"))
+}
+
 /// The null reference of a table's element type.
 fn null_of(ty: &wasmtime::RefType) -> wasmtime::Ref {
     match element_of(ty) {
@@ -110,6 +114,12 @@ impl wasmpool_table_t {
     unsafe fn store<'s>(&self) -> &'s mut WStore {
         // SAFETY: per the contract above.
         unsafe { self.store.get() }
+    }
+
+    /// Element `index`, or INVALID_ARGUMENT naming the bounds.
+    fn get(&self, mut store: impl AsContextMut, index: u64) -> Result<wasmtime::Ref> {
+        let size = self.table.size(&store);
+        self.table.get(store.as_context_mut(), index).ok_or_else(|| out_of_bounds(index, size))
     }
 
     /// The reference `func` stands for in this table (NULL: null), checked
@@ -279,11 +289,7 @@ pub unsafe extern "C" fn wasmpool_table_get(
         let out = abi::out(out, "out")?;
         // SAFETY: the table's store is alive (caller contract).
         let store = unsafe { table.store() };
-        let size = table.table.size(&*store);
-        let element = table
-            .table
-            .get(&mut *store, index)
-            .ok_or_else(|| Error::invalid(format!("index {index} is out of bounds (the table has {size} elements)")))?;
+        let element = table.get(&mut *store, index)?;
         let func = match element {
             wasmtime::Ref::Func(func) => func,
             other if other.is_null() => None,
@@ -318,12 +324,8 @@ pub unsafe extern "C" fn wasmpool_table_get_val(
         let out = abi::out(out, "out")?;
         // SAFETY: the table's store is alive (caller contract).
         let store = unsafe { table.store() };
-        let size = table.table.size(&*store);
         let mut scope = wasmtime::RootScope::new(store);
-        let element = table
-            .table
-            .get(&mut scope, index)
-            .ok_or_else(|| Error::invalid(format!("index {index} is out of bounds (the table has {size} elements)")))?;
+        let element = table.get(&mut scope, index)?;
         let name = format!("table element {index}");
         let val = match element {
             // Named after its place, as `wasmpool_table_get` names it.
@@ -392,7 +394,7 @@ fn set(
     let store = unsafe { table.store() };
     let size = table.table.size(&*store);
     if index >= size {
-        return Err(Error::invalid(format!("index {index} is out of bounds (the table has {size} elements)")));
+        return Err(out_of_bounds(index, size));
     }
     let mut scope = wasmtime::RootScope::new(store);
     let element = make(scope.as_context_mut())?;
