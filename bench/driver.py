@@ -16,7 +16,7 @@ from harness.plots import make_plots
 from harness.report import write_report
 from harness.run import load_raw, run_all
 from harness.stats import Summary, missing_measurements
-from harness.suite import COMPONENT_PATHS, MODES, PATHS
+from harness.suite import COMPONENT_PATHS, MODES, PATHS, STATIC_PATH
 
 
 def arguments():
@@ -34,7 +34,7 @@ def arguments():
 
 def executables(specs, only):
     exes = dict(e.split("=", 1) for e in specs)
-    for p in (COMPONENT_PATHS if only else PATHS):
+    for p in (COMPONENT_PATHS if only else PATHS) + (STATIC_PATH,):
         if p not in exes:
             raise SystemExit("bench: --exe %s=... missing" % p)
     return exes

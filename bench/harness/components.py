@@ -7,7 +7,7 @@ from .markdown import fmt_allocs, fmt_num, fmt_ratio, fmt_stat, listed, slashed,
 from .stats import median
 from .suite import (COMPONENT_CALL_ARG, COMPONENT_NAMES, COMPONENT_PATHS, COMPONENT_SHORT, COMPONENTS,
                     PROFILE_COMP_CALL, PROFILE_COMP_CALL_NAME, PROFILE_COMP_CALL_TYPED, PROFILE_COMP_INST_JS,
-                    PROFILE_COMP_INST_PY, PROFILE_COMP_INST_WAT, PROFILE_COMP_INST_WAT_ONDEMAND, STRATEGIES,
+                    PROFILE_COMP_INST_PY, PROFILE_COMP_INST_WAT, PROFILE_COMP_INST_WAT_ONDEMAND, STATIC_PATH, STRATEGIES,
                     STRATEGY_NAMES, TOOLCHAIN_COMPONENTS)
 
 # The callgrind profile of each instantiation row, and of each call column (profile, path).
@@ -64,7 +64,8 @@ def section(s):
           "%s. Every import (the toolchains' WASI) is defined as a trap on both sides "
           "(`wasmpool_component_linker_define_unknown_imports_as_traps`, "
           "`Linker::define_unknown_imports_as_traps`). The toolchain components are compiled once per path "
-          "and loaded with `deserialize_file`. *Instructions*: callgrind, as in section 8.\n\n" % (
+          "and loaded with `deserialize_file`. *Instructions*: callgrind, as in section 8; *static*: the "
+          "wasmpool program linked with `libwasmpool.a` instead of the shared library (section 10).\n\n" % (
               "48", "; ".join(COMPONENT_NAMES[c] for c in COMPONENTS))]
     md.append("**Instantiation** through a pre-instantiated component "
               "(`wasmpool_component_pre_instantiate` / `InstancePre::instantiate`) into a fresh store, "
@@ -73,14 +74,14 @@ def section(s):
     for strat in STRATEGIES:
         for c in comps:
             prof = INST_PROFILES.get((c, strat))
-            w, n = (instr(s, prof, p) for p in COMPONENT_PATHS) if prof else (None, None)
+            w, n, st = (instr(s, prof, p) for p in COMPONENT_PATHS + (STATIC_PATH,)) if prof else (None,) * 3
             rows.append([COMPONENT_NAMES[c], STRATEGY_NAMES[strat], fmt_stat(s.cinst_stat(c, strat, "wasmpool")),
                          fmt_stat(s.cinst_stat(c, strat, "native")), fmt_ratio(s.r_cinst(c, strat)),
-                         fmt_instr(w), fmt_instr(n), instr_ratio(w, n),
+                         fmt_instr(w), fmt_instr(n), instr_ratio(w, n), instr_ratio(st, n),
                          "%s / %s" % (fmt_allocs(w[1]), fmt_allocs(n[1])) if w and n else "–"])
     md.append(table(["component", "strategy", "wasmpool ns", "Rust-native ns", "wasmpool / native",
                      "wasmpool instr", "Rust-native instr", "instr wasmpool / native",
-                     "allocations wasmpool / native"], rows))
+                     "instr static / native", "allocations wasmpool / native"], rows))
     for c in s.called_components():
         md.append("\n**Calls** of `%s`'s `func(string) -> string` with the argument \"%s\" (the string "
                   "result checked on every call and, in C, freed with `wasmpool_component_val_delete`); "
@@ -95,6 +96,10 @@ def section(s):
                          fmt_instr(mine), instr_ratio(mine, base), fmt_allocs(mine[1]) if mine else "–"])
         md.append(table(["call", "ns per call", "/ Rust `Func::call`", "instr per call", "instr / `Func::call`",
                          "allocations per call"], rows))
+        st = instr(s, PROFILE_COMP_CALL, STATIC_PATH) if c == "wat" else None
+        if st and base:
+            md.append("\nThe looked-up call linked statically (`libwasmpool.a`): %.0f instructions, %.2fx "
+                      "`Func::call`.\n" % (st[0], st[0] / base[0]))
     notes = refusals(s)
     if notes:
         md.append("\n" + "".join("- %s.\n" % n for n in notes))

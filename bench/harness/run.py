@@ -18,7 +18,8 @@ import time
 
 from .modules import write_modules
 from .suite import (COMPONENT_CALL_ARG, COMPONENT_PATHS, DEADLINES, FOOT_K, KEEP, MODES, PATHS, PROFILE_REPEATS,
-                    PROFILES, TOOLCHAIN_COMPONENTS, TUNED, TUNED_LABEL, TWO_CPU_SHARE, WASI_CAP, WASI_GUESTS, component_variants,
+                    PROFILES, STATIC_PATH, TOOLCHAIN_COMPONENTS, TUNED, TUNED_LABEL, TWO_CPU_SHARE, WASI_CAP, WASI_GUESTS, WASI_PATHS,
+                    component_variants,
                     footprint_settings, rotated)
 
 
@@ -94,7 +95,8 @@ class Runner:
         if p.returncode != 0:
             sys.stderr.write(p.stderr)
             raise SystemExit("bench: %s failed (exit %d)" % (" ".join(cmd), p.returncode))
-        out = parse_results(p.stdout, tags)
+        # The static program prints the wasmpool path's name: its results are the static path's.
+        out = parse_results(p.stdout, dict(tags, path=STATIC_PATH) if path == STATIC_PATH else tags)
         if keep:
             self.commit(out)
         if self.verbose:
@@ -187,7 +189,7 @@ def profile_phase(runner, modules, components, wasi, tmpdir, only=None):
             if len(pairs) > 1:
                 row[path + "_spread"] = (min(p[0] for p in pairs), max(p[0] for p in pairs))
         print("  profile %-60s %s" % (name, "  ".join("%s %.0f (%.1f allocs)" % (p, row[p], row[p + "_allocs"])
-                                                      for p in PATHS if p in row)), flush=True)
+                                                      for p in PATHS + (STATIC_PATH,) if p in row)), flush=True)
         out.append(row)
     return out
 
@@ -301,7 +303,8 @@ class Session:
                                 + self.common(), round=r)
                 if path in COMPONENT_PATHS:
                     self.runner.run(path, self.component_args(path), round=r)
-                    self.wasi_round(path, r)
+            for path in rotated(r, WASI_PATHS):
+                self.wasi_round(path, r)
 
     def wasi_args(self):
         return ["wasi", "cap=%d" % WASI_CAP, "target_ms=%d" % self.cfg["target_ms"],
@@ -321,9 +324,8 @@ class Session:
             busy = self.runner.wait_quiet(self.cfg["quiet_wait_s"])
             print("-- WASI round %d/%d (other CPU load before it: %.0f%%)" % (r + 1, self.cfg["rounds"], busy * 100),
                   flush=True)
-            for path in rotated(r):
-                if path in COMPONENT_PATHS:
-                    self.wasi_round(path, r)
+            for path in rotated(r, WASI_PATHS):
+                self.wasi_round(path, r)
 
     def concurrency_phase(self):
         # Two threads need two idle CPUs: these rounds wait longer for the machine's other load to

@@ -11,7 +11,7 @@ from collections import namedtuple
 from .suite import (CALL_CASES, CALL_VARIANTS, CASES, COMPILE_VARIANTS, COMPONENT_CALL_VARIANTS, COMPONENT_PATHS,
                     COMPONENTS, TOOLCHAIN_COMPONENTS, CONC_CASES, CONC_LABELS, CONTROLS,
                     DEADLINE_VARIANTS, DEADLINES, FOOT_C, FOOT_N, FOOT_TOTALS, MIB, PATHS, STRATEGIES, TWO_CPU_SHARE,
-                    UNLIMITED, WASI_CASES, call_variant, expected_warm, footprint_settings, is_n)
+                    UNLIMITED, WASI_CASES, WASI_PATHS, call_variant, expected_warm, footprint_settings, is_n)
 
 
 class Data:
@@ -167,7 +167,7 @@ class Summary:
         self.cskips = meta.get("component_skips") or {}
         # WASI: {(case, strategy, path): {round: ns per request}}
         self.wasi = {(c, st, p): d.by_round(bench="wasi_request", case=c, strategy=st, path=p)
-                     for c, st, p in itertools.product(WASI_CASES, STRATEGIES, COMPONENT_PATHS)}
+                     for c, st, p in itertools.product(WASI_CASES, STRATEGIES, WASI_PATHS)}
         self.wasi_skip = meta.get("wasi_skip") or ""
 
     # ---- stats and ratios ----------------------------------------------------------------------
@@ -214,9 +214,9 @@ class Summary:
     def wasi_stat(self, case, strat, path):
         return round_stat(self.wasi[case, strat, path])
 
-    def r_wasi(self, case, strat):
-        """wasmpool / Rust-native time per WASI request, per round."""
-        return ratio_stat(self.wasi[case, strat, "wasmpool"], self.wasi[case, strat, "native"])
+    def r_wasi(self, case, strat, path="wasmpool"):
+        """wasmpool (or `path`) / Rust-native time per WASI request, per round."""
+        return ratio_stat(self.wasi[case, strat, path], self.wasi[case, strat, "native"])
 
     def wasi_speedup(self, case, path):
         """On-demand / pooled time per WASI request, per round."""
@@ -245,7 +245,7 @@ def missing_wasi(d, wasi_skip=""):
     says why)."""
     if wasi_skip:
         return []
-    return ["wasi_request %s %s %s" % (p, c, st) for p in COMPONENT_PATHS for c in WASI_CASES for st in STRATEGIES
+    return ["wasi_request %s %s %s" % (p, c, st) for p in WASI_PATHS for c in WASI_CASES for st in STRATEGIES
             if not d.values(bench="wasi_request", case=c, strategy=st, path=p)]
 
 

@@ -53,6 +53,12 @@ def call_variant(column, case):
 # tests/guests/toolchains.sh builds with componentize-js and componentize-py (bench/run puts them
 # in bench/build/guests/<case>/hello.wasm, or leaves hello.skip with the reason).
 COMPONENT_PATHS = ("wasmpool", "native")
+# The C program of the wasmpool path linked with libwasmpool.a instead of the shared library
+# (bench_wasmpool_static): measured beside it for the WASI requests and the text component's
+# profiles, the per-request paths where the shared library's cost of reaching its thread-locals
+# (__tls_get_addr, from tokio and Wasmtime) shows.
+STATIC_PATH = "static"
+WASI_PATHS = COMPONENT_PATHS + (STATIC_PATH,)
 COMPONENTS = ("wat", "js", "py")
 TOOLCHAIN_COMPONENTS = ("js", "py")
 COMPONENT_NAMES = {
@@ -153,10 +159,10 @@ def is_n(value, n):
     return value >= UNLIMITED if n == "max" else value == n
 
 
-def rotated(r):
+def rotated(r, paths=PATHS):
     """The paths in the order of round r: the order rotates from round to round."""
-    k = r % len(PATHS)
-    return PATHS[k:] + PATHS[:k]
+    k = r % len(paths)
+    return paths[k:] + paths[:k]
 
 
 def cpus():
@@ -187,10 +193,13 @@ def _every_path(*args):
     return {p: ["round", "only=instantiate"] + list(args) for p in PATHS}
 
 
-def _components(*args, variants=None):
-    """Component profiles: wasmpool and Rust-native; `variants` {path: call variant}."""
-    return {p: ["components"] + list(args) + (["calls=" + variants[p]] if variants else [])
-            for p in COMPONENT_PATHS}
+def _components(*args, variants=None, static=False):
+    """Component profiles: wasmpool and Rust-native (and wasmpool linked statically when `static`,
+    with wasmpool's call variant); `variants` {path: call variant}."""
+    paths = WASI_PATHS if static else COMPONENT_PATHS
+    return {p: ["components"] + list(args) +
+            (["calls=" + variants["wasmpool" if p == STATIC_PATH else p]] if variants else [])
+            for p in paths}
 
 
 def _calls(wasmpool_call, others_call=None, *extra):
@@ -201,8 +210,8 @@ def _calls(wasmpool_call, others_call=None, *extra):
 
 
 def _wasi(*args):
-    """WASI profiles: wasmpool and Rust-native, one request per operation."""
-    return {p: ["wasi", "cap=%d" % WASI_CAP] + list(args) for p in COMPONENT_PATHS}
+    """WASI profiles: wasmpool (shared and static) and Rust-native, one request per operation."""
+    return {p: ["wasi", "cap=%d" % WASI_CAP] + list(args) for p in WASI_PATHS}
 
 
 # Pairs of callgrind runs per WASI profile; their median is reported.
@@ -219,16 +228,17 @@ PROFILES = [
     ("call (i32,i64)->f32", "instr/call", _calls("i32_i64_to_f32"), (20000, 60000), 1),
     ("host call (wasm->host)", "instr/call", _calls("wasm_to_host", None, "loop=100"), (200, 600), 100),
     ("component: instantiate text component (pooling)", "instr/op",
-     _components("only=instantiate", "cases=wat", "strategies=pooling"), (1000, 3000), 1),
+     _components("only=instantiate", "cases=wat", "strategies=pooling", static=True), (1000, 3000), 1),
     ("component: instantiate text component (on-demand)", "instr/op",
-     _components("only=instantiate", "cases=wat", "strategies=ondemand"), (1000, 3000), 1),
+     _components("only=instantiate", "cases=wat", "strategies=ondemand", static=True), (1000, 3000), 1),
     ("component: instantiate JavaScript `hello` (pooling)", "instr/op",
      _components("only=instantiate", "cases=js", "strategies=pooling"), (100, 300), 1),
     ("component: instantiate Python `hello` (pooling)", "instr/op",
      _components("only=instantiate", "cases=py", "strategies=pooling"), (20, 60), 1),
     ("component: call `echo(string) -> string`, looked-up function vs `Func::call`", "instr/call",
      _components("only=calls", "cases=wat", "strategies=pooling",
-                 variants={"wasmpool": "wasmpool_component_func_call", "native": "Func::call"}), (2000, 6000), 1),
+                 variants={"wasmpool": "wasmpool_component_func_call", "native": "Func::call"}, static=True),
+     (2000, 6000), 1),
     ("component: call `echo` by name (wasmpool_component_instance_call) vs `Func::call`", "instr/call",
      _components("only=calls", "cases=wat", "strategies=pooling",
                  variants={"wasmpool": "wasmpool_component_instance_call", "native": "Func::call"}),

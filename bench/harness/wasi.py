@@ -7,7 +7,7 @@ computed from the run's numbers.
 from .components import fmt_instr, instr, instr_ratio
 from .markdown import fmt_allocs, fmt_ratio, fmt_stat, listed, table
 from .stats import median
-from .suite import (COMPONENT_PATHS, PROFILE_REPEATS, STRATEGIES, STRATEGY_NAMES, WASI_CAP, WASI_NAMES, WASI_OUTPUT,
+from .suite import (COMPONENT_PATHS, PROFILE_REPEATS, STATIC_PATH, STRATEGIES, STRATEGY_NAMES, WASI_CAP, WASI_NAMES, WASI_OUTPUT,
                     WASI_PROFILES, WASI_SHORT, WASI_SPEEDUP_CASE, WASMTIME_VERSION)
 
 INTRO = (
@@ -22,7 +22,10 @@ INTRO = (
     "`wasmpool_store_wasi_set`; `wasmpool_instance_pre_instantiate` + `wasmpool_instance_run` (module) or "
     "`wasmpool_component_pre_instantiate` + `wasmpool_component_instance_run` (component); "
     "`wasmpool_store_wasi_stdout`; `wasmpool_store_delete`, `wasmpool_wasi_config_delete` "
-    "(`bench/c/bench_wasmpool_wasi.c`).\n"
+    "(`bench/c/bench_wasmpool_wasi.c`); **static**: the same program linked with `libwasmpool.a` "
+    "(`wasmpool::wasmpool_static`) instead of the shared library, as a host that links wasmpool into its "
+    "executable (its thread-locals, tokio's and Wasmtime's, are then reached directly, not through "
+    "`__tls_get_addr`).\n"
     "- **Rust-native** (`bench/native/src/wasi.rs`): a `WasiCtxBuilder` with the same arguments and a "
     "`MemoryOutputPipe` of the same capacity; preview 1: `build_p1()` as the store's data, "
     "`InstancePre::instantiate`, the typed `_start`; preview 2: `WasiCtx` and a `ResourceTable` as the "
@@ -47,13 +50,15 @@ def section(s):
     for strat in STRATEGIES:
         for c in cases:
             prof = WASI_PROFILES.get((c, strat))
-            w, n = (instr(s, prof, p) for p in COMPONENT_PATHS) if prof else (None, None)
+            w, n, st = (instr(s, prof, p) for p in COMPONENT_PATHS + (STATIC_PATH,)) if prof else (None,) * 3
             rows.append([WASI_NAMES[c], STRATEGY_NAMES[strat], fmt_stat(s.wasi_stat(c, strat, "wasmpool")),
-                         fmt_stat(s.wasi_stat(c, strat, "native")), fmt_ratio(s.r_wasi(c, strat)),
-                         fmt_instr(w), fmt_instr(n), instr_ratio(w, n),
+                         fmt_stat(s.wasi_stat(c, strat, STATIC_PATH)), fmt_stat(s.wasi_stat(c, strat, "native")),
+                         fmt_ratio(s.r_wasi(c, strat)), fmt_ratio(s.r_wasi(c, strat, STATIC_PATH)),
+                         fmt_instr(w), fmt_instr(st), fmt_instr(n), instr_ratio(w, n), instr_ratio(st, n),
                          "%s / %s" % (fmt_allocs(w[1]), fmt_allocs(n[1])) if w and n else "–"])
-    md.append(table(["program", "strategy", "wasmpool ns", "Rust-native ns", "wasmpool / native", "wasmpool instr",
-                     "Rust-native instr", "instr wasmpool / native", "allocations wasmpool / native"], rows))
+    md.append(table(["program", "strategy", "wasmpool ns", "static ns", "Rust-native ns", "wasmpool / native",
+                     "static / native", "wasmpool instr", "static instr", "Rust-native instr",
+                     "instr wasmpool / native", "instr static / native", "allocations wasmpool / native"], rows))
     c = WASI_SPEEDUP_CASE
     if c in cases:
         md.append("\n**Pooled vs on-demand** (%s): the same loop in an engine without the pooling allocator; "
@@ -88,7 +93,14 @@ def reading(s, v):
         text += "; callgrind counts %s instructions per request" % listed(
             "%.0f against %.0f (%+.1f%%, %s)" % (w[0], n[0], (w[0] / n[0] - 1) * 100, WASI_SHORT[c])
             for c, w, n in counts)
-    text += ". Targets: time %s, instructions %s." % (v["wasi_time"].word(), v["wasi_instr"].word())
+    statics = [(c, instr(s, WASI_PROFILES[c, "pooling"], STATIC_PATH), n) for c, _, n in counts]
+    statics = [(c, st, n) for c, st, n in statics if st]
+    if statics:
+        text += ("; linked statically, %s of the Rust-native time and %s instructions" % (
+            listed("%.2fx (%s)" % (median(s.r_wasi(c, "pooling", STATIC_PATH)), WASI_SHORT[c]) for c in cases),
+            listed("%.0f (%+.1f%%, %s)" % (st[0], (st[0] / n[0] - 1) * 100, WASI_SHORT[c]) for c, st, n in statics)))
+    text += (". Targets (the shared library, the default link): time %s, instructions %s." % (
+        v["wasi_time"].word(), v["wasi_instr"].word()))
     ranges = [s.r_wasi(c, "pooling") for c in cases]
     if counts and any(r and r[2] / r[1] > 1.3 for r in ranges):
         text += (" The per-round time ratios spread from %.2f to %.2f: the machine's other load moved the "

@@ -27,4 +27,4 @@ pub(crate) use handle::{Boxed, Handle, StoreOwned, delete, into_boxed};
 pub(crate) use host_env::HostEnv;
 pub use host_env::wasmpool_finalizer_t;
 pub use trace::wasmpool_trace_frame_t;
-pub(crate) use ptr::{OutSlice, arg_fn, arg_mut, arg_ref, arg_slice, arg_str, opt_out, opt_ref, out, out_slice, write_nth};
+pub(crate) use ptr::{OutSlice, arg_fn, arg_mut, arg_ref, arg_slice, arg_str, opt_out, opt_ref, out, out_slice, utf8, write_nth};

@@ -126,13 +126,7 @@ fn c_slice<'a, T>(data: *const T, len: usize) -> Conv<&'a [T]> {
 /// A string from C, checked to be UTF-8.
 fn c_str(s: &wasmpool_component_string_t) -> Conv<&str> {
     let bytes = c_slice(s.data.cast_const().cast::<u8>(), s.len)?;
-    // Most strings on the per-request path are short and ASCII, which a
-    // word-at-a-time check settles in a fraction of full UTF-8 validation.
-    if bytes.is_ascii() {
-        // SAFETY: ASCII is UTF-8.
-        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
-    }
-    std::str::from_utf8(bytes).or_else(|e| mismatch(format!("invalid UTF-8 at byte {}", e.valid_up_to())))
+    crate::abi::utf8(bytes).or_else(|e| mismatch(format!("invalid UTF-8 at byte {}", e.valid_up_to())))
 }
 
 /// An optional pointer to a value from C.

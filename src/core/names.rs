@@ -10,5 +10,5 @@ use crate::abi::{self, Error, Result};
 /// is the empty name); must be UTF-8.
 pub(crate) fn arg_name<'a>(p: *const c_char, len: usize, what: &str) -> Result<&'a str> {
     let bytes = abi::arg_slice(p.cast::<u8>(), len, what)?;
-    std::str::from_utf8(bytes).map_err(|e| Error::invalid(format!("argument `{what}` is not valid UTF-8: {e}")))
+    abi::utf8(bytes).map_err(|e| Error::invalid(format!("argument `{what}` is not valid UTF-8: {e}")))
 }
