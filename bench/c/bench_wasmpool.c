@@ -585,7 +585,7 @@ static int cmd_control(void) {
 int main(int argc, char **argv) {
   g_argc = argc;
   g_argv = argv;
-  g_path = "wasmpool";
+  g_path = BENCH_PATH;
   if (argc < 2) die("usage: bench_wasmpool round|compile|footprint|deadline|mechanism|control|components|component_compile|wasi "
         "key=value...");
   const char *cmd = argv[1];

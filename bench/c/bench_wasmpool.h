@@ -12,6 +12,12 @@
 
 #include <wasmpool.h>
 
+/* The path the results are reported under: "wasmpool", or "static" for the same program linked
+ * with libwasmpool.a (bench_wasmpool_static, built with -DBENCH_PATH="static"). */
+#ifndef BENCH_PATH
+#define BENCH_PATH "wasmpool"
+#endif
+
 static inline void check(wasmpool_error_t *err, const char *what) {
   if (err == NULL) return;
   fprintf(stderr, "bench_wasmpool: %s failed (kind %d): %s\n", what, (int)wasmpool_error_kind(err),

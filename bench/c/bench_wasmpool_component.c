@@ -216,7 +216,7 @@ static int cmd_component_compile(void) {
 int component_main(int argc, char **argv) {
   g_argc = argc;
   g_argv = argv;
-  g_path = "wasmpool";
+  g_path = BENCH_PATH;
   if (strcmp(argv[1], "components") == 0) return cmd_components();
   if (strcmp(argv[1], "component_compile") == 0) return cmd_component_compile();
   die("unknown command %s", argv[1]);

@@ -135,6 +135,6 @@ static int cmd_wasi(void) {
 int wasi_main(int argc, char **argv) {
   g_argc = argc;
   g_argv = argv;
-  g_path = "wasmpool";
+  g_path = BENCH_PATH;
   return cmd_wasi();
 }

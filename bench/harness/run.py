@@ -95,8 +95,7 @@ class Runner:
         if p.returncode != 0:
             sys.stderr.write(p.stderr)
             raise SystemExit("bench: %s failed (exit %d)" % (" ".join(cmd), p.returncode))
-        # The static program prints the wasmpool path's name: its results are the static path's.
-        out = parse_results(p.stdout, dict(tags, path=STATIC_PATH) if path == STATIC_PATH else tags)
+        out = parse_results(p.stdout, tags)
         if keep:
             self.commit(out)
         if self.verbose:
