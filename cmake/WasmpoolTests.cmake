@@ -127,16 +127,33 @@ foreach(_src IN LISTS _wasmpool_c_tests)
     set_tests_properties(${_name} PROPERTIES ENVIRONMENT "${_wasmpool_test_env}")
   endif()
 endforeach()
-# The real-toolchain components (JavaScript, Python) come from a fixture of their own.
-if(TEST test_http_js)
-  # The componentize-js wasi:http handler (js/proxy.wasm, from guests_toolchains); 77 when the
-  # toolchain could not be installed (the test prints why).
-  set_property(TEST test_http_js PROPERTY SKIP_RETURN_CODE 77)
-  set_property(TEST test_http_js PROPERTY TIMEOUT 900)
-  if(TEST guests_toolchains)
-    set_property(TEST test_http_js APPEND PROPERTY FIXTURES_REQUIRED guests_toolchains)
+# The WASI and wasi:http tests once more with every engine async (WASMPOOL_TEST_ASYNC=1, read by
+# tests/c/common/check.h): guests on pooled fiber stacks with WASI's async host functions; an
+# HTTP guest's call and the reader of its response are one future on the calling thread
+# (src/http/handle.rs).
+foreach(_name IN ITEMS test_wasi_guests test_wasi_sandbox test_http test_http_stream test_http_poll test_http_js)
+  if(TEST ${_name})
+    add_test(NAME ${_name}_async
+      COMMAND "${WASMPOOL_C_TESTS_BINARY_DIR}/${_name}"
+      WORKING_DIRECTORY "${WASMPOOL_C_TESTS_BINARY_DIR}")
+    set(_env ${_wasmpool_test_env} WASMPOOL_TEST_ASYNC=1)
+    get_test_property(${_name} LABELS _labels)
+    set_tests_properties(${_name}_async PROPERTIES
+      FIXTURES_REQUIRED c_built TIMEOUT 300 LABELS "${_labels}" ENVIRONMENT "${_env}")
   endif()
-endif()
+endforeach()
+# The real-toolchain components (JavaScript, Python) come from a fixture of their own.
+foreach(_name IN ITEMS test_http_js test_http_js_async)
+  if(TEST ${_name})
+    # The componentize-js wasi:http handler (js/proxy.wasm, from guests_toolchains); 77 when the
+    # toolchain could not be installed (the test prints why).
+    set_property(TEST ${_name} PROPERTY SKIP_RETURN_CODE 77)
+    set_property(TEST ${_name} PROPERTY TIMEOUT 900)
+    if(TEST guests_toolchains)
+      set_property(TEST ${_name} APPEND PROPERTY FIXTURES_REQUIRED guests_toolchains)
+    endif()
+  endif()
+endforeach()
 if(TEST test_component_real AND TEST guests_toolchains)
   set_property(TEST test_component_real APPEND PROPERTY FIXTURES_REQUIRED guests_toolchains)
   set_property(TEST test_component_real PROPERTY TIMEOUT 900)

@@ -4358,7 +4358,8 @@ struct wasmpool_error_t *wasmpool_store_http_set(struct wasmpool_store_t *store,
  * interface names is replaced, so calling
  * `wasmpool_component_linker_define_wasi` before this is harmless; calling it
  * after this is a LINK error (the names are taken). Works for engines with
- * and without `async_support`.
+ * and without `async_support` (an async engine gets the async host
+ * functions, which suspend a waiting guest's fiber).
  *
  * Errors: INVALID_ARGUMENT (NULL `linker`); LINK (Wasmtime refuses a
  * definition; the message says which).
@@ -4401,11 +4402,11 @@ struct wasmpool_error_t *wasmpool_http_handle(const struct wasmpool_component_pr
  * borrowed for that call; its body is empty), then `on_data(env, data,
  * len)` for each part of the body in order, then the call returns NULL.
  *
- * The callbacks run on a thread of wasmpool's runtime (not the caller's),
- * one at a time, only before this function returns; they may block (a slow
- * client slows the guest down: the guest's writes wait). `env` is the
- * caller's and must be usable from that thread for the duration of the
- * call. A callback that returns an error (wasmpool takes it) abandons the
+ * The callbacks run one at a time, only before this function returns: on
+ * an async engine on the calling thread, between the guest's steps; on
+ * other engines on a thread of wasmpool's runtime (`env` must then be
+ * usable from that thread for the duration of the call). They may block (a
+ * slow client slows the guest down: the guest's writes wait). A callback that returns an error (wasmpool takes it) abandons the
  * response: the guest's further writes fail, and that error is returned.
  *
  * Errors: as `wasmpool_http_handle` (INVALID_ARGUMENT also for a NULL

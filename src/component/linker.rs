@@ -77,6 +77,10 @@ impl Handle for wasmpool_component_caller_t {
 /// at once when no thread defines.
 pub struct wasmpool_component_linker_t {
     pub(crate) linker: wasmtime::component::Linker<StoreData>,
+    /// The engine runs guests on fiber stacks (`async_support`): WASI and
+    /// `wasi:http` are then defined with their async host functions, which
+    /// suspend the guest's fiber instead of blocking its thread.
+    pub(crate) on_fiber: bool,
 }
 
 impl Handle for wasmpool_component_linker_t {
@@ -168,7 +172,8 @@ pub unsafe extern "C" fn wasmpool_component_linker_new(
         let engine = abi::arg_ref(engine, "engine")?;
         let out = abi::out(out, "out")?;
         let linker = wasmtime::component::Linker::new(&engine.engine);
-        out.write(abi::into_boxed(wasmpool_component_linker_t { linker }));
+        let on_fiber = engine.knobs.engine.async_support;
+        out.write(abi::into_boxed(wasmpool_component_linker_t { linker, on_fiber }));
         Ok(())
     })
 }

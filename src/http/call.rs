@@ -3,12 +3,14 @@
 //! is done from a file descriptor it can put in its own poll set.
 //!
 //! Why a thread and not a future polled on the host's thread (as upstream's
-//! `wasmtime_call_future_poll`): the `wasi:http` and WASI host functions here
-//! are Wasmtime's synchronous ones, so a guest never yields while it waits
-//! for a body or an outgoing response; a poll on the host's loop would run
-//! it to completion anyway. A blocking-pool thread keeps the loop free and
-//! the pooled instance (and, on async engines, its pooled fiber stack) is
-//! the same as for `wasmpool_http_handle`.
+//! `wasmtime_call_future_poll`): on a synchronous engine the `wasi:http` and
+//! WASI host functions block while they wait for a body or an outgoing
+//! response, so a poll on the host's loop would run the guest to completion
+//! anyway. (An async engine's guest does yield when it waits; polling it
+//! from the host's loop would still run its computing parts there, and the
+//! host would need a waker of its own: not done.) A blocking-pool thread
+//! keeps the loop free, and the pooled instance (and, on async engines, its
+//! pooled fiber stack) is the same as for `wasmpool_http_handle`.
 
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::panic::{AssertUnwindSafe, catch_unwind};

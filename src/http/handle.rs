@@ -1,18 +1,23 @@
 //! Handing one incoming request to a `wasi:http/proxy` component and
 //! collecting its response.
 //!
-//! The `wasi:http` host functions are Wasmtime's synchronous ones: like the
-//! WASI preview-2 ones (`wasi/p2.rs`) they block on Wasmtime WASI's
-//! process-wide tokio runtime when they wait, so the same linker serves
-//! engines with and without `async_support` (an async engine runs the guest
-//! on a fiber stack from the pool). The response is read by a task on that
-//! runtime while the guest writes it (its stream buffers only a chunk or
-//! two): into one buffer for `wasmpool_http_handle`, or to the host's
-//! callbacks for `wasmpool_http_handle_stream` (then on a blocking thread of
-//! the runtime, since the callbacks may block). Once `handle` has returned,
-//! every byte the guest wrote is in the body's channel: the task then takes
-//! what is there and, if the guest did not finish the body, reports an
-//! invalid response instead of waiting.
+//! The response is read while the guest writes it (its stream buffers only a
+//! chunk or two): into one buffer for `wasmpool_http_handle`, or to the
+//! host's callbacks for `wasmpool_http_handle_stream`. How depends on the
+//! engine, as the linker's host functions do (`wasi/p2.rs`):
+//!
+//! - An async engine has the async `wasi:http` and WASI host functions: a
+//!   guest that waits (for room in its body's channel, say) suspends its
+//!   fiber. The guest's call and the reader of its response are then one
+//!   future on the calling thread, as `wasmtime serve` runs a request as one
+//!   task: no thread hand-off per request.
+//! - A synchronous engine's host functions block their thread when they
+//!   wait, so the reader is a task on Wasmtime WASI's runtime (for a sink, on
+//!   a blocking thread of it, since the callbacks may block).
+//!
+//! Once `handle` has returned, every byte the guest wrote is in the body's
+//! channel: the reader then takes what is there and, if the guest did not
+//! finish the body, reports an invalid response instead of waiting.
 
 use std::ffi::c_void;
 use std::future::{Future, poll_fn};
@@ -59,7 +64,8 @@ impl WasiHttpView for StoreData {
 /// interface names is replaced, so calling
 /// `wasmpool_component_linker_define_wasi` before this is harmless; calling it
 /// after this is a LINK error (the names are taken). Works for engines with
-/// and without `async_support`.
+/// and without `async_support` (an async engine gets the async host
+/// functions, which suspend a waiting guest's fiber).
 ///
 /// Errors: INVALID_ARGUMENT (NULL `linker`); LINK (Wasmtime refuses a
 /// definition; the message says which).
@@ -68,12 +74,14 @@ pub unsafe extern "C" fn wasmpool_component_linker_define_http(
     linker: *mut wasmpool_component_linker_t,
 ) -> *mut wasmpool_error_t {
     abi::guard(|| {
-        let linker = &mut abi::arg_mut(linker, "linker")?.linker;
+        let linker = abi::arg_mut(linker, "linker")?;
         // Shadowing only for these definitions: WASI's may already be there, identical.
-        linker.allow_shadowing(true);
-        let defined = wasmtime_wasi::p2::add_to_linker_sync(linker)
-            .and_then(|()| wasmtime_wasi_http::p2::add_only_http_to_linker_sync(linker));
-        linker.allow_shadowing(false);
+        linker.linker.allow_shadowing(true);
+        let defined = crate::wasi::p2::define(linker).and_then(|()| match linker.on_fiber {
+            true => wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker.linker),
+            false => wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker.linker),
+        });
+        linker.linker.allow_shadowing(false);
         defined.map_err(|e| Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define wasi:http: {e}")))
     })
 }
@@ -238,10 +246,9 @@ pub(crate) fn serve(
     let not_proxy = |e: wasmtime::Error| {
         Error::new(K::WASMPOOL_ERROR_LINK, format!("the component is not a wasi:http proxy (no wasi:http/incoming-handler export): {e}"))
     };
-    let proxy = Proxy::new(&mut *wstore, &inst.instance).map_err(not_proxy)?;
-    let on_fiber = match wstore.data().stacks {
-        Some(_) => Some(AsyncProxy::new(&mut *wstore, &inst.instance).map_err(not_proxy)?),
-        None => None,
+    let proxy = match wstore.data().stacks {
+        Some(_) => Guest::OnFiber(AsyncProxy::new(&mut *wstore, &inst.instance).map_err(not_proxy)?),
+        None => Guest::Blocking(Proxy::new(&mut *wstore, &inst.instance).map_err(not_proxy)?),
     };
     // Only now, with an instance to run, is a streamed body taken from the request.
     let (request, reader) = incoming(req)?;
@@ -258,37 +265,97 @@ pub(crate) fn serve(
     // Unconstrained: tokio's cooperative budget would otherwise make a ready channel look pending
     // now and then, and a pending body after the guest returned is taken for an unfinished one.
     let collecting = tokio::task::unconstrained(collect(head_rx, returned_rx, sink));
-    let collector = match sink {
-        None => wasmtime_wasi::runtime::spawn(collecting),
-        // The host's callbacks may block: not on a worker of the runtime.
-        Some(_) => wasmtime_wasi::runtime::spawn_blocking(move || wasmtime_wasi::runtime::in_tokio(collecting)),
+    let parts = Parts { request: req_res, outparam: out_res, returned: returned_tx, collecting };
+    let (called, answer) = match &proxy {
+        Guest::OnFiber(p) => on_fiber(wstore, p, parts),
+        Guest::Blocking(p) => blocking(wstore, p, parts, sink.is_some()),
     };
-    let mut args = Some((req_res, out_res));
-    let called = enter(wstore, "wasi:http/incoming-handler#handle", |s, _| {
-        let Some((r, o)) = args.take() else {
-            return Err(wasmtime::Error::msg("the request was already handed to the guest"));
-        };
-        match &on_fiber {
-            Some(p) => block_on(p.wasi_http_incoming_handler().call_handle(s, r, o)),
-            None => proxy.wasi_http_incoming_handler().call_handle(s, r, o),
-        }
-    });
     if let Some(reader) = reader {
         reader.close();
     }
-    let _ = returned_tx.send(());
-    // Waited for even when the guest failed: a sink's callbacks must be over before returning.
-    let answer = block_on(collector);
-    if let Answer::Refused(e) = answer {
-        return Err(e);
-    }
+    // A sink's error first: the guest's failure may only be its consequence.
+    let answer = match answer {
+        Some(Answer::Refused(e)) => return Err(e),
+        answer => answer,
+    };
     called?;
     match answer {
-        Answer::Response(r) => Ok(r),
-        Answer::ErrorCode(code) => Err(Error::new(K::WASMPOOL_ERROR_OTHER, format!("the guest answered with the error code {code:?}"))),
-        Answer::Invalid(why) => Err(Error::new(K::WASMPOOL_ERROR_OTHER, why)),
-        Answer::Refused(e) => Err(e),
+        Some(Answer::Response(r)) => Ok(r),
+        Some(Answer::ErrorCode(code)) => {
+            Err(Error::new(K::WASMPOOL_ERROR_OTHER, format!("the guest answered with the error code {code:?}")))
+        }
+        Some(Answer::Invalid(why)) => Err(Error::new(K::WASMPOOL_ERROR_OTHER, why)),
+        Some(Answer::Refused(e)) => Err(e),
+        None => Err(Error::new(K::WASMPOOL_ERROR_OTHER, "the guest's response was not read")),
     }
+}
+
+const HANDLE: &str = "wasi:http/incoming-handler#handle";
+
+/// The guest's export, through the bindings that match the engine.
+enum Guest {
+    OnFiber(AsyncProxy),
+    Blocking(Proxy),
+}
+
+/// What one call of `handle` takes: its arguments, the signal it sends when
+/// it has returned, and the reader of its response.
+struct Parts<C> {
+    request: wasmtime::component::Resource<wasmtime_wasi_http::p2::types::HostIncomingRequest>,
+    outparam: wasmtime::component::Resource<wasmtime_wasi_http::p2::types::HostResponseOutparam>,
+    returned: oneshot::Sender<()>,
+    collecting: C,
+}
+
+fn taken() -> wasmtime::Error {
+    wasmtime::Error::msg("the request was already handed to the guest")
+}
+
+/// An async engine: the guest's call and the reader of its response, joined
+/// into one future that this thread polls (the guest on its fiber stack).
+fn on_fiber<C: Future<Output = Answer>>(
+    wstore: &mut crate::store::data::WStore,
+    proxy: &AsyncProxy,
+    parts: Parts<C>,
+) -> (Result<()>, Option<Answer>) {
+    let mut parts = Some(parts);
+    let mut answer = None;
+    let called = enter(wstore, HANDLE, |s, _| {
+        let Parts { request, outparam, returned, collecting } = parts.take().ok_or_else(taken)?;
+        let guest = async {
+            let called = proxy.wasi_http_incoming_handler().call_handle(s, request, outparam).await;
+            let _ = returned.send(());
+            called
+        };
+        let (called, got) = block_on(futures_util::future::join(guest, collecting));
+        answer = Some(got);
+        called
+    });
+    (called, answer)
+}
+
+/// A synchronous engine: the reader runs on Wasmtime WASI's runtime while
+/// the guest runs (and blocks when it waits) on this thread.
+fn blocking<C: Future<Output = Answer> + Send + 'static>(
+    wstore: &mut crate::store::data::WStore,
+    proxy: &Proxy,
+    parts: Parts<C>,
+    sink: bool,
+) -> (Result<()>, Option<Answer>) {
+    let Parts { request, outparam, returned, collecting } = parts;
+    let collector = match sink {
+        false => wasmtime_wasi::runtime::spawn(collecting),
+        // The host's callbacks may block: not on a worker of the runtime.
+        true => wasmtime_wasi::runtime::spawn_blocking(move || wasmtime_wasi::runtime::in_tokio(collecting)),
+    };
+    let mut args = Some((request, outparam));
+    let called = enter(wstore, HANDLE, |s, _| {
+        let (r, o) = args.take().ok_or_else(taken)?;
+        proxy.wasi_http_incoming_handler().call_handle(s, r, o)
+    });
+    let _ = returned.send(());
+    // Waited for even when the guest failed: a sink's callbacks must be over before returning.
+    (called, Some(block_on(collector)))
 }
 
 /// Instantiates the `wasi:http/proxy` component `pre` in `store` (from the
@@ -337,11 +404,11 @@ pub unsafe extern "C" fn wasmpool_http_handle(
 /// borrowed for that call; its body is empty), then `on_data(env, data,
 /// len)` for each part of the body in order, then the call returns NULL.
 ///
-/// The callbacks run on a thread of wasmpool's runtime (not the caller's),
-/// one at a time, only before this function returns; they may block (a slow
-/// client slows the guest down: the guest's writes wait). `env` is the
-/// caller's and must be usable from that thread for the duration of the
-/// call. A callback that returns an error (wasmpool takes it) abandons the
+/// The callbacks run one at a time, only before this function returns: on
+/// an async engine on the calling thread, between the guest's steps; on
+/// other engines on a thread of wasmpool's runtime (`env` must then be
+/// usable from that thread for the duration of the call). They may block (a
+/// slow client slows the guest down: the guest's writes wait). A callback that returns an error (wasmpool takes it) abandons the
 /// response: the guest's further writes fail, and that error is returned.
 ///
 /// Errors: as `wasmpool_http_handle` (INVALID_ARGUMENT also for a NULL

@@ -202,10 +202,13 @@ pub(crate) fn run<R>(
 }
 
 /// Blocks this thread on `future`, a call or instantiation that Wasmtime
-/// runs on a fiber stack (its host functions are synchronous, so nothing
-/// else wakes it).
+/// runs on a fiber stack. This thread polls it; inside Wasmtime WASI's
+/// runtime context, so that WASI's async host functions (an async engine's
+/// linker has them) find their timers and sockets. Not inside one of the
+/// runtime's own `block_on`s: a synchronous WASI host function blocks in
+/// one of those, which tokio refuses to nest.
 pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    pollster::block_on(future)
+    wasmtime_wasi::runtime::with_ambient_tokio_runtime(|| pollster::block_on(future))
 }
 
 /// Runs `call` into a guest of `store` (see [`run`]), refusing a host

@@ -34,9 +34,20 @@ pub unsafe extern "C" fn wasmpool_component_linker_define_wasi(
 ) -> *mut wasmpool_error_t {
     abi::guard(|| {
         let linker = abi::arg_mut(linker, "linker")?;
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker.linker)
-            .map_err(|e| Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define WASI preview 2: {e}")))
+        define(linker).map_err(|e| Error::new(K::WASMPOOL_ERROR_LINK, format!("cannot define WASI preview 2: {e}")))
     })
+}
+
+/// Defines WASI preview 2 in `linker`: the async host functions on an async
+/// engine (a guest that waits suspends its fiber, and the thread that drives
+/// the call can run other futures meanwhile), the synchronous ones otherwise
+/// (a wait blocks the thread on Wasmtime WASI's runtime).
+pub(crate) fn define(linker: &mut wasmpool_component_linker_t) -> wasmtime::Result<()> {
+    if linker.on_fiber {
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker.linker)
+    } else {
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker.linker)
+    }
 }
 
 /// Runs the command component `inst`: calls `run` of its exported

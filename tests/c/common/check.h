@@ -52,6 +52,14 @@ static inline void expect_err_(wasmpool_error_t *err, wasmpool_error_kind_t kind
   wasmpool_error_delete(err);
 }
 
+/* WASMPOOL_TEST_ASYNC=1 (the `_async` variants of the WASI and HTTP tests,
+ * cmake/WasmpoolTests.cmake): their engines are async, guests on pooled fiber stacks with WASI's
+ * async host functions. */
+static inline bool async_variant(void) {
+  const char *v = getenv("WASMPOOL_TEST_ASYNC");
+  return v != NULL && strcmp(v, "1") == 0;
+}
+
 /* A pool of `n` slots of every kind with small per-slot reservations, so
  * tests can fill it quickly. */
 static inline wasmpool_config_t *small_pool(uint32_t n) {

@@ -12,6 +12,7 @@
 #include "guests.h"
 
 static inline wasmpool_engine_t *engine_with(wasmpool_config_t *cfg) {
+  if (async_variant()) OK(wasmpool_config_async_support_set(cfg, true));
   wasmpool_engine_t *engine = engine_from(cfg);
   wasmpool_config_delete(cfg);
   return engine;

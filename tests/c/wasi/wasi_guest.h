@@ -28,6 +28,7 @@ static inline wasmpool_engine_t *wasi_engine(void) {
   OK(wasmpool_config_memory_reservation_set(cfg, 64u << 20));
   OK(wasmpool_config_memory_guard_size_set(cfg, 64u << 10));
   OK(wasmpool_config_pagemap_scan_set(cfg, WASMPOOL_ENABLED_NO));
+  if (async_variant()) OK(wasmpool_config_async_support_set(cfg, true));
   wasmpool_engine_t *engine = engine_from(cfg);
   wasmpool_config_delete(cfg);
   if (wasmpool_engine_strategy(engine) != WASMPOOL_STRATEGY_POOLING) {
