@@ -1883,7 +1883,8 @@ struct wasmpool_error_t *wasmpool_component_val_from_wave(const struct wasmpool_
  * Errors: INVALID_ARGUMENT (NULL where required, wrong counts, an argument
  * that does not match its type: the message says which argument and where
  * in it); LINK (no such exported function); TRAP (with a trap code);
- * INTERRUPTED (epoch deadline); OUT_OF_FUEL. A trap (deadlines and fuel
+ * INTERRUPTED (epoch deadline); OUT_OF_FUEL; POOL_EXHAUSTED (an async engine had no free fiber stack for the
+ * store's first call, after `slot_wait_timeout_ms`). A trap (deadlines and fuel
  * included) poisons the store for components: no component instance in it,
  * not even one made afterwards, can be called again (TRAP); use a new store.
  */
@@ -3061,8 +3062,12 @@ struct wasmpool_error_t *wasmpool_config_footprint(const struct wasmpool_config_
  * | `async_stack_keep_resident`        | 64 KiB                       |
  * | `pagemap_scan`                     | `WASMPOOL_ENABLED_AUTO`      |
  * | `strategy`                         | `WASMPOOL_STRATEGY_AUTO`     |
+ * | `async_support`                    | true                         |
  *
- * Everything else keeps Wasmtime's defaults (4 GiB reservation per memory,
+ * `async_support`: every instantiation and call runs on a fiber stack from
+ * the pool (the C API stays synchronous), as Spin runs guests; the linkers
+ * get WASI's async host functions, and `wasmpool_http_handle` serves a
+ * request on the calling thread alone. Everything else keeps Wasmtime's defaults (4 GiB reservation per memory,
  * 32 MiB guard, 1 memory and 1 table per module, ...). Every total is capped
  * at 16777216, the largest pool count accepted. Adjust any knob afterwards with its setter or
  * `wasmpool_config_apply_env`. The caller owns the result
@@ -3124,7 +3129,8 @@ struct wasmpool_error_t *wasmpool_func_type(const struct wasmpool_func_t *func,
  * `wasmpool_error_trap_code`); INTERRUPTED (epoch deadline); OUT_OF_FUEL;
  * EXCEPTION (a Wasm exception nothing caught: `wasmpool_error_exception_payload`);
  * LIMIT_EXCEEDED (the store's GC heap has no room for an object the guest
- * allocates, such as the exception it throws).
+ * allocates, such as the exception it throws); POOL_EXHAUSTED (an async engine had no free fiber stack for the
+ * store's first call, after `slot_wait_timeout_ms`).
  * The store stays usable after any of these. A host function must not call
  * back into its own store this way (INVALID_ARGUMENT): it calls its
  * caller's exports with `wasmpool_caller_call`.
@@ -4877,7 +4883,8 @@ struct wasmpool_error_t *wasmpool_linker_define_wasi(struct wasmpool_linker_t *l
  * Errors: INVALID_ARGUMENT (NULL argument; the guest called WASI but the
  * store has no WASI context); LINK (no `_start` function, or one with
  * parameters or results); TRAP (with a trap code); INTERRUPTED;
- * OUT_OF_FUEL. `*exit_code` is written only on success.
+ * OUT_OF_FUEL; POOL_EXHAUSTED (an async engine had no free fiber stack for the
+ * store's first call, after `slot_wait_timeout_ms`). `*exit_code` is written only on success.
  */
 struct wasmpool_error_t *wasmpool_instance_run(struct wasmpool_instance_t *inst,
                                                int32_t *exit_code);
@@ -4907,7 +4914,8 @@ struct wasmpool_error_t *wasmpool_component_linker_define_wasi(struct wasmpool_c
  *
  * Errors: INVALID_ARGUMENT (NULL argument; the guest called WASI but the
  * store has no WASI context); LINK (the component exports no
- * `wasi:cli/run`); TRAP (with a trap code); INTERRUPTED; OUT_OF_FUEL.
+ * `wasi:cli/run`); TRAP (with a trap code); INTERRUPTED; OUT_OF_FUEL; POOL_EXHAUSTED (an async engine had no free fiber stack for the
+ * store's first call, after `slot_wait_timeout_ms`).
  * `*exit_code` is written only on success.
  */
 struct wasmpool_error_t *wasmpool_component_instance_run(struct wasmpool_component_instance_t *inst,

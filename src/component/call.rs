@@ -171,7 +171,8 @@ fn call_with(
 /// Errors: INVALID_ARGUMENT (NULL where required, wrong counts, an argument
 /// that does not match its type: the message says which argument and where
 /// in it); LINK (no such exported function); TRAP (with a trap code);
-/// INTERRUPTED (epoch deadline); OUT_OF_FUEL. A trap (deadlines and fuel
+/// INTERRUPTED (epoch deadline); OUT_OF_FUEL; POOL_EXHAUSTED (an async engine had no free fiber stack for the
+/// store's first call, after `slot_wait_timeout_ms`). A trap (deadlines and fuel
 /// included) poisons the store for components: no component instance in it,
 /// not even one made afterwards, can be called again (TRAP); use a new store.
 #[unsafe(no_mangle)]

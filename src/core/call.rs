@@ -204,7 +204,8 @@ pub unsafe extern "C" fn wasmpool_func_type(
 /// `wasmpool_error_trap_code`); INTERRUPTED (epoch deadline); OUT_OF_FUEL;
 /// EXCEPTION (a Wasm exception nothing caught: `wasmpool_error_exception_payload`);
 /// LIMIT_EXCEEDED (the store's GC heap has no room for an object the guest
-/// allocates, such as the exception it throws).
+/// allocates, such as the exception it throws); POOL_EXHAUSTED (an async engine had no free fiber stack for the
+/// store's first call, after `slot_wait_timeout_ms`).
 /// The store stays usable after any of these. A host function must not call
 /// back into its own store this way (INVALID_ARGUMENT): it calls its
 /// caller's exports with `wasmpool_caller_call`.

@@ -44,7 +44,8 @@ pub(crate) fn exit_code(result: wasmtime::Result<()>) -> wasmtime::Result<i32> {
 /// Errors: INVALID_ARGUMENT (NULL argument; the guest called WASI but the
 /// store has no WASI context); LINK (no `_start` function, or one with
 /// parameters or results); TRAP (with a trap code); INTERRUPTED;
-/// OUT_OF_FUEL. `*exit_code` is written only on success.
+/// OUT_OF_FUEL; POOL_EXHAUSTED (an async engine had no free fiber stack for the
+/// store's first call, after `slot_wait_timeout_ms`). `*exit_code` is written only on success.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_instance_run(inst: *mut wasmpool_instance_t, exit_code: *mut i32) -> *mut wasmpool_error_t {
     abi::guard(|| {

@@ -60,7 +60,8 @@ pub(crate) fn define(linker: &mut wasmpool_component_linker_t) -> wasmtime::Resu
 ///
 /// Errors: INVALID_ARGUMENT (NULL argument; the guest called WASI but the
 /// store has no WASI context); LINK (the component exports no
-/// `wasi:cli/run`); TRAP (with a trap code); INTERRUPTED; OUT_OF_FUEL.
+/// `wasi:cli/run`); TRAP (with a trap code); INTERRUPTED; OUT_OF_FUEL; POOL_EXHAUSTED (an async engine had no free fiber stack for the
+/// store's first call, after `slot_wait_timeout_ms`).
 /// `*exit_code` is written only on success.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmpool_component_instance_run(

@@ -92,6 +92,8 @@ pub(super) const CALL: &[wasmpool_error_kind_t] = &[
     WASMPOOL_ERROR_OUT_OF_FUEL,
     WASMPOOL_ERROR_EXCEPTION,
     WASMPOOL_ERROR_LIMIT_EXCEEDED,
+    // An async engine's first call in a store takes a fiber stack from the pool.
+    WASMPOOL_ERROR_POOL_EXHAUSTED,
 ];
 pub(super) const LOOKUP: &[wasmpool_error_kind_t] = &[WASMPOOL_ERROR_INVALID_ARGUMENT, WASMPOOL_ERROR_LINK];
 pub(super) const SERIALIZE: &[wasmpool_error_kind_t] = &[WASMPOOL_ERROR_INVALID_ARGUMENT, WASMPOOL_ERROR_OTHER];

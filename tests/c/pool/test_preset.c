@@ -21,6 +21,7 @@ int main(void) {
   CHECK(wasmpool_config_max_tables_per_component_get(cfg) == 16);
   CHECK(wasmpool_config_strategy_get(cfg) == WASMPOOL_STRATEGY_AUTO);
   CHECK(wasmpool_config_pagemap_scan_get(cfg) == WASMPOOL_ENABLED_AUTO);
+  CHECK(wasmpool_config_async_support_get(cfg));
   wasmpool_engine_t *engine = engine_from(cfg);
   CHECK(wasmpool_engine_strategy(engine) == WASMPOOL_STRATEGY_POOLING);
   wasmpool_metrics_t m = metrics_of(engine);
@@ -34,6 +35,7 @@ int main(void) {
   wasmpool_val_t r;
   OK(wasmpool_instance_call(inst, "f", NULL, 0, &r, 1));
   CHECK(r.of.i32 == 9);
+  CHECK(metrics_of(engine).stacks == 1); /* the call ran on a pooled fiber stack */
   wasmpool_store_delete(store);
   wasmpool_module_delete(module);
   wasmpool_engine_delete(engine);

@@ -20,7 +20,8 @@ static inline void guest_path(char *buf, size_t cap, const char *flavour, const 
  * guard regions, so that the pool also fits in valgrind's address space, and without the
  * pagemap scan: a warm slot is then reset by clearing its kept-resident bytes whole, not the
  * dirty pages the PAGEMAP_SCAN ioctl lists, whose output valgrind's memcheck does not model
- * (it reports the reset as reading uninitialised memory). */
+ * (it reports the reset as reading uninitialised memory). Synchronous, unlike the preset, except
+ * in the tests' `_async` variants. */
 static inline wasmpool_engine_t *wasi_engine(void) {
   wasmpool_config_t *cfg = wasmpool_config_new_server(4);
   CHECK(cfg != NULL);
@@ -28,7 +29,7 @@ static inline wasmpool_engine_t *wasi_engine(void) {
   OK(wasmpool_config_memory_reservation_set(cfg, 64u << 20));
   OK(wasmpool_config_memory_guard_size_set(cfg, 64u << 10));
   OK(wasmpool_config_pagemap_scan_set(cfg, WASMPOOL_ENABLED_NO));
-  if (async_variant()) OK(wasmpool_config_async_support_set(cfg, true));
+  OK(wasmpool_config_async_support_set(cfg, async_variant())); /* the preset's is true */
   wasmpool_engine_t *engine = engine_from(cfg);
   wasmpool_config_delete(cfg);
   if (wasmpool_engine_strategy(engine) != WASMPOOL_STRATEGY_POOLING) {
