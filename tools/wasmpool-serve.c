@@ -34,7 +34,8 @@
  * FILE is a component in the binary or text format, or a precompiled component (from
  * --precompile, or wasmpool-run --precompile). It is compiled once and linked once; every
  * request gets a fresh store and instance from the pool (wasmpool_http_handle) with the guest's
- * stdout and stderr inherited. The request body is collected whole, the response body is sent
+ * stdout and stderr inherited; the preset's engine is async, so the guest runs on a pooled fiber
+ * stack and the worker's thread alone serves the request. The request body is collected whole, the response body is sent
  * from the response the library returned (no copy).
  *
  * Answers that do not come from the guest: 503 when the pool stays full for --slot-wait-ms
