@@ -10,6 +10,7 @@
  *   bench_wasmpool control   [conc_ms=500]      (2-thread scaling of a CPU loop and of madvise)
  *   bench_wasmpool components | component_compile ...   (bench_wasmpool_component.c)
  *   bench_wasmpool wasi ...                             (bench_wasmpool_wasi.c)
+ *   bench_wasmpool http ...                             (bench_wasmpool_http.c)
  *
  * `round` options: only=instantiate,calls,concurrency,metrics  cases=empty,mem1,mem17data,large
  * strategies=pooling,ondemand  calls=<call names>  iters=N (fixed batches, for profiling)
@@ -586,7 +587,7 @@ int main(int argc, char **argv) {
   g_argc = argc;
   g_argv = argv;
   g_path = BENCH_PATH;
-  if (argc < 2) die("usage: bench_wasmpool round|compile|footprint|deadline|mechanism|control|components|component_compile|wasi "
+  if (argc < 2) die("usage: bench_wasmpool round|compile|footprint|deadline|mechanism|control|components|component_compile|wasi|http "
         "key=value...");
   const char *cmd = argv[1];
   if (strcmp(cmd, "round") == 0) return cmd_round();
@@ -597,5 +598,6 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "control") == 0) return cmd_control();
   if (strcmp(cmd, "components") == 0 || strcmp(cmd, "component_compile") == 0) return component_main(argc, argv);
   if (strcmp(cmd, "wasi") == 0) return wasi_main(argc, argv);
+  if (strcmp(cmd, "http") == 0) return http_main(argc, argv);
   die("unknown command %s", cmd);
 }

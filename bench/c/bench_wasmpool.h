@@ -1,7 +1,8 @@
 /*
  * bench_wasmpool.h: what the source files of bench_wasmpool share (bench_wasmpool.c, the core
- * module measurements, bench_wasmpool_component.c, the component ones, and bench_wasmpool_wasi.c,
- * the WASI requests): the error check and the engine configuration every measurement uses.
+ * module measurements, bench_wasmpool_component.c, the component ones, bench_wasmpool_wasi.c,
+ * the WASI requests, and bench_wasmpool_http.c, the wasi:http requests): the error check and the
+ * engine configuration every measurement uses.
  *
  * bench_common.h's argument globals are per source file: each file's entry point sets its own.
  */
@@ -56,9 +57,27 @@ static inline wasmpool_engine_t *new_engine(wasmpool_config_t *cfg, bool pooling
   return engine;
 }
 
+/* The component in `file` pre-instantiated with what `define` puts in a new linker
+ * (wasmpool_component_linker_define_wasi, _define_http). */
+static inline wasmpool_component_pre_t *component_pre_file(wasmpool_engine_t *engine, const char *file,
+                                                           wasmpool_error_t *(*define)(wasmpool_component_linker_t *)) {
+  wasmpool_component_t *component;
+  wasmpool_component_linker_t *linker;
+  wasmpool_component_pre_t *pre;
+  check(wasmpool_component_new_file(engine, file, &component), file);
+  check(wasmpool_component_linker_new(engine, &linker), "component linker");
+  check(define(linker), "component linker definitions");
+  check(wasmpool_component_linker_instantiate_pre(linker, component, &pre), "component instantiate_pre");
+  wasmpool_component_linker_delete(linker);
+  wasmpool_component_delete(component);
+  return pre;
+}
+
 /* bench_wasmpool_component.c: `components` and `component_compile` (argv as main's). */
 int component_main(int argc, char **argv);
 /* bench_wasmpool_wasi.c: `wasi` (argv as main's). */
 int wasi_main(int argc, char **argv);
+/* bench_wasmpool_http.c: `http` (argv as main's). */
+int http_main(int argc, char **argv);
 
 #endif

@@ -92,19 +92,6 @@ static wasmpool_instance_pre_t *p1_pre(wasmpool_engine_t *engine, const char *fi
   return pre;
 }
 
-static wasmpool_component_pre_t *p2_pre(wasmpool_engine_t *engine, const char *file) {
-  wasmpool_component_t *component;
-  wasmpool_component_linker_t *linker;
-  wasmpool_component_pre_t *pre;
-  check(wasmpool_component_new_file(engine, file, &component), file);
-  check(wasmpool_component_linker_new(engine, &linker), "component linker");
-  check(wasmpool_component_linker_define_wasi(linker), "define wasi");
-  check(wasmpool_component_linker_instantiate_pre(linker, component, &pre), "component instantiate_pre");
-  wasmpool_component_linker_delete(linker);
-  wasmpool_component_delete(component);
-  return pre;
-}
-
 static int cmd_wasi(void) {
   uint32_t total = (uint32_t)arg_u64("pool_total", 1000);
   uint64_t target = arg_u64("target_ms", 200) * 1000000u;
@@ -122,7 +109,7 @@ static int cmd_wasi(void) {
       wasmpool_instance_pre_delete(c.p1);
     }
     if (arg_selects("cases", "p2")) {
-      c.p2 = p2_pre(c.engine, arg_required("p2"));
+      c.p2 = component_pre_file(c.engine, arg_required("p2"), wasmpool_component_linker_define_wasi);
       measured_t m = measure(p2_batch, &c, warmup, target);
       emit("wasi_request", "p2", strategy, "", 1, m.ns_per_op, "ns/request", m.iters, NULL);
       wasmpool_component_pre_delete(c.p2);

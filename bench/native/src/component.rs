@@ -15,13 +15,12 @@
 //! componentize-js and componentize-py `hello` components, precompiled by `component_compile`.
 
 use std::hint::black_box;
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use wasmtime::Store;
 use wasmtime::component::{Component, InstancePre, Linker, Val};
 
-use crate::{Args, FIXED_ITERS, Result, emit, emit_extra, engine, fail, measure};
+use crate::{Args, Result, each_strategy, emit, emit_extra, engine, fail, measure};
 
 /// The cases: the embedded text component and the two toolchain components; the name of the
 /// exported function each is called through (`func(string) -> string` in all three).
@@ -125,40 +124,23 @@ fn refused(case: &str, e: &wasmtime::Error) {
 /// on demand, and calls with a string argument and a string result (pooling).
 pub fn components(args: &Args) -> Result<()> {
     let dir = args.str("modules");
-    let total = args.u64("pool_total", 1000) as u32;
-    let target = Duration::from_millis(args.u64("target_ms", 200));
-    let warmup = args.u64("warmup", 200);
-    FIXED_ITERS.store(args.u64("iters", 0), Ordering::Relaxed);
-    for pooling in [true, false] {
-        let strategy = if pooling { "pooling" } else { "ondemand" };
-        if !args.selects("strategies", strategy) {
-            continue;
-        }
-        let engine = engine(pooling, total)?;
+    each_strategy(args, |timing, pooling, strategy, engine| {
         for (case, export) in CASES {
             let file = args.0.get(case).map_or("none", |s| s.as_str());
             if !args.selects("cases", case) || (case != "wat" && file == "none") {
                 continue;
             }
-            let pre = pre(&engine, &load(&engine, &dir, case, file)?)?;
+            let pre = pre(engine, &load(engine, &dir, case, file)?)?;
             if args.selects("only", "instantiate") {
-                let (ns, it) = measure(
-                    |k| {
-                        for _ in 0..k {
-                            instantiate_once(&engine, &pre)
-                        }
-                    },
-                    warmup,
-                    target,
-                );
+                let (ns, it) = timing.measure(|k| (0..k).for_each(|_| instantiate_once(engine, &pre)));
                 emit("component_instantiate", case, strategy, "", 1, ns, "ns/op", it);
             }
             if pooling && args.selects("only", "calls") {
-                calls(&engine, &pre, case, export, args)?;
+                calls(engine, &pre, case, export, args)?;
             }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Compiles a component once and serialises it to `out` for `components`; prints the compile

@@ -9,6 +9,7 @@
 //! bench_native components ...          (component.rs)
 //! bench_native component_compile ...   (component.rs)
 //! bench_native wasi ...                (wasi.rs)
+//! bench_native http ...                (http.rs)
 //! ```
 //!
 //! Same measurements and JSON lines as bench/c/bench_wasmpool.c's commands of the same name.
@@ -16,6 +17,7 @@
 //! mem_keep=, table_keep=, pagemap=1, label=).
 
 mod component;
+mod http;
 mod wasi;
 
 use std::collections::HashMap;
@@ -132,6 +134,35 @@ fn measure(mut batch: impl FnMut(u64), warmup: u64, target: Duration) -> (f64, u
         .collect();
     per.sort_by(|a, b| a.total_cmp(b));
     (per[REPS as usize / 2], iters * REPS)
+}
+
+/// The timing options every measurement takes (`target_ms`, `warmup`).
+struct Timing {
+    target: Duration,
+    warmup: u64,
+}
+
+impl Timing {
+    /// `measure` with these options.
+    fn measure(&self, batch: impl FnMut(u64)) -> (f64, u64) {
+        measure(batch, self.warmup, self.target)
+    }
+}
+
+/// Runs `run` for each allocation strategy `args` selects (pooling first), with a fresh engine
+/// of `pool_total` slots; reads the timing options and `iters` (fixed batches, for profiling)
+/// once for all. `run` gets whether the engine pools and the strategy's name.
+fn each_strategy(args: &Args, mut run: impl FnMut(&Timing, bool, &str, &Engine) -> Result<()>) -> Result<()> {
+    let total = args.u64("pool_total", 1000) as u32;
+    let timing = Timing { target: Duration::from_millis(args.u64("target_ms", 200)), warmup: args.u64("warmup", 200) };
+    FIXED_ITERS.store(args.u64("iters", 0), Ordering::Relaxed);
+    for pooling in [true, false] {
+        let strategy = if pooling { "pooling" } else { "ondemand" };
+        if args.selects("strategies", strategy) {
+            run(&timing, pooling, strategy, &engine(pooling, total)?)?;
+        }
+    }
+    Ok(())
 }
 
 /// Wasmtime's defaults, with each pool total set to `total` (as the C paths do).
@@ -322,29 +353,20 @@ fn calls(engine: &Engine, dir: &str, target: Duration, n: i32, args: &Args) -> R
 fn round(args: &Args) -> Result<()> {
     let dir = args.str("modules");
     let large = args.0.get("large").cloned().unwrap_or_else(|| "none".into()); // "none": skip it
-    let total = args.u64("pool_total", 1000) as u32;
-    let target = Duration::from_millis(args.u64("target_ms", 200));
-    let warmup = args.u64("warmup", 200);
     let conc = Duration::from_millis(args.u64("conc_ms", 500));
     let n = args.u64("loop", 1000) as i32;
-    FIXED_ITERS.store(args.u64("iters", 0), Ordering::Relaxed);
-
-    for pooling in [true, false] {
-        let strategy = if pooling { "pooling" } else { "ondemand" };
-        if !args.selects("strategies", strategy) {
-            continue;
-        }
-        let engine = engine(pooling, total)?;
+    each_strategy(args, |timing, pooling, strategy, engine| {
+        let (target, warmup) = (timing.target, timing.warmup);
         let mut pres = Vec::new();
         for case in CASES {
             let pre = if case == "large" && large == "none" {
                 None
             } else if case == "large" {
                 // SAFETY: the file was written by this program's `compile` command.
-                let module = unsafe { Module::deserialize_file(&engine, &large)? };
-                Some(pre(&engine, &module, true)?)
+                let module = unsafe { Module::deserialize_file(engine, &large)? };
+                Some(pre(engine, &module, true)?)
             } else {
-                Some(pre(&engine, &load_wat(&engine, &dir, case)?, false)?)
+                Some(pre(engine, &load_wat(engine, &dir, case)?, false)?)
             };
             pres.push(pre);
         }
@@ -356,7 +378,7 @@ fn round(args: &Args) -> Result<()> {
                 let (ns, it) = measure(
                     |k| {
                         for _ in 0..k {
-                            instantiate_once(&engine, pre)
+                            instantiate_once(engine, pre)
                         }
                     },
                     warmup,
@@ -371,10 +393,10 @@ fn round(args: &Args) -> Result<()> {
                     continue;
                 };
                 for _ in 0..warmup {
-                    instantiate_once(&engine, pre);
+                    instantiate_once(engine, pre);
                 }
                 for threads in 1..=2 {
-                    let (rate, ops, share) = concurrent(&engine, pre, threads, conc);
+                    let (rate, ops, share) = concurrent(engine, pre, threads, conc);
                     let extra = format!(",\"cpu_share\":{share:.3}");
                     let label = args.0.get("label").map_or("defaults", |s| s.as_str());
                     emit_extra("concurrency", CASES[k], strategy, label, threads, rate, "ops/s", ops, &extra);
@@ -383,7 +405,7 @@ fn round(args: &Args) -> Result<()> {
         }
         if pooling && args.selects("only", "metrics") {
             // The same reads as wasmpool_engine_metrics, on a metrics handle kept across calls.
-            let mut store = Store::new(&engine, ());
+            let mut store = Store::new(engine, ());
             let _live = pres[2].as_ref().unwrap().instantiate(&mut store)?;
             let m = engine.pooling_allocator_metrics().unwrap();
             let (ns, it) = measure(
@@ -411,10 +433,10 @@ fn round(args: &Args) -> Result<()> {
             emit("metrics", "snapshot", strategy, "PoolingAllocatorMetrics", 1, ns, "ns/op", it);
         }
         if pooling && args.selects("only", "calls") {
-            calls(&engine, &dir, target, n, args)?;
+            calls(engine, &dir, target, n, args)?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 fn compile(args: &Args) -> Result<()> {
@@ -462,7 +484,8 @@ fn main() {
         "components" => component::components(&args),
         "component_compile" => component::compile(&args),
         "wasi" => wasi::wasi(&args),
-        _ => fail("usage: bench_native round|compile|components|component_compile|wasi key=value..."),
+        "http" => http::http(&args),
+        _ => fail("usage: bench_native round|compile|components|component_compile|wasi|http key=value..."),
     };
     if let Err(e) = result {
         fail(&format!("{e:?}"));

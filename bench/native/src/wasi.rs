@@ -15,9 +15,6 @@
 //! an instance from the pre-instantiated program, its run (`_start`; `wasi:cli/run` through
 //! `CommandPre`), the captured stdout read and checked, the store dropped.
 
-use std::sync::atomic::Ordering;
-use std::time::Duration;
-
 use wasmtime::component::{Component, Linker as ComponentLinker, ResourceTable};
 use wasmtime::{Engine, InstancePre, Linker, Module, Store};
 use wasmtime_wasi::p1::WasiP1Ctx;
@@ -25,7 +22,7 @@ use wasmtime_wasi::p2::bindings::sync::CommandPre;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
-use crate::{Args, FIXED_ITERS, Result, emit, engine, fail, measure};
+use crate::{Args, Result, each_strategy, emit, fail};
 
 /// What `hello` prints (tests/guests/c/hello.c); a request whose stdout differs is fatal.
 pub const EXPECTED: &[u8] = b"hello from a wasm32-wasip1 guest\n";
@@ -106,27 +103,18 @@ fn p2_request(engine: &Engine, pre: &CommandPre<P2>, cap: usize) {
 
 /// One request after another, for each program and allocation strategy asked for.
 pub fn wasi(args: &Args) -> Result<()> {
-    let total = args.u64("pool_total", 1000) as u32;
-    let target = Duration::from_millis(args.u64("target_ms", 200));
-    let warmup = args.u64("warmup", 200);
     let cap = args.u64("cap", 65536) as usize;
-    FIXED_ITERS.store(args.u64("iters", 0), Ordering::Relaxed);
-    for pooling in [true, false] {
-        let strategy = if pooling { "pooling" } else { "ondemand" };
-        if !args.selects("strategies", strategy) {
-            continue;
-        }
-        let engine = engine(pooling, total)?;
+    each_strategy(args, |timing, _, strategy, engine| {
         if args.selects("cases", "p1") {
-            let pre = p1_pre(&engine, &args.str("p1"))?;
-            let (ns, it) = measure(|k| (0..k).for_each(|_| p1_request(&engine, &pre, cap)), warmup, target);
+            let pre = p1_pre(engine, &args.str("p1"))?;
+            let (ns, it) = timing.measure(|k| (0..k).for_each(|_| p1_request(engine, &pre, cap)));
             emit("wasi_request", "p1", strategy, "", 1, ns, "ns/request", it);
         }
         if args.selects("cases", "p2") {
-            let pre = p2_pre(&engine, &args.str("p2"))?;
-            let (ns, it) = measure(|k| (0..k).for_each(|_| p2_request(&engine, &pre, cap)), warmup, target);
+            let pre = p2_pre(engine, &args.str("p2"))?;
+            let (ns, it) = timing.measure(|k| (0..k).for_each(|_| p2_request(engine, &pre, cap)));
             emit("wasi_request", "p2", strategy, "", 1, ns, "ns/request", it);
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
