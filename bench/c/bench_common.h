@@ -90,6 +90,21 @@ static inline bool arg_selects(const char *key, const char *name) {
   return false;
 }
 
+/* Steps through the allocation strategies `strategies=` selects, pooling first:
+ *   bool pooling; const char *strategy;
+ *   for (int s = 0; next_strategy(&s, &pooling, &strategy);) ... */
+static inline bool next_strategy(int *s, bool *pooling, const char **strategy) {
+  for (; *s < 2; ++*s) {
+    *pooling = *s == 0;
+    *strategy = *pooling ? "pooling" : "ondemand";
+    if (arg_selects("strategies", *strategy)) {
+      ++*s;
+      return true;
+    }
+  }
+  return false;
+}
+
 static inline const char *arg_required(const char *key) {
   const char *s = arg_str(key, NULL);
   if (s == NULL) die("missing argument %s=...", key);

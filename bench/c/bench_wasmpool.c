@@ -162,10 +162,9 @@ static int cmd_round(void) {
   int32_t loop = (int32_t)arg_u64("loop", 1000);
   atomic_bool stop;
 
-  for (int s = 0; s < 2; s++) {
-    bool pooling = s == 0;
-    const char *strategy = pooling ? "pooling" : "ondemand";
-    if (!arg_selects("strategies", strategy)) continue;
+  bool pooling;
+  const char *strategy;
+  for (int s = 0; next_strategy(&s, &pooling, &strategy);) {
     wasmpool_engine_t *engine = new_engine(bench_config(pooling, total), pooling);
     wasmpool_instance_pre_t *pres[4];
     for (int k = 0; k < 4; k++) {

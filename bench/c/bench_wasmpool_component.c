@@ -157,10 +157,9 @@ static int cmd_components(void) {
   uint32_t total = (uint32_t)arg_u64("pool_total", 1000);
   uint64_t target = arg_u64("target_ms", 200) * 1000000u;
   uint64_t warmup = arg_u64("warmup", 200);
-  for (int s = 0; s < 2; s++) {
-    bool pooling = s == 0;
-    const char *strategy = pooling ? "pooling" : "ondemand";
-    if (!arg_selects("strategies", strategy)) continue;
+  bool pooling;
+  const char *strategy;
+  for (int s = 0; next_strategy(&s, &pooling, &strategy);) {
     wasmpool_engine_t *engine = new_engine(bench_config(pooling, total), pooling);
     for (int k = 0; k < NCASES; k++) {
       const char *file = arg_str(CASES[k], "none");

@@ -65,10 +65,9 @@ static int cmd_http(void) {
   uint32_t total = (uint32_t)arg_u64("pool_total", 1000);
   uint64_t target = arg_u64("target_ms", 200) * 1000000u;
   uint64_t warmup = arg_u64("warmup", 200);
-  for (int s = 0; s < 2; s++) {
-    bool pooling = s == 0;
-    const char *strategy = pooling ? "pooling" : "ondemand";
-    if (!arg_selects("strategies", strategy)) continue;
+  bool pooling;
+  const char *strategy;
+  for (int s = 0; next_strategy(&s, &pooling, &strategy);) {
     wasmpool_config_t *cfg = bench_config(pooling, total);
     /* As the Rust-native side: the guest on a fiber, Wasmtime's async host functions. */
     check(wasmpool_config_async_support_set(cfg, true), "async_support");

@@ -97,10 +97,9 @@ static int cmd_wasi(void) {
   uint64_t target = arg_u64("target_ms", 200) * 1000000u;
   uint64_t warmup = arg_u64("warmup", 200);
   size_t cap = (size_t)arg_u64("cap", 65536);
-  for (int s = 0; s < 2; s++) {
-    bool pooling = s == 0;
-    const char *strategy = pooling ? "pooling" : "ondemand";
-    if (!arg_selects("strategies", strategy)) continue;
+  bool pooling;
+  const char *strategy;
+  for (int s = 0; next_strategy(&s, &pooling, &strategy);) {
     wasi_ctx c = {.engine = new_engine(bench_config(pooling, total), pooling), .cap = cap};
     if (arg_selects("cases", "p1")) {
       c.p1 = p1_pre(c.engine, arg_required("p1"));
