@@ -13,7 +13,7 @@ use crate::component::instance::{wasmpool_component_func_t, wasmpool_component_i
 use crate::component::resource::Adopter;
 use crate::component::val::{self, wasmpool_component_val_t};
 use wasmtime::AsContextMut;
-use crate::store::data::{block_on, enter};
+use crate::store::data::{block_on_wasi, enter};
 
 /// Wasmtime reports some faults of a component call as untyped errors (kind
 /// OTHER here): a value the guest hands over that its type forbids (a
@@ -145,7 +145,7 @@ fn call_with(
         // SAFETY: the instance's store is alive (caller contract).
         let store = unsafe { inst.store_mut() };
         enter(store, name, |store, on_fiber| {
-            if on_fiber { block_on(func.call_async(store, params, outs)) } else { func.call(store, params, outs) }
+            if on_fiber { block_on_wasi(func.call_async(store, params, outs)) } else { func.call(store, params, outs) }
                 .map_err(explain_poisoned_store)
         })
         .map_err(canonical_abi_trap)?;

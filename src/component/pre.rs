@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::abi::{self, Boxed, Handle};
 use crate::component::compiled::ComponentInfo;
-use crate::store::data::{StoreData, WStore, block_on};
+use crate::store::data::{StoreData, WStore, block_on_wasi};
 
 /// A component with its imports resolved by a component linker: the fast
 /// path to instantiate the same component once per request (Spin's
@@ -44,7 +44,7 @@ impl wasmpool_component_pre_t {
     /// stack in an async engine.
     pub(crate) fn instantiate(&self, store: &mut WStore) -> wasmtime::Result<wasmtime::component::Instance> {
         if store.data().stacks.is_some() {
-            block_on(self.pre.instantiate_async(store))
+            block_on_wasi(self.pre.instantiate_async(store))
         } else {
             self.pre.instantiate(store)
         }

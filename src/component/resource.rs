@@ -371,7 +371,7 @@ pub unsafe extern "C" fn wasmpool_component_resource_drop(
             }
             None => crate::store::data::enter(&mut store.store, "resource drop", |s, on_fiber| {
                 if on_fiber {
-                    crate::store::data::block_on(resource.resource.resource_drop_async(s))
+                    crate::store::data::block_on_wasi(resource.resource.resource_drop_async(s))
                 } else {
                     resource.resource.resource_drop(s)
                 }

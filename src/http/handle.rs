@@ -43,7 +43,7 @@ use crate::http::message::{RequestBody, wasmpool_http_request_t, wasmpool_http_r
 use crate::http::stream::{
     Reader, ReaderBody, Sink, wasmpool_http_body_write_callback_t, wasmpool_http_head_callback_t,
 };
-use crate::store::data::{StoreData, block_on, enter};
+use crate::store::data::{StoreData, block_on, block_on_wasi, enter};
 use crate::store::wasmpool_store_t;
 use crate::wasi::state::WasiState;
 
@@ -327,7 +327,7 @@ fn on_fiber<C: Future<Output = Answer>>(
             let _ = returned.send(());
             called
         };
-        let (called, got) = block_on(futures_util::future::join(guest, collecting));
+        let (called, got) = block_on_wasi(futures_util::future::join(guest, collecting));
         answer = Some(got);
         called
     });

@@ -202,12 +202,19 @@ pub(crate) fn run<R>(
 }
 
 /// Blocks this thread on `future`, a call or instantiation that Wasmtime
-/// runs on a fiber stack. This thread polls it; inside Wasmtime WASI's
-/// runtime context, so that WASI's async host functions (an async engine's
-/// linker has them) find their timers and sockets. Not inside one of the
-/// runtime's own `block_on`s: a synchronous WASI host function blocks in
-/// one of those, which tokio refuses to nest.
+/// runs on a fiber stack (its host functions are synchronous, so nothing
+/// else wakes it): core modules, whose WASI is preview 1's synchronous one.
 pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    pollster::block_on(future)
+}
+
+/// As [`block_on`], for components: inside Wasmtime WASI's runtime context,
+/// so that WASI's async host functions (an async engine's component linker
+/// has them) find their timers and sockets. (Core modules do without: entering
+/// the context starts the runtime's threads.) Not inside one of the runtime's
+/// own `block_on`s: a synchronous WASI host function blocks in one of those,
+/// which tokio refuses to nest.
+pub(crate) fn block_on_wasi<F: std::future::Future>(future: F) -> F::Output {
     wasmtime_wasi::runtime::with_ambient_tokio_runtime(|| pollster::block_on(future))
 }
 

@@ -8,7 +8,7 @@ use wasmtime_wasi::{WasiCtxView, WasiView};
 use crate::abi::{self, Error, wasmpool_error_kind_t as K, wasmpool_error_t};
 use crate::component::instance::wasmpool_component_instance_t;
 use crate::component::linker::wasmpool_component_linker_t;
-use crate::store::data::{StoreData, block_on, enter};
+use crate::store::data::{StoreData, block_on_wasi, enter};
 use crate::wasi::p1::exit_code;
 use crate::wasi::state::WasiState;
 
@@ -84,7 +84,7 @@ pub unsafe extern "C" fn wasmpool_component_instance_run(
         };
         let code = enter(store, "wasi:cli/run#run", |s, _| {
             let ran = match &on_fiber {
-                Some(command) => block_on(command.wasi_cli_run().call_run(s)),
+                Some(command) => block_on_wasi(command.wasi_cli_run().call_run(s)),
                 None => command.wasi_cli_run().call_run(s),
             };
             match ran {
