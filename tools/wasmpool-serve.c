@@ -11,7 +11,9 @@
  *                           written by libmicrohttpd's internal thread pool of the same size
  *                           (epoll where the system has it), HTTP/1.1 with keep-alive; a request
  *                           whose body is in waits, suspended, for a free worker, so a slow guest
- *                           holds up no other connection
+ *                           holds up no other connection (the server's only connection, with N >
+ *                           1, runs its guests on its connection thread: nothing to hold up, and
+ *                           no thread hand-off)
  *   --max-instances M       the pool's size, through wasmpool_config_new_server(M) (default 64,
  *                           raised to --threads if that is larger: at most one instance per
  *                           worker is live at a time, the rest keeps warm slots for reuse)
@@ -273,6 +275,7 @@ typedef struct server {
   wasmpool_footprint_t footprint; /* of the configuration, for the metrics path */
   uint32_t max_unused_warm_slots;
   atomic_int in_flight;
+  atomic_int connections; /* open now (libmicrohttpd's connection notifications) */
   atomic_bool stopping;
   atomic_uint_fast64_t served, failed, exhausted;
   /* requests waiting for a worker, first in first out */
@@ -306,6 +309,15 @@ static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *
   r->target = strdup(uri);
   atomic_fetch_add(&s->in_flight, 1);
   return r;
+}
+
+/* Counts the open connections (MHD_OPTION_NOTIFY_CONNECTION). */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+  (void)conn;
+  (void)socket_context;
+  server_t *s = cls;
+  atomic_fetch_add(&s->connections, code == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -459,7 +471,8 @@ static const char *prepare(server_t *s, struct MHD_Connection *conn, const char 
   return r->method != NULL ? NULL : "out of memory\n";
 }
 
-/* Runs the request in a fresh store and instance (a worker thread) and makes the response. */
+/* Runs the request in a fresh store and instance (a worker thread, or the connection's thread when
+ * it is the server's only connection) and makes the response. */
 static void run(server_t *s, request_t *r) {
   const char *method = r->method, *target = r->target != NULL ? r->target : "";
   wasmpool_http_response_t *resp = NULL;
@@ -619,6 +632,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   char why[1200];
   const char *bad = prepare(s, conn, method, r, why, sizeof why);
   if (bad != NULL) return send_text(s, conn, 400, bad);
+  /* The server's only connection: running its guest on this connection thread holds up no other
+   * connection (there is none; a new one is taken by another of libmicrohttpd's threads), and
+   * saves the two thread wake-ups of the worker queue, most of a request's time on a quiet
+   * server. With one thread there is no other to accept new connections meanwhile. */
+  if (s->opt->threads > 1 && atomic_load(&s->connections) == 1) {
+    run(s, r);
+    struct MHD_Response *resp = r->response;
+    r->response = NULL;
+    return send_response(s, conn, r->status, resp);
+  }
   /* Suspended before a worker can see it, so that its resume always follows. */
   r->state = RUNNING;
   r->conn = conn;
@@ -763,13 +786,14 @@ int main(int argc, char **argv) {
 
   /* Connections are read and written by libmicrohttpd's threads (epoll where there is epoll); a
    * request whose body is in is suspended and queued for a worker, which resumes it with the
-   * answer, so a slow guest never holds up other connections. */
+   * answer, so a slow guest never holds up other connections (on_request runs it on its
+   * connection's thread instead when that connection is the only one). */
   unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
   struct MHD_Daemon *d = MHD_start_daemon(
       flags, 0, NULL, NULL, on_request, &s, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
       (unsigned)(o.threads > 1 ? o.threads : 0), MHD_OPTION_URI_LOG_CALLBACK, on_request_line, &s,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-      MHD_OPTION_END);
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
   if (d == NULL) die("cannot listen", "%s: libmicrohttpd did not start", o.addr);
   printf("wasmpool-serve: listening on http://%s/\n", s.authority);
   fflush(stdout);

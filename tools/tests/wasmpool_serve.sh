@@ -3,7 +3,8 @@
 # (tests/guests/proxy/proxy_guest.c): GET and POST echoed; keep-alive (the second request on one
 # connection opens none); 10 MiB in and out byte for byte; 413 over --max-body; 500 for a trap
 # and for --timeout-ms, with a line on stderr; 503 when the pool of one instance is busy past
-# --slot-wait-ms; the metrics path (0 live instances at rest, the configuration's footprint); a
+# --slot-wait-ms; a guest sleeping on the server's only connection holds up no new connection; the
+# metrics path (0 live instances at rest, the configuration's footprint); a
 # precompiled component; SIGTERM with requests in flight (two running, one still uploading 10 MiB:
 # all complete whole, new connections refused, exit 0); the one-line errors of bad command lines
 # (exit code 125); one Date header per response: the server's when the guest sets none, the
@@ -168,6 +169,20 @@ if get "/trap" /trap 500; then
   [ "$(header_count date)" = 1 ] || fail "/trap: $(header_count date) Date headers in the 500: $(cat "$TMP/head")"
 fi
 get "after a trap" /echo 200 && ok "served after a trap"
+
+# The server's only connection runs its guest on its connection thread: a connection opened while
+# that guest sleeps is taken by the other thread and answered at once, not after the sleep.
+curl -sS --max-time 30 -o "$TMP/alone" -w '%{http_code}' "$URL/sleep?1500" >"$TMP/alone.status" &
+ALONE=$!
+sleep 0.3
+beside=$(curl -sS --max-time 30 -o "$TMP/beside" -w '%{http_code} %{time_total}' "$URL/echo?beside")
+wait "$ALONE"
+if [ "$(cat "$TMP/alone.status")" = 200 ] && [ "$(cat "$TMP/alone")" = "slept 1500" ] &&
+  [ "${beside%% *}" = 200 ] && awk -v t="${beside#* }" 'BEGIN { exit !(t < 0.9) }'; then
+  ok "a sleeping guest on the only connection held up no new one (answered in ${beside#* } s)"
+else
+  fail "sleeping guest on the only connection: $(cat "$TMP/alone.status") $(cat "$TMP/alone"); beside it: $beside"
+fi
 get "404 from the guest" /nope 404 && [ "$(cat "$TMP/body")" = "no such route" ] && ok "the guest's own 404"
 
 # Metrics at rest: nothing live.
