@@ -174,7 +174,7 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--pool", type=int, default=64)
     ap.add_argument("--seconds", type=int, default=4)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--concurrency", default="1,8,64")
     args = ap.parse_args()
     args.concurrency = [int(c) for c in args.concurrency.split(",")]
