@@ -13,7 +13,9 @@
  *                           whose body is in waits, suspended, for a free worker, so a slow guest
  *                           holds up no other connection (the server's only connection, with N >
  *                           1, runs its guests on its connection thread: nothing to hold up, and
- *                           no thread hand-off)
+ *                           no thread hand-off). A guest that waits (a timer, an outgoing
+ *                           request) keeps its worker while it waits: for guests that mostly
+ *                           wait, N above the number of CPUs serves more of them at once
  *   --max-instances M       the pool's size, through wasmpool_config_new_server(M) (default 64,
  *                           raised to --threads if that is larger: at most one instance per
  *                           worker is live at a time, the rest keeps warm slots for reuse)
