@@ -6,7 +6,7 @@
 #                                    cpp_tests_build --(cpp_built)--> one test per tests/cpp/test_cpp_*.cc
 #                                    examples_build --(examples_built)--> one test per examples-c/*.c
 #                                    pkgconfig_build, install_layout
-#   cargo_test, cargo_panic_boundary, cargo_clippy (independent)
+#   cargo_test, cargo_clippy (independent)
 #   buildtree_header_c[_static|_lib] (built by the root build itself)
 #
 # Labels: "cargo", "install", "example", "sanitize", "guests", "cpp" (the C++ tests), and for the C tests "c" plus their family,
@@ -39,20 +39,18 @@ endif()
 # --- cargo ---------------------------------------------------------------------------------------
 # The library build's target directory and profile (see the root CMakeLists.txt), so these reuse
 # its compiled Wasmtime. One at a time: they would only wait for each other's cargo lock. The
-# first run in a tree still compiles Wasmtime once more (the dev-dependencies turn on features of
-# crates Wasmtime uses, so cargo builds a second variant for the tests) and takes long.
+# dependencies turn on every feature the dev-dependencies turn on in crates Wasmtime uses (see
+# Cargo.toml), so the tests compile no second variant of Wasmtime; and no test builds the crate
+# with other features, whose unhashed cdylib and staticlib would overwrite the library's. The
+# panic boundary is proven by a unit test of the crate (src/abi/panic_boundary_tests.rs), with a
+# hook that exists only in the unit-test build.
 add_test(NAME cargo_test
   COMMAND ${_cargo} test ${_cargo_profile_args} ${_cargo_feature_args}
-  WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
-# The panic boundary, proven with the test-only panic-injection hook (a
-# separate build of the crate with the `test-hooks` feature).
-add_test(NAME cargo_panic_boundary
-  COMMAND ${_cargo} test ${_cargo_profile_args} --features test-hooks --test panic_boundary
   WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
 add_test(NAME cargo_clippy
   COMMAND ${_cargo} clippy --all-targets ${_cargo_profile_args} ${_cargo_feature_args} -- -D warnings
   WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
-set_tests_properties(cargo_test cargo_panic_boundary cargo_clippy PROPERTIES
+set_tests_properties(cargo_test cargo_clippy PROPERTIES
   TIMEOUT 3600 LABELS "cargo" RESOURCE_LOCK wasmpool_cargo_target_dir)
 
 # --- stage the install -------------------------------------------------------------------------

@@ -43,7 +43,6 @@ mod http;
 mod store;
 mod wasi;
 
-pub use abi::test_hooks;
 pub use abi::{wasmpool_error_kind_t, wasmpool_error_t, wasmpool_finalizer_t, wasmpool_trace_frame_t, wasmpool_trap_code_t};
 pub use bytes::*;
 pub use component::call::*;

@@ -37,24 +37,33 @@ where
     .unwrap_or(fallback)
 }
 
-/// A way for tests to prove the panic boundary: with the `test-hooks`
-/// feature, `panic_next_call()` makes the next export panic inside its guard.
-/// Without the feature the hook compiles to nothing.
-pub mod test_hooks {
-    #[cfg(feature = "test-hooks")]
-    static PANIC_NEXT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// A way for the crate's own tests to prove the panic boundary: in the
+/// unit-test build, `panic_next_call()` makes the calling thread's next export
+/// panic inside its guard (thread-local, so tests running in parallel on other
+/// threads are not hit). Outside `cfg(test)` the hook compiles to nothing, so
+/// no build of the library carries it.
+pub(crate) mod test_hooks {
+    #[cfg(test)]
+    thread_local! {
+        static PANIC_NEXT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
 
-    /// Arms the hook: the next call that enters a guard panics there.
-    #[cfg(feature = "test-hooks")]
-    pub fn panic_next_call() {
-        PANIC_NEXT.store(true, std::sync::atomic::Ordering::SeqCst);
+    /// Arms the hook: the calling thread's next call that enters a guard
+    /// panics there.
+    #[cfg(test)]
+    pub(crate) fn panic_next_call() {
+        PANIC_NEXT.with(|p| p.set(true));
     }
 
     #[inline(always)]
     pub(crate) fn maybe_panic() {
-        #[cfg(feature = "test-hooks")]
-        if PANIC_NEXT.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        #[cfg(test)]
+        if PANIC_NEXT.with(|p| p.replace(false)) {
             panic!("injected by the test hook");
         }
     }
 }
+
+#[cfg(test)]
+#[path = "panic_boundary_tests.rs"]
+mod panic_boundary_tests;

@@ -4,8 +4,8 @@
 
 use std::ffi::CStr;
 
-use wasmpool::test_hooks::panic_next_call;
-use wasmpool::*;
+use super::test_hooks::panic_next_call;
+use crate::*;
 
 #[test]
 fn panics_become_errors_and_defaults() {
