@@ -9,7 +9,8 @@
 #  2. valgrind memcheck: a second, uninstrumented build tree; every C test and example that
 #     valgrind can run is run under
 #       valgrind --leak-check=full --error-exitcode=1 (+ the options below)
-#     and must finish with no error and nothing definitely (or possibly) lost.
+#     and must finish with no error and nothing definitely (or possibly) lost. As many programs
+#     run at once as there are CPUs (memcheck runs each program on one).
 #
 #   bash scripts/sanitize.sh [asan|valgrind]...     default: both phases
 #
@@ -249,7 +250,29 @@ EOF
     programs+=("$vg_build/examples/$name" "$vg_build/examples/${name}_static")
   done
 
-  mkdir -p "$vg_build/valgrind-logs"
+  # Memcheck runs a program's threads one at a time, so each program uses one CPU: run as many
+  # programs at once as there are CPUs. Each job writes its verdict to <name>.status (PASS or
+  # FAIL), and its report line to <name>.line; the parent counts and explains the failures.
+  logs="$vg_build/valgrind-logs"
+  rm -rf "$logs"; mkdir -p "$logs"
+  vg_one() { # EXE
+    local exe=$1 name rc errors definite t0 verdict
+    name=$(basename "$exe")
+    t0=$(date +%s)
+    set +e
+    (cd "$(dirname "$exe")" && "${vg[@]}" "--log-file=$logs/$name.valgrind" "$exe") \
+      >"$logs/$name.out" 2>&1
+    rc=$?
+    set -e
+    errors=$(sed -nE 's/.*ERROR SUMMARY: ([0-9]+) errors.*/\1/p' "$logs/$name.valgrind" | tail -n 1)
+    definite=$(sed -nE 's/.*definitely lost: ([0-9,]+) bytes.*/\1/p' "$logs/$name.valgrind" | tail -n 1)
+    if [[ $rc -eq 0 ]]; then verdict=PASS; else verdict=FAIL; fi
+    echo "$verdict  $name ($(( $(date +%s) - t0 )) s, exit $rc, ${errors:-?} errors, ${definite:-0} bytes definitely lost)" |
+      tee "$logs/$name.line"
+    echo "$verdict" >"$logs/$name.status"
+  }
+  jobs_max=$(nproc 2>/dev/null || echo 2)
+  ran=()
   for exe in "${programs[@]}"; do
     name=$(basename "$exe")
     if [[ -n ${valgrind_skip[$name]+x} ]]; then
@@ -257,26 +280,22 @@ EOF
       vg_skipped=$((vg_skipped + 1))
       continue
     fi
-    vlog="$vg_build/valgrind-logs/$name.valgrind"
-    olog="$vg_build/valgrind-logs/$name.out"
-    t0=$(date +%s)
-    set +e
-    (cd "$(dirname "$exe")" && "${vg[@]}" "--log-file=$vlog" "$exe") >"$olog" 2>&1
-    rc=$?
-    set -e
-    errors=$(sed -nE 's/.*ERROR SUMMARY: ([0-9]+) errors.*/\1/p' "$vlog" | tail -n 1)
-    definite=$(sed -nE 's/.*definitely lost: ([0-9,]+) bytes.*/\1/p' "$vlog" | tail -n 1)
-    definite=${definite:-0}
-    if [[ $rc -eq 0 ]]; then
-      echo "PASS  $name ($(( $(date +%s) - t0 )) s, ${errors:-?} errors, $definite bytes definitely lost)"
+    while [[ $(jobs -rp | wc -l) -ge $jobs_max ]]; do wait -n || true; done
+    vg_one "$exe" &
+    ran+=("$name")
+  done
+  wait
+  for name in "${ran[@]}"; do
+    if [[ $(cat "$logs/$name.status" 2>/dev/null) == PASS ]]; then
       vg_passed=$((vg_passed + 1))
-    else
-      echo "FAIL  $name (exit $rc, ${errors:-?} errors, $definite bytes definitely lost)"
-      echo "----- $name: program output"; tail -n 30 "$olog" || true
-      echo "----- $name: valgrind log ($vlog)"; { grep -v '^==[0-9]*== *$' "$vlog" || true; } | sed -n '1,80p'
-      vg_failed=$((vg_failed + 1))
-      failed_names+=("valgrind:$name")
+      continue
     fi
+    vg_failed=$((vg_failed + 1))
+    failed_names+=("valgrind:$name")
+    echo "----- $(cat "$logs/$name.line" 2>/dev/null || echo "$name: no verdict")"
+    echo "----- $name: program output"; tail -n 30 "$logs/$name.out" || true
+    echo "----- $name: valgrind log ($logs/$name.valgrind)"
+    { grep -v '^==[0-9]*== *$' "$logs/$name.valgrind" || true; } | sed -n '1,80p'
   done
   # The checker is really active, and the suppressions above hide nothing of the C side: each
   # planted error of cmake/sanitize_probe.c must be reported.

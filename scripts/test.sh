@@ -35,7 +35,14 @@ if [[ -n "${WASMPOOL_CARGO_FEATURES+x}" ]]; then
 fi
 
 selection=""
+parallel=()
+# ctest runs as many tests at once as there are CPUs unless told otherwise (-j N,
+# CTEST_PARALLEL_LEVEL); tests that must not overlap hold a RESOURCE_LOCK.
+if [[ -z ${CTEST_PARALLEL_LEVEL:-} ]]; then parallel=(-j "$(nproc 2>/dev/null || echo 2)"); fi
 for arg in "$@"; do
+  case "$arg" in
+    -j*|--parallel*) parallel=() ;;
+  esac
   case "$arg" in
     -L|-LE|-R|-E|-I|--label-regex*|--label-exclude*|--tests-regex*|--exclude-regex*|--tests-information*)
       selection="$arg" ;;
@@ -45,7 +52,7 @@ done
 set -x
 "${configure[@]}"
 cmake --build "$build" --parallel
-ctest --test-dir "$build" --output-on-failure "$@"
+ctest --test-dir "$build" --output-on-failure "${parallel[@]}" "$@"
 set +x
 
 if [[ -n "${WASMPOOL_SKIP_SANITIZE:-}" ]]; then
