@@ -28,7 +28,7 @@ def arguments():
     ap.add_argument("--exe", action="append", default=[], help="PATH=executable")
     ap.add_argument("--out", help="directory for REPORT.md and the plots")
     ap.add_argument("--report-only", metavar="RESULTS_JSONL")
-    ap.add_argument("--only", choices=["wasi"], help="run one part alone: its report goes to <build>/<part>/")
+    ap.add_argument("--only", choices=["wasi", "components"], help="run one part alone: its report goes to <build>/<part>/")
     return ap.parse_args()
 
 

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- time ------------------------------------------------------------------------------ */
 
@@ -171,9 +172,43 @@ typedef struct {
 } measured_t;
 
 /*
+ * Lockstep with the other paths' programs (harness/lockstep.py). When the driver sets
+ * BENCH_GATE="R,W" (two inherited file descriptors), every timed batch of measure() waits for its
+ * turn: it writes 'r' to W, reads one byte from R, runs and writes 'd' to W. The driver hands
+ * out the turns round-robin among the programs it compares, so their batches alternate every few
+ * tens of milliseconds and a change in the machine's speed (another VM's load) falls on all of
+ * them alike instead of on whichever ran at that moment. Without BENCH_GATE it does nothing.
+ */
+static int g_gate[2] = {-2, -2};
+
+static inline bool gate_on(void) {
+  if (g_gate[0] == -2) {
+    const char *g = getenv("BENCH_GATE");
+    if (!g || sscanf(g, "%d,%d", &g_gate[0], &g_gate[1]) != 2) g_gate[0] = g_gate[1] = -1;
+  }
+  return g_gate[0] >= 0;
+}
+
+static inline void gate_send(char c) {
+  if (write(g_gate[1], &c, 1) != 1) { perror("bench: gate write"); exit(1); }
+}
+
+static inline void gate_enter(void) {
+  if (!gate_on()) return;
+  char c;
+  gate_send('r');
+  if (read(g_gate[0], &c, 1) != 1) { perror("bench: gate read"); exit(1); }
+}
+
+static inline void gate_leave(void) {
+  if (gate_on()) gate_send('d');
+}
+
+/*
  * Warms up with `warmup` operations, grows the batch until one takes a tenth of `target_ns`,
- * then times five batches that take about `target_ns` together and returns the median batch's
- * time per operation.
+ * then times `reps` batches (argument reps=, default 5, at most 64) that take about `target_ns`
+ * together and returns the median batch's time per operation. Each timed batch takes its turn
+ * when the driver runs the paths in lockstep (above).
  */
 static inline measured_t measure(batch_fn fn, void *ctx, uint64_t warmup, uint64_t target_ns) {
   if (warmup > 0) fn(ctx, warmup);
@@ -192,23 +227,28 @@ static inline measured_t measure(batch_fn fn, void *ctx, uint64_t warmup, uint64
     if (took >= target_ns / 10 || n >= (1ull << 40)) break;
     n *= 2;
   }
-  /* five batches of a fifth each; the median batch resists a burst of other load */
-  enum { REPS = 5 };
-  uint64_t iters = took > 0 ? (uint64_t)((double)n * (double)target_ns / (double)took / REPS) : n;
+  /* batches of a reps-th each; the median batch resists a burst of other load */
+  enum { REPS_MAX = 64 };
+  uint64_t reps = arg_u64("reps", 5);
+  if (reps < 1) reps = 1;
+  if (reps > REPS_MAX) reps = REPS_MAX;
+  uint64_t iters = took > 0 ? (uint64_t)((double)n * (double)target_ns / (double)took / (double)reps) : n;
   if (iters < 1) iters = 1;
-  double per[REPS];
-  for (int r = 0; r < REPS; r++) {
+  double per[REPS_MAX];
+  for (uint64_t r = 0; r < reps; r++) {
+    gate_enter();
     uint64_t t0 = now_ns();
     fn(ctx, iters);
     per[r] = (double)(now_ns() - t0) / (double)iters;
+    gate_leave();
   }
-  for (int i = 1; i < REPS; i++) /* insertion sort */
-    for (int j = i; j > 0 && per[j - 1] > per[j]; j--) {
+  for (uint64_t i = 1; i < reps; i++) /* insertion sort */
+    for (uint64_t j = i; j > 0 && per[j - 1] > per[j]; j--) {
       double t = per[j];
       per[j] = per[j - 1];
       per[j - 1] = t;
     }
-  measured_t m = {per[REPS / 2], iters * REPS};
+  measured_t m = {per[reps / 2], iters * reps};
   return m;
 }
 

@@ -81,6 +81,12 @@ METHOD = """
   per path, in an order that rotates from round to round; each process measures everything once,
   in batches calibrated to about {target_ms} ms after a warm-up. {rounds} rounds; tables give the **median
   over rounds (min–max)**, ratios the median of the per-round ratios (min–max).
+- Components and WASI requests (sections 9 and 10), whose targets compare wasmpool with
+  Rust-native within a few percent, run their paths' programs at once, **in lockstep**
+  (`harness/lockstep.py`): each timed batch (a {lockstep_reps}th of the {target_ms} ms) waits for its turn,
+  and the turns go round-robin, so the compared paths' batches alternate every few tens of
+  milliseconds and a slow spell of the shared machine falls on both alike. The figure of a
+  program is still its median batch.
 - Modules: generated text modules, the same files for every path, and the core module
   `lib/starlingmonkey_embedding.wasm` (10.5 MB, 12,584 functions, 81 imports defined as traps)
   of the npm package `@bytecodealliance/componentize-js` 0.23.0, compiled once per path and
@@ -129,7 +135,8 @@ class Report:
         if load:
             rows.append(load)
         md.append(table(["", ""], rows))
-        md.append(METHOD.format(version=WASMTIME_VERSION, target_ms=self.cfg["target_ms"], rounds=self.cfg["rounds"]))
+        md.append(METHOD.format(version=WASMTIME_VERSION, target_ms=self.cfg["target_ms"], rounds=self.cfg["rounds"],
+                                  lockstep_reps=self.cfg["lockstep_reps"]))
         return "".join(md)
 
     def targets(self):
@@ -338,7 +345,22 @@ class Report:
             "\n## Reading\n\n", wasi.reading(self.s, self.verdicts), "\n", wasi.section(self.s)]))
 
 
+    def components_text(self, repo):
+        """The report of a components-only run (driver.py --only components): machine, the
+        component targets, the components paragraph and section 9."""
+        keys = [t for t in TARGETS if t.key.startswith("comp_")]
+        rows = [[t.text(), self.verdicts[t.key].measured(), self.verdicts[t.key].word()] for t in keys]
+        return tidy("".join([
+            self.head(repo).replace("# wasmpool benchmark report", "# wasmpool benchmark report: components only",
+                                    1),
+            "\n## Targets\n\n", table(["target (issue 11)", "measured (medians)", ""], rows),
+            "\n## Reading\n\n", components.reading(self.s, self.verdicts), "\n", components.section(self.s)]))
+
+
 def write_report(summary, meta, repo, outdir, plots):
     report = Report(summary, meta)
+    only = meta.get("only")
+    text = {"wasi": report.wasi_text, "components": report.components_text}[only](repo) if only else \
+        report.text(repo, plots)
     with open(os.path.join(outdir, "REPORT.md"), "w") as f:
-        f.write(report.wasi_text(repo) if meta.get("only") == "wasi" else report.text(repo, plots))
+        f.write(text)

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 
+from . import lockstep
 from .modules import write_modules
 from .suite import (COMPONENT_CALL_ARG, COMPONENT_PATHS, DEADLINES, FOOT_K, KEEP, MODES, PATHS, PROFILE_REPEATS,
                     PROFILES, STATIC_PATH, TOOLCHAIN_COMPONENTS, TUNED, TUNED_LABEL, TWO_CPU_SHARE, WASI_CAP, WASI_GUESTS, WASI_PATHS,
@@ -101,6 +102,26 @@ class Runner:
         if self.verbose:
             print("    %d results in %.1f s" % (len(out), time.time() - t0), flush=True)
         return out
+
+    def run_lockstep(self, jobs, **tags):
+        """Runs the programs of `jobs` ([(path, args)]) at once, their timed batches taking turns
+        (harness/lockstep.py); keeps their results."""
+        cmds = [[self.exes[path]] + [str(a) for a in args] for path, args in jobs]
+        if self.verbose:
+            print("  $ lockstep: " + " | ".join(" ".join([os.path.basename(c[0])] + c[1:3]) for c in cmds), flush=True)
+        t0 = time.time()
+        outs = []
+        for cmd, (rc, stdout, stderr, turns) in zip(cmds, lockstep.run(cmds)):
+            if rc != 0:
+                sys.stderr.write(stderr)
+                raise SystemExit("bench: %s failed (exit %d)" % (" ".join(cmd), rc))
+            outs.append((parse_results(stdout, tags), turns))
+        for out, _ in outs:
+            self.commit(out)
+        if self.verbose:
+            print("    %s results in %.1f s (turns: %s)" % ("+".join(str(len(o)) for o, _ in outs), time.time() - t0,
+                                                          "/".join(str(t) for _, t in outs)), flush=True)
+        return [r for out, _ in outs for r in out]
 
     def close(self, meta):
         self.raw.write(json.dumps({"meta": meta}) + "\n")
@@ -300,18 +321,35 @@ class Session:
             for path in rotated(r):
                 self.runner.run(path, ["round", "large=" + self.cwasm_of(path), "only=instantiate,calls,metrics"]
                                 + self.common(), round=r)
-                if path in COMPONENT_PATHS:
-                    self.runner.run(path, self.component_args(path), round=r)
-            for path in rotated(r, WASI_PATHS):
-                self.wasi_round(path, r)
+            self.component_round(r)
+            self.wasi_round(r)
 
     def wasi_args(self):
         return ["wasi", "cap=%d" % WASI_CAP, "target_ms=%d" % self.cfg["target_ms"],
                 "warmup=%d" % self.cfg["warmup"]] + self.wasi.args()
 
-    def wasi_round(self, path, r):
+    def lockstep_args(self):
+        """The component and WASI programs run in lockstep (harness/lockstep.py), each timed
+        batch a `reps`-th of `target_ms`."""
+        return ["reps=%d" % self.cfg["lockstep_reps"]]
+
+    def wasi_round(self, r):
         if not self.wasi.skipped:
-            self.runner.run(path, self.wasi_args(), round=r)
+            self.runner.run_lockstep([(path, self.wasi_args() + self.lockstep_args())
+                                      for path in rotated(r, WASI_PATHS)], round=r)
+
+    def component_round(self, r):
+        self.runner.run_lockstep([(path, self.component_args(path) + self.lockstep_args())
+                                  for path in rotated(r, COMPONENT_PATHS)], round=r)
+
+    def components_phase(self):
+        """The component rounds alone (driver.py --only components)."""
+        print("== component rounds: instantiation through a pre, calls; paths in lockstep", flush=True)
+        for r in range(self.cfg["rounds"]):
+            busy = self.runner.wait_quiet(self.cfg["quiet_wait_s"])
+            print("-- component round %d/%d (other CPU load before it: %.0f%%)" % (r + 1, self.cfg["rounds"],
+                                                                                busy * 100), flush=True)
+            self.component_round(r)
 
     def wasi_phase(self):
         """The WASI rounds alone (driver.py --only wasi): paths interleaved as in rounds_phase."""
@@ -323,8 +361,7 @@ class Session:
             busy = self.runner.wait_quiet(self.cfg["quiet_wait_s"])
             print("-- WASI round %d/%d (other CPU load before it: %.0f%%)" % (r + 1, self.cfg["rounds"], busy * 100),
                   flush=True)
-            for path in rotated(r, WASI_PATHS):
-                self.wasi_round(path, r)
+            self.wasi_round(r)
 
     def concurrency_phase(self):
         # Two threads need two idle CPUs: these rounds wait longer for the machine's other load to
@@ -373,8 +410,8 @@ class Session:
 
 
 def run_all(mode, exes, build, cache, only=None):
-    """Runs every phase (or, with only="wasi", the WASI rounds and profiles alone); returns
-    (results, meta, raw results path)."""
+    """Runs every phase (or, with only="wasi" or "components", that part's rounds and profiles
+    alone); returns (results, meta, raw results path)."""
     s = Session(mode, exes, build, cache, suffix="-" + only if only else "")
     started = time.time()
     meta = {"mode": mode, "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -382,6 +419,9 @@ def run_all(mode, exes, build, cache, only=None):
     meta["busy_before"] = cpu_busy(1.0)
     if only == "wasi":
         s.wasi_phase()
+    elif only == "components":
+        s.component_compile_phase()
+        s.components_phase()
     else:
         s.compile_phase()
         s.component_compile_phase()
@@ -389,7 +429,7 @@ def run_all(mode, exes, build, cache, only=None):
         s.concurrency_phase()
         s.footprint_phase()
         s.deadline_phase()
-    profile = s.profile(["wasi"] if only else None)
+    profile = s.profile([{"wasi": "wasi", "components": "components"}[only]] if only else None)
     meta["busy_rounds"] = s.runner.busy
     meta["busy_conc_rounds"] = s.runner.conc_busy
     meta["elapsed_s"] = time.time() - started

@@ -249,15 +249,35 @@ def missing_wasi(d, wasi_skip=""):
             if not d.values(bench="wasi_request", case=c, strategy=st, path=p)]
 
 
+def missing_components(d, meta_skips=None):
+    """The component measurements a run lacks (the toolchain components in `meta_skips` could not
+    be built: not missing, the report says why)."""
+    missing = []
+    built = [c for c in COMPONENTS if c not in (meta_skips or {})]
+    for path in COMPONENT_PATHS:
+        for case in built:
+            for strat in STRATEGIES:
+                if not d.values(bench="component_instantiate", case=case, strategy=strat, path=path):
+                    missing.append("component_instantiate %s %s %s" % (path, case, strat))
+            if not (d.values(bench="component_calls", case=case, path=path) or
+                    d.rows(bench="component_call_refused", case=case, path=path)):
+                missing.append("component_calls %s %s" % (path, case))
+    if not d.values(bench="component_calls", case="wat"):
+        missing.append("component_calls wat (the text component must be callable)")
+    return missing
+
+
 def missing_measurements(results, meta_skips=None, wasi_skip="", only=None):
     """What a run lacks (empty when complete): keeps the suite from rotting. `meta_skips`: the
     toolchain components the run could not build (not missing: the report says why);
     `wasi_skip`: why the WASI guests were not built, if they were not. `only`: the part a partial
-    run measured ("wasi")."""
+    run measured ("wasi" or "components")."""
     d = Data(results)
     if only == "wasi":
         return missing_wasi(d, wasi_skip)
-    missing = missing_wasi(d, wasi_skip)
+    if only == "components":
+        return missing_components(d, meta_skips)
+    missing = missing_wasi(d, wasi_skip) + missing_components(d, meta_skips)
     for path in PATHS:
         for case in CASES:
             for strat in STRATEGIES:
@@ -270,17 +290,6 @@ def missing_measurements(results, meta_skips=None, wasi_skip="", only=None):
             missing.append("concurrency %s" % path)
         if not d.values(bench="compile", path=path, variant="deserialize"):
             missing.append("compile %s" % path)
-    built = [c for c in COMPONENTS if c not in (meta_skips or {})]
-    for path in COMPONENT_PATHS:
-        for case in built:
-            for strat in STRATEGIES:
-                if not d.values(bench="component_instantiate", case=case, strategy=strat, path=path):
-                    missing.append("component_instantiate %s %s %s" % (path, case, strat))
-            if not (d.values(bench="component_calls", case=case, path=path) or
-                    d.rows(bench="component_call_refused", case=case, path=path)):
-                missing.append("component_calls %s %s" % (path, case))
-    if not d.values(bench="component_calls", case="wat"):
-        missing.append("component_calls wat (the text component must be callable)")
     if not d.values(bench="metrics", path="wasmpool"):
         missing.append("metrics")
     if len(d.rows(bench="footprint")) != len(FOOT_N) * len(FOOT_C) * len(FOOT_TOTALS):

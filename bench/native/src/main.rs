@@ -99,9 +99,53 @@ static KEEP: std::sync::OnceLock<Args> = std::sync::OnceLock::new();
 
 static FIXED_ITERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// Warm up, grow the batch until it takes a tenth of `target`, then time five batches that take
-/// about `target` together (as bench_common.h's `measure`). Returns (median batch's ns per op,
-/// iterations).
+/// Timed batches per measurement (`reps=`, default 5, at most 64), read once in `main`.
+static REPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(5);
+
+/// Lockstep with the other paths' programs, as bench_common.h's `gate_enter`/`gate_leave`: with
+/// `BENCH_GATE="R,W"` (file descriptors the driver passes, harness/lockstep.py) each timed batch
+/// writes `r` to W, waits for a byte on R, runs, and writes `d` to W; the driver hands out the
+/// turns round-robin, so the compared paths' batches alternate and a change in the machine's
+/// speed falls on all of them alike.
+struct Gate {
+    turn: std::fs::File,
+    report: std::fs::File,
+}
+
+static GATE: std::sync::OnceLock<Option<std::sync::Mutex<Gate>>> = std::sync::OnceLock::new();
+
+fn gate() -> Option<&'static std::sync::Mutex<Gate>> {
+    GATE.get_or_init(|| {
+        use std::os::fd::FromRawFd;
+        let spec = std::env::var("BENCH_GATE").ok()?;
+        let (r, w) = spec.split_once(',')?;
+        let (r, w): (i32, i32) = (r.parse().ok()?, w.parse().ok()?);
+        // SAFETY: the driver passes these two descriptors to this process for the gate alone.
+        let (turn, report) = unsafe { (std::fs::File::from_raw_fd(r), std::fs::File::from_raw_fd(w)) };
+        Some(std::sync::Mutex::new(Gate { turn, report }))
+    })
+    .as_ref()
+}
+
+/// Runs `f` in this process's turn (at once without a gate).
+fn in_turn<T>(f: impl FnOnce() -> T) -> T {
+    use std::io::{Read, Write};
+    let Some(gate) = gate() else { return f() };
+    let mut g = gate.lock().unwrap_or_else(|e| e.into_inner());
+    let mut byte = [0u8];
+    if g.report.write_all(b"r").is_err() || g.turn.read_exact(&mut byte).is_err() {
+        fail("gate: the driver went away");
+    }
+    let out = f();
+    if g.report.write_all(b"d").is_err() {
+        fail("gate: the driver went away");
+    }
+    out
+}
+
+/// Warm up, grow the batch until it takes a tenth of `target`, then time `reps` batches that
+/// take about `target` together, each in its turn (as bench_common.h's `measure`). Returns
+/// (median batch's ns per op, iterations).
 fn measure(mut batch: impl FnMut(u64), warmup: u64, target: Duration) -> (f64, u64) {
     if warmup > 0 {
         batch(warmup);
@@ -122,18 +166,20 @@ fn measure(mut batch: impl FnMut(u64), warmup: u64, target: Duration) -> (f64, u
         }
         n *= 2;
     };
-    // Five batches of a fifth each; the median batch resists a burst of other load.
-    const REPS: u64 = 5;
-    let iters = ((n as f64 * target.as_nanos() as f64 / took.as_nanos().max(1) as f64 / REPS as f64) as u64).max(1);
-    let mut per: Vec<f64> = (0..REPS)
+    // Batches of a reps-th each; the median batch resists a burst of other load.
+    let reps = REPS.load(Ordering::Relaxed);
+    let iters = ((n as f64 * target.as_nanos() as f64 / took.as_nanos().max(1) as f64 / reps as f64) as u64).max(1);
+    let mut per: Vec<f64> = (0..reps)
         .map(|_| {
-            let t0 = Instant::now();
-            batch(iters);
-            t0.elapsed().as_nanos() as f64 / iters as f64
+            in_turn(|| {
+                let t0 = Instant::now();
+                batch(iters);
+                t0.elapsed().as_nanos() as f64 / iters as f64
+            })
         })
         .collect();
     per.sort_by(|a, b| a.total_cmp(b));
-    (per[REPS as usize / 2], iters * REPS)
+    (per[reps as usize / 2], iters * reps)
 }
 
 /// The timing options every measurement takes (`target_ms`, `warmup`).
@@ -478,6 +524,7 @@ fn compile(args: &Args) -> Result<()> {
 fn main() {
     let (cmd, args) = Args::parse();
     let _ = KEEP.set(Args(args.0.clone()));
+    REPS.store(args.u64("reps", 5).clamp(1, 64), Ordering::Relaxed);
     let result = match cmd.as_str() {
         "round" => round(&args),
         "compile" => compile(&args),
