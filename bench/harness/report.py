@@ -86,7 +86,9 @@ METHOD = """
   (`harness/lockstep.py`): each timed batch (a {lockstep_reps}th of the {target_ms} ms) waits for its turn,
   and the turns go round-robin, so the compared paths' batches alternate every few tens of
   milliseconds and a slow spell of the shared machine falls on both alike. The figure of a
-  program is still its median batch.
+  program is still its median batch. These rounds are short, and there are {lockstep_rounds} of them: a
+  process's own layout (addresses, pool slots) moves its speed by several percent, which only
+  more processes average out.
 - Modules: generated text modules, the same files for every path, and the core module
   `lib/starlingmonkey_embedding.wasm` (10.5 MB, 12,584 functions, 81 imports defined as traps)
   of the npm package `@bytecodealliance/componentize-js` 0.23.0, compiled once per path and
@@ -136,7 +138,7 @@ class Report:
             rows.append(load)
         md.append(table(["", ""], rows))
         md.append(METHOD.format(version=WASMTIME_VERSION, target_ms=self.cfg["target_ms"], rounds=self.cfg["rounds"],
-                                  lockstep_reps=self.cfg["lockstep_reps"]))
+                                  lockstep_reps=self.cfg["lockstep_reps"], lockstep_rounds=self.cfg["lockstep_rounds"]))
         return "".join(md)
 
     def targets(self):

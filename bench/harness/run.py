@@ -313,7 +313,7 @@ class Session:
             "%s=%s" % kv for kv in self.components.get_for(path)] + self.common()
 
     def rounds_phase(self):
-        print("== rounds: instantiation, calls, metrics; paths interleaved", flush=True)
+        print("== rounds: instantiation, calls, metrics (modules); paths interleaved", flush=True)
         rounds = self.cfg["rounds"]
         for r in range(rounds):
             busy = self.runner.wait_quiet(self.cfg["quiet_wait_s"])
@@ -321,8 +321,6 @@ class Session:
             for path in rotated(r):
                 self.runner.run(path, ["round", "large=" + self.cwasm_of(path), "only=instantiate,calls,metrics"]
                                 + self.common(), round=r)
-            self.component_round(r)
-            self.wasi_round(r)
 
     def wasi_args(self):
         return ["wasi", "cap=%d" % WASI_CAP, "target_ms=%d" % self.cfg["target_ms"],
@@ -343,24 +341,29 @@ class Session:
                                   for path in rotated(r, COMPONENT_PATHS)], round=r)
 
     def components_phase(self):
-        """The component rounds alone (driver.py --only components)."""
+        """The component rounds: instantiation through a pre and calls, the paths in lockstep.
+        More rounds than the module rounds (they are short): each round's processes carry their
+        own layout (address space, pool slots), which moves a program's speed by several percent,
+        and only more processes average that out."""
+        rounds = self.cfg["lockstep_rounds"]
         print("== component rounds: instantiation through a pre, calls; paths in lockstep", flush=True)
-        for r in range(self.cfg["rounds"]):
+        for r in range(rounds):
             busy = self.runner.wait_quiet(self.cfg["quiet_wait_s"])
-            print("-- component round %d/%d (other CPU load before it: %.0f%%)" % (r + 1, self.cfg["rounds"],
-                                                                                busy * 100), flush=True)
+            print("-- component round %d/%d (other CPU load before it: %.0f%%)" % (r + 1, rounds, busy * 100),
+                  flush=True)
             self.component_round(r)
 
     def wasi_phase(self):
-        """The WASI rounds alone (driver.py --only wasi): paths interleaved as in rounds_phase."""
-        print("== WASI rounds: a store per request; paths interleaved", flush=True)
+        """The WASI rounds: a store per request, the paths in lockstep (as many rounds as the
+        component rounds, for the same reason)."""
+        print("== WASI rounds: a store per request; paths in lockstep", flush=True)
         if self.wasi.skipped:
             print("   SKIPPED: " + self.wasi.skipped, flush=True)
             return
-        for r in range(self.cfg["rounds"]):
+        rounds = self.cfg["lockstep_rounds"]
+        for r in range(rounds):
             busy = self.runner.wait_quiet(self.cfg["quiet_wait_s"])
-            print("-- WASI round %d/%d (other CPU load before it: %.0f%%)" % (r + 1, self.cfg["rounds"], busy * 100),
-                  flush=True)
+            print("-- WASI round %d/%d (other CPU load before it: %.0f%%)" % (r + 1, rounds, busy * 100), flush=True)
             self.wasi_round(r)
 
     def concurrency_phase(self):
@@ -426,6 +429,8 @@ def run_all(mode, exes, build, cache, only=None):
         s.compile_phase()
         s.component_compile_phase()
         s.rounds_phase()
+        s.components_phase()
+        s.wasi_phase()
         s.concurrency_phase()
         s.footprint_phase()
         s.deadline_phase()

@@ -141,10 +141,10 @@ DEADLINES = (DEADLINE_SHORT, DEADLINE_COARSE, DEADLINE_LONG)
 DEADLINE_VARIANTS = ("tick_1ms", "tick_10ms", "manual_tick")
 
 MODES = {
-    "full": dict(rounds=10, target_ms=200, lockstep_reps=9, warmup=200, conc_ms=500, conc_rounds=5, conc_attempts=4, compile_trials=3,
+    "full": dict(rounds=10, target_ms=200, lockstep_rounds=30, lockstep_reps=9, warmup=200, conc_ms=500, conc_rounds=5, conc_attempts=4, compile_trials=3,
                  dtrials=10, fp_trials=3, fp_passes=3, deadline_trials=20, profile=True, quiet_wait_s=60,
                  conc_quiet_wait_s=180),
-    "smoke": dict(rounds=1, target_ms=10, lockstep_reps=3, warmup=20, conc_ms=50, conc_rounds=1, conc_attempts=1, compile_trials=1,
+    "smoke": dict(rounds=1, target_ms=10, lockstep_rounds=1, lockstep_reps=3, warmup=20, conc_ms=50, conc_rounds=1, conc_attempts=1, compile_trials=1,
                   dtrials=2, fp_trials=1, fp_passes=1, deadline_trials=3, profile=False, quiet_wait_s=0,
                   conc_quiet_wait_s=0),
 }
