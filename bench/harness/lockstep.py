@@ -25,7 +25,6 @@ class _Program:
         env = dict(os.environ, BENCH_GATE="%d,%d" % (turn_r, report_w))
         self.out = tempfile.TemporaryFile("w+")
         self.err = tempfile.TemporaryFile("w+")
-        self.cmd = cmd
         self.proc = subprocess.Popen(cmd, stdout=self.out, stderr=self.err, env=env, pass_fds=(turn_r, report_w),
                                      text=True)
         os.close(turn_r)

@@ -332,39 +332,37 @@ class Session:
         return ["reps=%d" % self.cfg["lockstep_reps"]]
 
     def wasi_round(self, r):
-        if not self.wasi.skipped:
-            self.runner.run_lockstep([(path, self.wasi_args() + self.lockstep_args())
-                                      for path in rotated(r, WASI_PATHS)], round=r)
+        self.runner.run_lockstep([(path, self.wasi_args() + self.lockstep_args())
+                                  for path in rotated(r, WASI_PATHS)], round=r)
 
     def component_round(self, r):
         self.runner.run_lockstep([(path, self.component_args(path) + self.lockstep_args())
                                   for path in rotated(r, COMPONENT_PATHS)], round=r)
 
-    def components_phase(self):
-        """The component rounds: instantiation through a pre and calls, the paths in lockstep.
-        More rounds than the module rounds (they are short): each round's processes carry their
-        own layout (address space, pool slots), which moves a program's speed by several percent,
-        and only more processes average that out."""
+    def lockstep_phase(self, what, one_round):
+        """`lockstep_rounds` rounds of `one_round(r)`, each after waiting for quiet. More rounds
+        than the module rounds (they are short): each round's processes carry their own layout
+        (address space, pool slots), which moves a program's speed by several percent, and only
+        more processes average that out."""
         rounds = self.cfg["lockstep_rounds"]
-        print("== component rounds: instantiation through a pre, calls; paths in lockstep", flush=True)
         for r in range(rounds):
             busy = self.runner.wait_quiet(self.cfg["quiet_wait_s"])
-            print("-- component round %d/%d (other CPU load before it: %.0f%%)" % (r + 1, rounds, busy * 100),
+            print("-- %s round %d/%d (other CPU load before it: %.0f%%)" % (what, r + 1, rounds, busy * 100),
                   flush=True)
-            self.component_round(r)
+            one_round(r)
+
+    def components_phase(self):
+        """The component rounds: instantiation through a pre and calls, the paths in lockstep."""
+        print("== component rounds: instantiation through a pre, calls; paths in lockstep", flush=True)
+        self.lockstep_phase("component", self.component_round)
 
     def wasi_phase(self):
-        """The WASI rounds: a store per request, the paths in lockstep (as many rounds as the
-        component rounds, for the same reason)."""
+        """The WASI rounds: a store per request, the paths in lockstep."""
         print("== WASI rounds: a store per request; paths in lockstep", flush=True)
         if self.wasi.skipped:
             print("   SKIPPED: " + self.wasi.skipped, flush=True)
             return
-        rounds = self.cfg["lockstep_rounds"]
-        for r in range(rounds):
-            busy = self.runner.wait_quiet(self.cfg["quiet_wait_s"])
-            print("-- WASI round %d/%d (other CPU load before it: %.0f%%)" % (r + 1, rounds, busy * 100), flush=True)
-            self.wasi_round(r)
+        self.lockstep_phase("WASI", self.wasi_round)
 
     def concurrency_phase(self):
         # Two threads need two idle CPUs: these rounds wait longer for the machine's other load to
@@ -434,7 +432,7 @@ def run_all(mode, exes, build, cache, only=None):
         s.concurrency_phase()
         s.footprint_phase()
         s.deadline_phase()
-    profile = s.profile([{"wasi": "wasi", "components": "components"}[only]] if only else None)
+    profile = s.profile([only] if only else None)  # the profiles of the command of that name
     meta["busy_rounds"] = s.runner.busy
     meta["busy_conc_rounds"] = s.runner.conc_busy
     meta["elapsed_s"] = time.time() - started
