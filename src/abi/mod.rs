@@ -22,7 +22,7 @@ pub(crate) use enums::{CEnum, c_enum, raw};
 pub use error::{wasmpool_error_kind_t, wasmpool_error_t, wasmpool_trap_code_t};
 pub(crate) use error::{Error, HostTrap, Result};
 pub(crate) use guard::{guard, guard_value};
-pub(crate) use handle::{Boxed, Handle, StoreOwned, delete, into_boxed};
+pub(crate) use handle::{Boxed, Handle, StoreOwned, delete, into_boxed, into_boxed_with};
 pub(crate) use host_env::HostEnv;
 pub use host_env::wasmpool_finalizer_t;
 pub use trace::wasmpool_trace_frame_t;

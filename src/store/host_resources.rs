@@ -62,9 +62,13 @@ struct Entry {
     data: HostPtr,
 }
 
-/// The live host objects of one store, indexed by `rep`.
+/// The live host objects of one store, indexed by `rep`. Made with the
+/// first object: most stores never hold one, and a store is made per request.
 #[derive(Default)]
-pub(crate) struct HostResources {
+pub(crate) struct HostResources(Option<Box<Objects>>);
+
+#[derive(Default)]
+struct Objects {
     entries: Vec<Option<Entry>>,
     free: Vec<u32>,
 }
@@ -73,32 +77,39 @@ impl HostResources {
     /// Registers `data` as an object of `def`; its `rep`, or None when the
     /// store already holds 2^32 objects.
     pub(crate) fn insert(&mut self, def: &Arc<ResourceDef>, data: *mut c_void) -> Option<u32> {
+        let objects = self.0.get_or_insert_default();
         let entry = Some(Entry { def: Arc::clone(def), data: HostPtr(data) });
-        if let Some(rep) = self.free.pop() {
-            self.entries[rep as usize] = entry;
+        if let Some(rep) = objects.free.pop() {
+            objects.entries[rep as usize] = entry;
             return Some(rep);
         }
-        let rep = u32::try_from(self.entries.len()).ok()?;
-        self.entries.push(entry);
+        let rep = u32::try_from(objects.entries.len()).ok()?;
+        objects.entries.push(entry);
         Some(rep)
     }
 
     /// The object `rep` of the type `id`, if it is still alive.
     pub(crate) fn get(&self, rep: u32, id: u32) -> Option<*mut c_void> {
-        match self.entries.get(rep as usize) {
+        match self.0.as_ref()?.entries.get(rep as usize) {
             Some(Some(e)) if e.def.id == id => Some(e.data.0),
             _ => None,
         }
     }
 
+    /// Takes the object `rep` of the type `id` out of the table, if it is
+    /// still there.
+    fn take(&mut self, rep: u32, id: u32) -> Option<Entry> {
+        self.get(rep, id)?;
+        let objects = self.0.as_mut()?;
+        let entry = objects.entries[rep as usize].take()?;
+        objects.free.push(rep);
+        Some(entry)
+    }
+
     /// Forgets the object `rep` of the type `id` and runs its destructor;
     /// false when there is no such object (already destroyed).
     pub(crate) fn destroy(&mut self, rep: u32, id: u32) -> bool {
-        if self.get(rep, id).is_none() {
-            return false;
-        }
-        let Some(Entry { def, data }) = self.entries[rep as usize].take() else { return false };
-        self.free.push(rep);
+        let Some(Entry { def, data }) = self.take(rep, id) else { return false };
         def.destroy(data.0);
         true
     }
@@ -106,23 +117,14 @@ impl HostResources {
     /// Forgets the object `rep` of the type `id` without destroying it (it
     /// was never handed out).
     pub(crate) fn forget(&mut self, rep: u32, id: u32) -> bool {
-        if self.get(rep, id).is_none() {
-            return false;
-        }
-        self.entries[rep as usize] = None;
-        self.free.push(rep);
-        true
+        self.take(rep, id).is_some()
     }
 }
 
-impl Drop for HostResources {
+impl Drop for Objects {
     /// The store is going away: whatever neither the guest nor the host
     /// dropped is destroyed now, once.
     fn drop(&mut self) {
-        // Most stores never held a host object: skip the walk (per request).
-        if self.entries.is_empty() {
-            return;
-        }
         for Entry { def, data } in self.entries.drain(..).flatten() {
             def.destroy(data.0);
         }

@@ -45,6 +45,7 @@ pub struct wasmpool_store_t {
     tick: Option<Duration>,
     pub(crate) slot_wait: Duration,
     // After the store: the host's data is finalized once its instances are gone.
+    #[allow(dead_code, reason = "held for its Drop")]
     user_finalizer: Option<UserFinalizer>,
     // Last: wakes slot waiters once the store above has released its slots.
     // Only engines with a slot wait timeout have waiters (and pay for this).
@@ -108,42 +109,39 @@ impl Drop for UserFinalizer {
     }
 }
 
-fn new_store(engine: &wasmpool_engine_t) -> Result<wasmpool_store_t> {
+/// A new store of `engine`, handed to C. Built straight into its box and
+/// told its final address there (see `StoreData::home`): a store is made per
+/// request, and each move of the handle is a copy of a few hundred bytes.
+/// `user`, `finalizer`: see `wasmpool_store_new_with_data` (NULL, None for
+/// `wasmpool_store_new`).
+fn new_store(engine: &wasmpool_engine_t, user: *mut c_void, finalizer: wasmpool_finalizer_t) -> *mut wasmpool_store_t {
+    let knobs = &engine.knobs.engine;
     let mut data = StoreData::new();
-    if engine.knobs.engine.async_support {
-        data.stacks = Some(Stacks {
-            queue: Arc::clone(&engine.slots),
-            wait: Duration::from_millis(engine.knobs.engine.slot_wait_timeout_ms),
-        });
+    if knobs.async_support {
+        data.stacks = Some(Stacks { queue: Arc::clone(&engine.slots), wait: Duration::from_millis(knobs.slot_wait_timeout_ms) });
     }
+    data.user_data.0 = user;
     let mut store = wasmtime::Store::new(&engine.engine, data);
     store.limiter(|d| &mut d.limiter);
-    let epoch_interruption = engine.knobs.engine.epoch_interruption;
-    if epoch_interruption {
+    if knobs.epoch_interruption {
         // Wasmtime's initial deadline is "now", which would interrupt the
         // first call; a store has no deadline until the host sets one.
         store.set_epoch_deadline(NO_DEADLINE);
     }
-    Ok(wasmpool_store_t {
+    let ptr = abi::into_boxed_with(|| wasmpool_store_t {
         instances: Owned::default(),
         components: Owned::default(),
         store,
-        epoch_interruption,
+        epoch_interruption: knobs.epoch_interruption,
         tick: engine.tick_interval(),
-        slot_wait: Duration::from_millis(engine.knobs.engine.slot_wait_timeout_ms),
-        user_finalizer: None,
-        release: (engine.knobs.engine.slot_wait_timeout_ms > 0).then(|| ReleaseNotice(Arc::clone(&engine.slots))),
-    })
-}
-
-/// Hands the store to C and tells it its final address (see
-/// `StoreData::home`).
-fn boxed(store: wasmpool_store_t) -> *mut wasmpool_store_t {
-    let ptr = abi::into_boxed(store);
+        slot_wait: Duration::from_millis(knobs.slot_wait_timeout_ms),
+        user_finalizer: finalizer.map(|finalizer| UserFinalizer { data: user, finalizer }),
+        release: (knobs.slot_wait_timeout_ms > 0).then(|| ReleaseNotice(Arc::clone(&engine.slots))),
+    });
     // SAFETY: just made, not shared yet.
-    let store = unsafe { &mut *ptr };
-    let home = crate::core::externs::StoreRef(store.store_ptr());
-    store.store.data_mut().home = Some(home);
+    let handle = unsafe { &mut *ptr };
+    let home = crate::core::externs::StoreRef(handle.store_ptr());
+    handle.store.data_mut().home = Some(home);
     ptr
 }
 
@@ -166,7 +164,7 @@ pub unsafe extern "C" fn wasmpool_store_new(
     abi::guard(|| {
         let engine = abi::arg_ref(engine, "engine")?;
         let out = abi::out(out, "out")?;
-        out.write(boxed(new_store(engine)?));
+        out.write(new_store(engine, std::ptr::null_mut(), None));
         Ok(())
     })
 }
@@ -194,10 +192,7 @@ pub unsafe extern "C" fn wasmpool_store_new_with_data(
     abi::guard(|| {
         let engine = abi::arg_ref(engine, "engine")?;
         let out = abi::out(out, "out")?;
-        let mut store = new_store(engine)?;
-        store.store.data_mut().user_data.0 = data;
-        store.user_finalizer = finalizer.map(|finalizer| UserFinalizer { data, finalizer });
-        out.write(boxed(store));
+        out.write(new_store(engine, data, finalizer));
         Ok(())
     })
 }

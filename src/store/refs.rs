@@ -7,6 +7,7 @@
 //! with `wasmpool_ref_release` is an error, never a read of freed memory.
 //! A leaf, like `data.rs`, which holds it.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use wasmtime::{AnyRef, ExternRef, OwnedRooted};
@@ -65,29 +66,30 @@ struct Slot {
 static NEXT_SERIAL: AtomicU64 = AtomicU64::new(1);
 
 /// A store's host-held roots.
+///
+/// Most stores never hold one, so a new store pays for neither a serial
+/// number (an atomic increment) nor the tables until the first root or
+/// the first question about its serial.
+#[derive(Default)]
 pub(crate) struct RefTable {
-    /// The store's number, unique in the process (never 0): a ref or an
-    /// exception's tag kept outside the store carries it, so a lookup can
-    /// tell whether it belongs to this store.
-    serial: u64,
-    slots: Vec<Slot>,
-    free: Vec<u32>,
-    /// Roots made while a host function runs, released when it returns
-    /// (`marks` holds where each running host function's roots start).
-    scoped: Vec<wasmpool_ref_t>,
-    marks: Vec<usize>,
+    /// The store's number, unique in the process (0 until first needed): a
+    /// ref or an exception's tag kept outside the store carries it, so a
+    /// lookup can tell whether it belongs to this store.
+    serial: Cell<u64>,
+    /// How many host functions of this store are running now (nested when
+    /// a host function calls back into a guest).
+    depth: u32,
+    /// The roots, made with the first one.
+    roots: Option<Box<Roots>>,
 }
 
-impl Default for RefTable {
-    fn default() -> Self {
-        RefTable {
-            serial: NEXT_SERIAL.fetch_add(1, Ordering::Relaxed),
-            slots: Vec::new(),
-            free: Vec::new(),
-            scoped: Vec::new(),
-            marks: Vec::new(),
-        }
-    }
+#[derive(Default)]
+struct Roots {
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+    /// Roots made while a host function runs, with the depth of the one
+    /// that made them, released when it returns.
+    scoped: Vec<(u32, wasmpool_ref_t)>,
 }
 
 /// Why a ref could not be resolved, for the caller to put in a message.
@@ -106,74 +108,85 @@ impl Stale {
 }
 
 impl RefTable {
-    /// The store's number (see the field).
+    /// The store's number (see the field), taken on first use.
     pub(crate) fn serial(&self) -> u64 {
-        self.serial
+        if self.serial.get() == 0 {
+            self.serial.set(NEXT_SERIAL.fetch_add(1, Ordering::Relaxed));
+        }
+        self.serial.get()
     }
 
     /// Roots `root` and returns the handle naming it.
     pub(crate) fn insert(&mut self, root: Root) -> wasmpool_ref_t {
-        let index = match self.free.pop() {
+        let serial = self.serial();
+        let depth = self.depth;
+        let roots = self.roots.get_or_insert_default();
+        let index = match roots.free.pop() {
             Some(i) => i,
             None => {
-                self.slots.push(Slot { generation: 0, root: None });
-                (self.slots.len() - 1) as u32
+                roots.slots.push(Slot { generation: 0, root: None });
+                (roots.slots.len() - 1) as u32
             }
         };
-        let slot = &mut self.slots[index as usize];
+        let slot = &mut roots.slots[index as usize];
         // Generations start at 1 so that no live id is 0 (null).
         slot.generation = slot.generation.wrapping_add(1).max(1);
         slot.root = Some(root);
-        let r = wasmpool_ref_t { store: self.serial, id: (u64::from(slot.generation) << 32) | u64::from(index) };
-        if !self.marks.is_empty() {
-            self.scoped.push(r);
+        let r = wasmpool_ref_t { store: serial, id: (u64::from(slot.generation) << 32) | u64::from(index) };
+        if depth > 0 {
+            roots.scoped.push((depth, r));
         }
         r
     }
 
     /// A host function starts: roots made from now on are its own.
     pub(crate) fn open_scope(&mut self) {
-        self.marks.push(self.scoped.len());
+        self.depth += 1;
     }
 
     /// The host function returned (its results already read): its roots
     /// go, except those the host released itself, which are gone already.
     pub(crate) fn close_scope(&mut self) {
-        let mark = self.marks.pop().expect("a scope is open");
-        let made: Vec<_> = self.scoped.drain(mark..).collect();
+        let depth = self.depth;
+        self.depth = depth.checked_sub(1).expect("a scope is open");
+        let Some(roots) = self.roots.as_mut() else { return };
+        let mark = roots.scoped.iter().rposition(|&(d, _)| d < depth).map_or(0, |i| i + 1);
+        let made: Vec<_> = roots.scoped.drain(mark..).map(|(_, r)| r).collect();
         for r in made {
             let _ = self.release(r);
         }
     }
 
-    fn slot(&self, r: wasmpool_ref_t) -> Result<usize, Stale> {
-        if r.store != self.serial {
-            return Err(Stale::OtherStore);
-        }
+    fn slot(&self, r: wasmpool_ref_t) -> Result<(usize, &Roots), Stale> {
+        let roots = match &self.roots {
+            Some(roots) if r.store == self.serial.get() => roots,
+            _ => return Err(Stale::OtherStore),
+        };
         let index = (r.id & 0xffff_ffff) as usize;
         let generation = (r.id >> 32) as u32;
-        match self.slots.get(index) {
-            Some(s) if s.generation == generation && s.root.is_some() => Ok(index),
+        match roots.slots.get(index) {
+            Some(s) if s.generation == generation && s.root.is_some() => Ok((index, roots)),
             _ => Err(Stale::Released),
         }
     }
 
     /// The root `r` names (not null: the caller checked).
     pub(crate) fn get(&self, r: wasmpool_ref_t) -> Result<&Root, Stale> {
-        let i = self.slot(r)?;
-        Ok(self.slots[i].root.as_ref().expect("slot() checked"))
+        let (i, roots) = self.slot(r)?;
+        Ok(roots.slots[i].root.as_ref().expect("slot() checked"))
     }
 
     /// Unroots `r`; its object may be collected by the next GC.
     pub(crate) fn release(&mut self, r: wasmpool_ref_t) -> Result<(), Stale> {
-        let i = self.slot(r)?;
-        self.slots[i].root = None;
-        self.free.push(i as u32);
+        let (i, _) = self.slot(r)?;
+        let roots = self.roots.as_mut().expect("slot() checked");
+        roots.slots[i].root = None;
+        roots.free.push(i as u32);
         Ok(())
     }
 
     /// Number of roots held.
     pub(crate) fn len(&self) -> usize {
-        self.slots.len() - self.free.len()
+        self.roots.as_ref().map_or(0, |r| r.slots.len() - r.free.len())
     }
 }
