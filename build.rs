@@ -13,11 +13,11 @@ fn main() {
 }
 
 /// Hands the linker of the shared library `link/hot_text.ld` (made by
-/// `bench/hot-text`), which puts the per-request functions into one output
-/// section before `.text`: scattered, they evict each other from the L1
-/// instruction cache. A linker script that only adds a section with `INSERT`
-/// works with GNU ld and LLD alike; names it lists that the build lacks match
-/// nothing. `WASMPOOL_HOT_TEXT=0` leaves the default layout (for a linker
+/// `bench/hot-text`), which puts the per-request functions at the start of
+/// `.text` (the other functions follow in the same output section):
+/// scattered, they evict each other from the L1 instruction cache. A script
+/// that only adds to the default layout with `INSERT` works with GNU ld and
+/// LLD alike; names it lists that the build lacks match nothing. `WASMPOOL_HOT_TEXT=0` leaves the default layout (for a linker
 /// without `INSERT` support, or to measure the difference).
 fn hot_text() {
     println!("cargo:rerun-if-env-changed=WASMPOOL_HOT_TEXT");

@@ -190,3 +190,49 @@ impl RefTable {
         self.roots.as_ref().map_or(0, |r| r.slots.len() - r.free.len())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(store: &mut wasmtime::Store<()>) -> Root {
+        let r = ExternRef::new(&mut *store, 0u32).expect("an externref");
+        Root::Extern(r.to_owned_rooted(&mut *store).expect("rooted"))
+    }
+
+    /// Roots made inside nested host-function scopes go with their own
+    /// scope only; roots made outside any scope stay.
+    #[test]
+    fn nested_scopes_release_their_own_roots() {
+        let mut store = wasmtime::Store::<()>::default();
+        let mut t = RefTable::default();
+        assert_eq!(t.len(), 0);
+        let kept = t.insert(root(&mut store));
+        t.open_scope();
+        let outer = t.insert(root(&mut store));
+        t.open_scope();
+        let inner = t.insert(root(&mut store));
+        t.close_scope();
+        assert!(matches!(t.get(inner), Err(Stale::Released)));
+        assert!(t.get(outer).is_ok());
+        t.close_scope();
+        assert!(matches!(t.get(outer), Err(Stale::Released)));
+        assert!(t.get(kept).is_ok());
+        assert_eq!(t.len(), 1);
+        assert_ne!(kept.store, 0);
+    }
+
+    /// A table that never rooted anything still tells another store's refs
+    /// apart, and takes a serial of its own only when asked.
+    #[test]
+    fn serial_is_taken_on_first_use() {
+        let mut store = wasmtime::Store::<()>::default();
+        let mut other = RefTable::default();
+        let theirs = other.insert(root(&mut store));
+        let t = RefTable::default();
+        assert!(matches!(t.get(theirs), Err(Stale::OtherStore)));
+        assert_eq!(t.serial.get(), 0);
+        let s = t.serial();
+        assert!(s != 0 && s != theirs.store && t.serial() == s);
+    }
+}
