@@ -143,7 +143,8 @@ class Report:
 
     def targets(self):
         rows = [[t.text(), self.verdicts[t.key].measured(), self.verdicts[t.key].word()] for t in TARGETS]
-        return table(["target (issue 6; components: issue 11; WASI: issue 12)", "measured (medians)", ""], rows)
+        return table(["target (issue 6; components: issue 11; WASI: issue 12)", "measured (medians)", ""], rows) + \
+            CI_NOTE
 
     # ---- sections ------------------------------------------------------------------------------
     def section_instantiation(self, plots):
@@ -343,7 +344,7 @@ class Report:
         rows = [[t.text(), self.verdicts[t.key].measured(), self.verdicts[t.key].word()] for t in keys]
         return tidy("".join([
             self.head(repo).replace("# wasmpool benchmark report", "# wasmpool benchmark report: WASI only", 1),
-            "\n## Targets\n\n", table(["target (issue 12)", "measured (medians)", ""], rows),
+            "\n## Targets\n\n", table(["target (issue 12)", "measured (medians)", ""], rows), CI_NOTE,
             "\n## Reading\n\n", wasi.reading(self.s, self.verdicts), "\n", wasi.section(self.s)]))
 
 
@@ -355,8 +356,14 @@ class Report:
         return tidy("".join([
             self.head(repo).replace("# wasmpool benchmark report", "# wasmpool benchmark report: components only",
                                     1),
-            "\n## Targets\n\n", table(["target (issue 11)", "measured (medians)", ""], rows),
+            "\n## Targets\n\n", table(["target (issue 11)", "measured (medians)", ""], rows), CI_NOTE,
             "\n## Reading\n\n", components.reading(self.s, self.verdicts), "\n", components.section(self.s)]))
+
+
+# Under the targets tables: what the brackets of the component and WASI time ratios are.
+CI_NOTE = ("\nIn brackets after a median ratio of rounds: its 95% confidence interval (distribution-free, from "
+           "the order statistics of the per-round ratios). A median outside the bound whose interval "
+           "also lies outside it is a miss the run tells apart from noise.\n")
 
 
 def write_report(summary, meta, repo, outdir, plots):

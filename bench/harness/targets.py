@@ -112,21 +112,37 @@ def _calls_ratio(column, cases):
     return measure
 
 
+def _with_ci(values, cis, fmt):
+    """`_listed`, each median followed by its 95% confidence interval over rounds in brackets
+    (stats.median_ci), so that a reader sees whether a median beside the bound is told apart
+    from it."""
+    def one(k):
+        ci = cis.get(k)
+        return (fmt % (k, values[k])) + (" [%.3f-%.3f]" % ci if ci else "")
+    return ", ".join(one(k) for k in values)
+
+
 def _comp_inst_ratio(strat):
     def measure(s):
-        values = {COMPONENT_SHORT[c]: median(s.r_cinst(c, strat)) for c in s.measured_components()}
-        return _measured(values, _listed(values, "%s %.3f"))
+        cases = {COMPONENT_SHORT[c]: c for c in s.measured_components()}
+        values = {k: median(s.r_cinst(c, strat)) for k, c in cases.items()}
+        cis = {k: s.ci_cinst(c, strat) for k, c in cases.items()}
+        return _measured(values, _with_ci(values, cis, "%s %.3f"))
     return measure
 
 
 def comp_calls(s):
-    values = {COMPONENT_SHORT[c]: median(s.r_ccalls(c, "wasmpool_func", "native")) for c in s.called_components()}
-    return _measured(values, _listed(values, "%s %.2f"))
+    cases = {COMPONENT_SHORT[c]: c for c in s.called_components()}
+    values = {k: median(s.r_ccalls(c, "wasmpool_func", "native")) for k, c in cases.items()}
+    cis = {k: s.ci_ccalls(c, "wasmpool_func", "native") for k, c in cases.items()}
+    return _measured(values, _with_ci(values, cis, "%s %.2f"))
 
 
 def wasi_time_pooling(s):
-    values = {WASI_SHORT[c]: median(s.r_wasi(c, "pooling")) for c in s.measured_wasi()}
-    return _measured(values, _listed(values, "%s %.3f"))
+    cases = {WASI_SHORT[c]: c for c in s.measured_wasi()}
+    values = {k: median(s.r_wasi(c, "pooling")) for k, c in cases.items()}
+    cis = {k: s.ci_wasi(c, "pooling") for k, c in cases.items()}
+    return _measured(values, _with_ci(values, cis, "%s %.3f"))
 
 
 def wasi_instr_pooling(s):
