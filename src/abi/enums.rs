@@ -35,13 +35,13 @@ pub(crate) trait CEnum: Copy + Eq + strum::VariantArray + Into<&'static str> + '
     /// The C value of a variant.
     fn to_c(self) -> u32;
 
+    /// The variant whose C value is `raw`, if any: strum's `FromRepr`, a
+    /// `match` (conversions sit on per-call paths, e.g. freeing a value).
+    fn from_raw(raw: u32) -> Option<Self>;
+
     /// The variant for a C value, or an INVALID_ARGUMENT error naming the type.
     fn from_c(raw: u32) -> Result<Self> {
-        Self::VARIANTS
-            .iter()
-            .copied()
-            .find(|v| v.to_c() == raw)
-            .ok_or_else(|| Error::invalid(format!("{raw} is not a {}", Self::C_NAME)))
+        Self::from_raw(raw).ok_or_else(|| Error::invalid(format!("{raw} is not a {}", Self::C_NAME)))
     }
 
     /// The C constant's name (`WASMPOOL_ENABLED_AUTO`).
@@ -57,8 +57,8 @@ pub(crate) trait CEnum: Copy + Eq + strum::VariantArray + Into<&'static str> + '
     }
 }
 
-/// Implements [`CEnum`] for an enum that derives `strum::VariantArray` and
-/// `strum::IntoStaticStr`.
+/// Implements [`CEnum`] for an enum that derives `strum::VariantArray`,
+/// `strum::IntoStaticStr` and `strum::FromRepr`.
 macro_rules! c_enum {
     ($ty:ident, $prefix:literal) => {
         impl $crate::abi::CEnum for $ty {
@@ -66,6 +66,10 @@ macro_rules! c_enum {
             const PREFIX: &'static str = $prefix;
             fn to_c(self) -> u32 {
                 self as u32
+            }
+            fn from_raw(raw: u32) -> Option<Self> {
+                // `repr(C)`: strum's discriminant type is `usize`.
+                Self::from_repr(raw as usize)
             }
         }
         const _: () = assert!(size_of::<$ty>() == size_of::<u32>());

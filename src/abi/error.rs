@@ -20,7 +20,7 @@ use crate::diag::exception::Exception;
 /// treat unknown values like `WASMPOOL_ERROR_OTHER`.
 #[repr(C)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr, strum::FromRepr)]
 pub enum wasmpool_error_kind_t {
     /// A NULL pointer where a value was required, a value out of range, a
     /// string that is not UTF-8, a wrong number or type of arguments.
@@ -61,7 +61,7 @@ pub enum wasmpool_error_kind_t {
 /// Why a guest trapped (see `wasmpool_error_trap_code`).
 #[repr(C)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr, strum::FromRepr)]
 pub enum wasmpool_trap_code_t {
     /// The call stack was exhausted (`max_wasm_stack`).
     WASMPOOL_TRAP_STACK_OVERFLOW = 0,

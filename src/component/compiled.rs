@@ -20,7 +20,7 @@ use crate::engine::wasmpool_engine_t;
 /// What an import or export of a component is.
 #[repr(C)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr, strum::FromRepr)]
 pub enum wasmpool_component_itemkind_t {
     /// A component function (callable by name).
     WASMPOOL_COMPONENT_ITEM_FUNC = 0,

@@ -28,7 +28,7 @@ pub(crate) use super::val_free::free_owned;
 /// valid), and of a `wasmpool_component_type_t`.
 #[repr(C)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr, strum::FromRepr)]
 pub enum wasmpool_component_valkind_t {
     /// `of.boolean`.
     WASMPOOL_COMPONENT_VALKIND_BOOL = 0,

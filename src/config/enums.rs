@@ -5,7 +5,7 @@ use crate::abi;
 /// Which instance allocator an engine uses.
 #[repr(C)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr, strum::FromRepr)]
 pub enum wasmpool_strategy_t {
     /// Wasmtime's pooling allocator: all address space reserved up front,
     /// slots reused across instances. Engine creation fails if the pool
@@ -24,7 +24,7 @@ abi::c_enum!(wasmpool_strategy_t, "WASMPOOL_STRATEGY_");
 /// A three-way switch for host features (memory protection keys, pagemap scan).
 #[repr(C)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr, strum::FromRepr)]
 pub enum wasmpool_enabled_t {
     /// Never use the feature.
     WASMPOOL_ENABLED_NO = 0,
@@ -38,7 +38,7 @@ abi::c_enum!(wasmpool_enabled_t, "WASMPOOL_ENABLED_");
 /// Cranelift optimisation level for compiled modules.
 #[repr(C)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr, strum::FromRepr)]
 pub enum wasmpool_opt_level_t {
     /// No optimisations: fastest compilation.
     WASMPOOL_OPT_LEVEL_NONE = 0,
@@ -53,7 +53,7 @@ abi::c_enum!(wasmpool_opt_level_t, "WASMPOOL_OPT_LEVEL_");
 /// guest functions (`profiling` knob).
 #[repr(C)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr, strum::FromRepr)]
 pub enum wasmpool_profiling_t {
     /// No profiler.
     WASMPOOL_PROFILING_NONE = 0,

@@ -24,7 +24,7 @@ use crate::store::wasmpool_store_t;
 /// (a table of typed function references is a `FUNCREF` table).
 #[repr(C)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr, strum::FromRepr)]
 pub enum wasmpool_reftype_t {
     /// Function references (`funcref`); elements are `wasmpool_func_t`.
     WASMPOOL_REFTYPE_FUNCREF = 0,

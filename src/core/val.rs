@@ -17,7 +17,7 @@ use crate::store::refs::wasmpool_ref_t;
 /// (continuations of the stack-switching proposal).
 #[repr(C)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr, strum::FromRepr)]
 pub enum wasmpool_valkind_t {
     /// 32-bit integer (`of.i32`).
     WASMPOOL_VALKIND_I32 = 0,

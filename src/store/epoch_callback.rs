@@ -11,7 +11,7 @@ use crate::store::wasmpool_store_t;
 /// What a `wasmpool_epoch_deadline_callback_t` asks for.
 #[repr(C)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr, strum::FromRepr)]
 pub enum wasmpool_epoch_action_t {
     /// Extend the deadline by `*delta` ticks and let the guest go on.
     WASMPOOL_EPOCH_ACTION_CONTINUE = 0,

@@ -12,7 +12,7 @@ use crate::abi::{self, Boxed, CEnum, Error, Handle, Result, raw, wasmpool_error_
 /// What a preopened directory lets the guest do.
 #[repr(C)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr, strum::FromRepr)]
 pub enum wasmpool_wasi_perms_t {
     /// List, stat and read; every write, create, rename or delete fails in
     /// the guest (`EPERM`/`EACCES`-like WASI errors, never a trap).
