@@ -17,8 +17,9 @@ fn main() {
 /// `.text` (the other functions follow in the same output section):
 /// scattered, they evict each other from the L1 instruction cache. A script
 /// that only adds to the default layout with `INSERT` works with GNU ld and
-/// LLD alike; names it lists that the build lacks match nothing. `WASMPOOL_HOT_TEXT=0` leaves the default layout (for a linker
-/// without `INSERT` support, or to measure the difference).
+/// LLD alike; names it lists that the build lacks match nothing.
+/// `WASMPOOL_HOT_TEXT=0` leaves the default layout (for a linker without
+/// `INSERT` support, or to measure the difference).
 fn hot_text() {
     println!("cargo:rerun-if-env-changed=WASMPOOL_HOT_TEXT");
     println!("cargo:rerun-if-changed=link/hot_text.ld");

@@ -114,7 +114,7 @@ macro_rules! enum_value {
                 u64::from(self.to_c())
             }
             fn from_u64(v: u64) -> Option<Self> {
-                u32::try_from(v).ok().and_then(|v| <Self as CEnum>::from_c(v).ok())
+                u32::try_from(v).ok().and_then(<Self as CEnum>::from_raw)
             }
             fn from_c(c: raw::$ty) -> Result<Self> {
                 <Self as CEnum>::from_c(c)

@@ -99,11 +99,13 @@ impl HostResources {
     /// Takes the object `rep` of the type `id` out of the table, if it is
     /// still there.
     fn take(&mut self, rep: u32, id: u32) -> Option<Entry> {
-        self.get(rep, id)?;
         let objects = self.0.as_mut()?;
-        let entry = objects.entries[rep as usize].take()?;
+        let slot = objects.entries.get_mut(rep as usize)?;
+        if slot.as_ref()?.def.id != id {
+            return None;
+        }
         objects.free.push(rep);
-        Some(entry)
+        slot.take()
     }
 
     /// Forgets the object `rep` of the type `id` and runs its destructor;
