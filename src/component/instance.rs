@@ -10,6 +10,7 @@ use crate::abi::{Error, Handle, Result, StoreOwned, wasmpool_error_kind_t as K};
 use crate::component::call::CallSig;
 use crate::component::compiled::ComponentInfo;
 use crate::store::data::WStore;
+use crate::store::cold_drop::SparseVec;
 
 /// An instance of a component. Owned by its store: there is no delete; it is
 /// released, with its pool slots, by `wasmpool_store_delete`.
@@ -22,7 +23,7 @@ pub struct wasmpool_component_instance_t {
     /// Handles given out by `wasmpool_component_instance_func`, freed with the
     /// store; boxed because C holds pointers to them.
     #[allow(clippy::vec_box)]
-    pub(crate) handles: RefCell<Vec<Box<wasmpool_component_func_t>>>,
+    pub(crate) handles: RefCell<SparseVec<Box<wasmpool_component_func_t>>>,
     /// The buffer of a string argument of the last call, kept for the next
     /// one (see `call::SPARE_MAX`): repeated calls with a string argument
     /// then allocate nothing for it.

@@ -44,10 +44,17 @@ impl wasmpool_component_pre_t {
     /// stack in an async engine.
     pub(crate) fn instantiate(&self, store: &mut WStore) -> wasmtime::Result<wasmtime::component::Instance> {
         if store.data().stacks.is_some() {
-            block_on_wasi(self.pre.instantiate_async(store))
+            self.instantiate_on_fiber(store)
         } else {
             self.pre.instantiate(store)
         }
+    }
+
+    /// The async engine's branch of [`Self::instantiate`], out of line so
+    /// that the other branch's code stays together.
+    #[inline(never)]
+    fn instantiate_on_fiber(&self, store: &mut WStore) -> wasmtime::Result<wasmtime::component::Instance> {
+        block_on_wasi(self.pre.instantiate_async(store))
     }
 }
 

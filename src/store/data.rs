@@ -6,6 +6,7 @@
 //! through [`WStore`].
 
 use crate::abi;
+use crate::store::cold_drop::{SparseVec, take_box};
 use crate::engine::slots::SlotQueue;
 use crate::store::host_resources::HostResources;
 use crate::store::refs::RefTable;
@@ -102,7 +103,7 @@ pub(crate) struct StoreData {
     /// function calling back into the same store through a handle.
     pub(crate) in_call: bool,
     /// Handles kept for the store's lifetime (see [`StoreData::keep`]).
-    kept: Vec<Box<dyn std::any::Any + Send>>,
+    kept: SparseVec<Box<dyn std::any::Any + Send>>,
     /// Async engines: calls and instantiations run on fiber stacks, and
     /// wait here for a free one (see [`run`]).
     pub(crate) stacks: Option<Stacks>,
@@ -154,7 +155,7 @@ impl StoreData {
         StoreData {
             limiter: Limiter { limits: UNLIMITED, consumed: 0, last_grant: 0, refused: None },
             in_call: false,
-            kept: Vec::new(),
+            kept: SparseVec::default(),
             stacks: None,
             wasi: None,
             http: None,
@@ -163,6 +164,17 @@ impl StoreData {
             refs: RefTable::default(),
             home: None,
         }
+    }
+}
+
+impl Drop for StoreData {
+    /// The store is going away: the WASI and HTTP state, which a store
+    /// without them need not test twice, are dropped out of line (see
+    /// `cold_drop`), before the other fields.
+    #[inline]
+    fn drop(&mut self) {
+        take_box(&mut self.wasi);
+        take_box(&mut self.http);
     }
 }
 

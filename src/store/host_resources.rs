@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::abi::HostEnv;
+use crate::store::cold_drop::take_box;
 
 /// Releases one object of a host-defined resource type: called with the
 /// `env` given to `wasmpool_component_resource_type_new` and the object's
@@ -66,6 +67,13 @@ struct Entry {
 /// first object: most stores never hold one, and a store is made per request.
 #[derive(Default)]
 pub(crate) struct HostResources(Option<Box<Objects>>);
+
+impl Drop for HostResources {
+    #[inline]
+    fn drop(&mut self) {
+        take_box(&mut self.0);
+    }
+}
 
 #[derive(Default)]
 struct Objects {

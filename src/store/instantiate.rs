@@ -13,6 +13,7 @@ use crate::core::instance_pre::wasmpool_instance_pre_t;
 use crate::core::linker::wasmpool_linker_t;
 use crate::core::module::wasmpool_module_t;
 use crate::core::module_info::{ModuleInfo, extern_kind_name};
+use crate::engine::slots::SlotQueue;
 use crate::store::data::{WStore, block_on};
 use crate::store::wasmpool_store_t;
 
@@ -22,12 +23,19 @@ fn adopt(store: &mut wasmpool_store_t, instance: wasmtime::Instance, info: Arc<M
     store.instances.adopt(handle)
 }
 
+#[inline]
 fn same_engine(store: &wasmpool_store_t, engine: &wasmtime::Engine, what: &str) -> Result<()> {
     if wasmtime::Engine::same(store.store.engine(), engine) {
         Ok(())
     } else {
-        Err(Error::invalid(format!("the {what} belongs to another engine than the store")))
+        Err(other_engine(what))
     }
+}
+
+#[cold]
+#[inline(never)]
+fn other_engine(what: &str) -> Error {
+    Error::invalid(format!("the {what} belongs to another engine than the store"))
 }
 
 fn instantiate(store: &mut wasmpool_store_t, module: &wasmpool_module_t) -> Result<*mut wasmpool_instance_t> {
@@ -65,16 +73,25 @@ fn with_slot<T>(
 ) -> Result<T> {
     let result = match store.release.as_ref().filter(|_| !store.slot_wait.is_zero()) {
         None => attempt(store),
-        Some(release) => {
-            let queue = Arc::clone(&release.0);
-            queue.acquire(store.slot_wait, || attempt(store))
-        }
+        Some(release) => wait_for_slot(Arc::clone(&release.0), store, attempt),
     };
     // In an async engine the instantiation's stack is back in the pool.
     if let Some(stacks) = &store.store.data().stacks {
         stacks.queue.released();
     }
     result
+}
+
+/// The waiting branch of [`with_slot`], out of line: an engine without a
+/// slot wait timeout never runs it, and the instantiation path stays short.
+#[inline(never)]
+fn wait_for_slot<T>(
+    queue: Arc<SlotQueue>,
+    store: &mut wasmpool_store_t,
+    attempt: impl FnMut(&mut wasmpool_store_t) -> Result<T>,
+) -> Result<T> {
+    let mut attempt = attempt;
+    queue.acquire(store.slot_wait, || attempt(store))
 }
 
 fn instantiate_pre(store: &mut wasmpool_store_t, pre: &wasmpool_instance_pre_t) -> Result<*mut wasmpool_instance_t> {

@@ -3,6 +3,7 @@
 //! owned by its store and goes back to the pool when the store is deleted.
 //! Per-store limits, fuel and deadlines live here too.
 
+pub(crate) mod cold_drop;
 pub(crate) mod data;
 mod epoch_callback;
 pub use epoch_callback::{wasmpool_epoch_action_t, wasmpool_epoch_deadline_callback_t, wasmpool_store_epoch_deadline_callback};
@@ -60,19 +61,18 @@ impl wasmpool_store_t {
 
     /// Refuses an instantiation the instance limit would refuse, before
     /// Wasmtime does (its own refusal carries no type to classify).
+    #[inline]
     pub(crate) fn check_instance_limit(&self) -> Result<()> {
         let limit = self.store.data().limiter.limits.instances;
         if self.instances.len() + self.components.len() >= limit {
-            return Err(Error::new(
-                K::WASMPOOL_ERROR_LIMIT_EXCEEDED,
-                format!("the store already holds {} instance(s), its instances limit", limit),
-            ));
+            return Err(instance_limit_error(limit));
         }
         Ok(())
     }
 
     /// Classifies an instantiation failure: a refusal by this store's limits
     /// is LIMIT_EXCEEDED; traps and pool exhaustion keep their kinds.
+    #[cold]
     pub(crate) fn instantiate_error(&mut self, err: wasmtime::Error) -> Error {
         let refused = self.store.data_mut().limiter.refused.take();
         let classified = crate::diag::exception::classify(&mut self.store, err, false);
@@ -86,6 +86,15 @@ impl wasmpool_store_t {
         }
         classified
     }
+}
+
+#[cold]
+#[inline(never)]
+fn instance_limit_error(limit: usize) -> Error {
+    Error::new(
+        K::WASMPOOL_ERROR_LIMIT_EXCEEDED,
+        format!("the store already holds {} instance(s), its instances limit", limit),
+    )
 }
 
 impl Handle for wasmpool_store_t {
@@ -116,12 +125,14 @@ impl Drop for UserFinalizer {
 /// `wasmpool_store_new`).
 fn new_store(engine: &wasmpool_engine_t, user: *mut c_void, finalizer: wasmpool_finalizer_t) -> *mut wasmpool_store_t {
     let knobs = &engine.knobs.engine;
-    let mut data = StoreData::new();
+    // The data is built in the call and set up in the store's allocation: a
+    // value filled in beforehand would be one more copy of it per store.
+    let mut store = wasmtime::Store::new(&engine.engine, StoreData::new());
+    let data = store.data_mut();
     if knobs.async_support {
         data.stacks = Some(Stacks { queue: Arc::clone(&engine.slots), wait: Duration::from_millis(knobs.slot_wait_timeout_ms) });
     }
     data.user_data.0 = user;
-    let mut store = wasmtime::Store::new(&engine.engine, data);
     store.limiter(|d| &mut d.limiter);
     if knobs.epoch_interruption {
         // Wasmtime's initial deadline is "now", which would interrupt the

@@ -2,20 +2,35 @@
 //! and their addresses never change, so C can hold pointers to them.
 
 use crate::abi::{Handle, StoreOwned};
+use crate::store::cold_drop::SparseVec;
+use std::mem::ManuallyDrop;
 
 /// The store-owned handles of one kind.
 pub(crate) struct Owned<T> {
     /// The first lives inline: the usual one instance per request costs no
     /// allocation. The store handle is boxed and never moves, so neither
     /// does it.
-    first: Option<T>,
+    /// (Dropped by hand: see `Drop`.)
+    first: ManuallyDrop<Option<T>>,
     /// Further ones, boxed so that their handles stay put.
-    more: Vec<Box<T>>,
+    more: SparseVec<Box<T>>,
 }
 
 impl<T> Default for Owned<T> {
     fn default() -> Self {
-        Owned { first: None, more: Vec::new() }
+        Owned { first: ManuallyDrop::new(None), more: SparseVec::default() }
+    }
+}
+
+impl<T> Drop for Owned<T> {
+    /// The first, then the others; a store without any (of this kind) only
+    /// tests (see `cold_drop`).
+    #[inline]
+    fn drop(&mut self) {
+        if self.first.is_some() {
+            // SAFETY: dropped once, here, and never used again.
+            unsafe { ManuallyDrop::drop(&mut self.first) }
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use wasmtime::{AnyRef, ExternRef, OwnedRooted};
+use crate::store::cold_drop::take_box;
 
 /// An externref or anyref value held by the host: a root in its store.
 ///
@@ -81,6 +82,13 @@ pub(crate) struct RefTable {
     depth: u32,
     /// The roots, made with the first one.
     roots: Option<Box<Roots>>,
+}
+
+impl Drop for RefTable {
+    #[inline]
+    fn drop(&mut self) {
+        take_box(&mut self.roots);
+    }
 }
 
 #[derive(Default)]
