@@ -88,9 +88,8 @@ fn with_slot<T>(
 fn wait_for_slot<T>(
     queue: Arc<SlotQueue>,
     store: &mut wasmpool_store_t,
-    attempt: impl FnMut(&mut wasmpool_store_t) -> Result<T>,
+    mut attempt: impl FnMut(&mut wasmpool_store_t) -> Result<T>,
 ) -> Result<T> {
-    let mut attempt = attempt;
     queue.acquire(store.slot_wait, || attempt(store))
 }
 

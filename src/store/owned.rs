@@ -50,3 +50,30 @@ impl<T: Handle<Ownership = StoreOwned>> Owned<T> {
         usize::from(self.first.is_some()) + self.more.len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    struct Counted(#[allow(dead_code, reason = "held for its drop")] Arc<()>);
+
+    impl Handle for Counted {
+        type Ownership = StoreOwned;
+    }
+
+    #[test]
+    fn drops_the_first_and_the_others_once() {
+        let counter = Arc::new(());
+        let mut owned = Owned::default();
+        let first = owned.adopt(Counted(Arc::clone(&counter)));
+        let second = owned.adopt(Counted(Arc::clone(&counter)));
+        assert_ne!(first, second);
+        assert_eq!(owned.len(), 2);
+        assert_eq!(Arc::strong_count(&counter), 3);
+        drop(owned);
+        assert_eq!(Arc::strong_count(&counter), 1);
+        // Empty: nothing to drop.
+        drop(Owned::<Counted>::default());
+    }
+}

@@ -11,6 +11,7 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use wasmtime::{AnyRef, ExternRef, OwnedRooted};
+
 use crate::store::cold_drop::take_box;
 
 /// An externref or anyref value held by the host: a root in its store.
