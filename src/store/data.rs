@@ -168,9 +168,8 @@ impl StoreData {
 }
 
 impl Drop for StoreData {
-    /// The store is going away: the WASI and HTTP state, which a store
-    /// without them need not test twice, are dropped out of line (see
-    /// `cold_drop`), before the other fields.
+    /// The store is going away: its WASI and HTTP state, if any, are
+    /// dropped out of line (see `cold_drop`), before the other fields.
     #[inline]
     fn drop(&mut self) {
         take_box(&mut self.wasi);

@@ -1,16 +1,16 @@
 //! Handles a store owns (instances): they live until the store is deleted,
 //! and their addresses never change, so C can hold pointers to them.
 
+use std::mem::ManuallyDrop;
+
 use crate::abi::{Handle, StoreOwned};
 use crate::store::cold_drop::SparseVec;
-use std::mem::ManuallyDrop;
 
 /// The store-owned handles of one kind.
 pub(crate) struct Owned<T> {
     /// The first lives inline: the usual one instance per request costs no
     /// allocation. The store handle is boxed and never moves, so neither
-    /// does it.
-    /// (Dropped by hand: see `Drop`.)
+    /// does it. Dropped by `Drop`, only when present (see `cold_drop`).
     first: ManuallyDrop<Option<T>>,
     /// Further ones, boxed so that their handles stay put.
     more: SparseVec<Box<T>>,
